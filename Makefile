@@ -1,0 +1,70 @@
+# CVMS: `make run` starts everything with demo data; `make test` runs every check.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export CVMS_PG_PORT ?= 5433
+export CVMS_REDIS_PORT ?= 6380
+export DATABASE_URL ?= postgres://cvms@127.0.0.1:$(CVMS_PG_PORT)/cvms
+export REDIS_URL ?= redis://127.0.0.1:$(CVMS_REDIS_PORT)/0
+export SITE_URL ?= http://$(HOST):$(PORT)
+
+.PHONY: help setup system-packages venv services services-stop migrate run test lint migrations-check bench messages clean
+
+help:
+	@echo "make run            install what is missing, start everything with demo data"
+	@echo "make test           lint, migrations check and the whole test suite"
+	@echo "make setup          install system packages and the virtualenv (idempotent)"
+	@echo "make services       start local PostgreSQL and Redis under .var/ (idempotent)"
+	@echo "make services-stop  stop them"
+	@echo "make bench          run the benchmarks and print a table"
+	@echo "make lint           ruff"
+
+setup: system-packages venv
+
+system-packages:
+	@scripts/system-packages.sh
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+services: system-packages
+	@scripts/services.sh start
+
+services-stop:
+	@scripts/services.sh stop
+
+migrate: setup services
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_reference_data
+
+run: migrate
+	@mkdir -p .var
+	$(PY) manage.py seed_demo | tee .var/demo-logins.txt
+	@scripts/run.sh $(HOST) $(PORT)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+migrations-check: setup services
+	$(PY) manage.py makemigrations --check --dry-run
+
+test: setup services lint migrations-check
+	CVMS_ENV=test $(PY) -m pytest
+
+bench: migrate
+	CVMS_ENV=test $(PY) bench/run.py
+
+messages: venv
+	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean: services-stop
+	rm -rf .var staticfiles

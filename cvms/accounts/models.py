@@ -1,0 +1,155 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create(self, email, password, **extra):
+        if not email:
+            raise ValueError("Users must have an email address")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create(email, password, **extra)
+
+    def create_superuser(self, email, password=None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **extra)
+
+    def get_by_natural_key(self, email):
+        return self.get(email__iexact=email)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in. One login can hold roles at several organizations and locations."""
+
+    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=15, blank=True, help_text=_("Digits only, e.g. 9195555555."))
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=Language.choices, default=Language.ENGLISH
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.CheckConstraint(condition=Q(phone__regex=r"^[0-9]*$"), name="user_phone_digits"),
+        ]
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.email
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+
+class Role(models.TextChoices):
+    STATE_STAFF = "state_staff", _("Immunization Branch staff")
+    LHD_STAFF = "lhd_staff", _("Local Health Department staff")
+    ORG_ADMIN = "org_admin", _("Organization Administrator")
+    VACCINE_COORDINATOR = "vaccine_coordinator", _("Vaccine Coordinator")
+    LOCATION_MANAGER = "location_manager", _("Healthcare Location Manager")
+    VACCINATOR = "vaccinator", _("Healthcare Provider (vaccinator)")
+    FRONT_DESK = "front_desk", _("Front Desk")
+    ORG_COORDINATOR = "org_coordinator", _("Organization Coordinator")
+    RECIPIENT = "recipient", _("Recipient")
+    HELPDESK_AGENT = "helpdesk_agent", _("Help Desk Agent")
+
+
+#: Roles held across the whole jurisdiction, with no organization or location.
+GLOBAL_ROLES = frozenset({Role.STATE_STAFF, Role.HELPDESK_AGENT, Role.RECIPIENT})
+#: Roles held at one organization.
+ORGANIZATION_ROLES = frozenset({Role.ORG_ADMIN, Role.ORG_COORDINATOR, Role.LHD_STAFF})
+#: Roles held at one location (the organization is the location's).
+LOCATION_ROLES = frozenset({Role.VACCINE_COORDINATOR, Role.LOCATION_MANAGER, Role.VACCINATOR, Role.FRONT_DESK})
+#: Roles that work in the Provider Portal.
+PROVIDER_ROLES = LOCATION_ROLES
+
+
+def _values(roles):
+    return sorted(str(r) for r in roles)
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def with_roles(self, *roles):
+        return self.filter(role__in=[str(r) for r in roles])
+
+
+class Membership(models.Model):
+    """A role a user holds, at an organization, at a location, or jurisdiction-wide."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    organization = models.ForeignKey(
+        "registry.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    location = models.ForeignKey(
+        "registry.Location", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    is_backup = models.BooleanField(
+        _("back-up"), default=False, help_text=_("A back-up (rather than primary) Vaccine Coordinator.")
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="membership_scope_matches_role",
+                condition=(
+                    Q(role__in=_values(GLOBAL_ROLES), organization__isnull=True, location__isnull=True)
+                    | Q(role__in=_values(ORGANIZATION_ROLES), organization__isnull=False, location__isnull=True)
+                    | Q(role__in=_values(LOCATION_ROLES), organization__isnull=False, location__isnull=False)
+                ),
+            ),
+            models.CheckConstraint(
+                name="membership_backup_only_for_coordinators",
+                condition=Q(is_backup=False) | Q(role=Role.VACCINE_COORDINATOR),
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "organization", "location"],
+                nulls_distinct=False,
+                name="membership_unique",
+            ),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        where = self.location or self.organization or _("jurisdiction")
+        return f"{self.user} — {self.get_role_display()} @ {where}"

@@ -1,0 +1,43 @@
+from rest_framework import serializers
+
+from cvms.accounts.models import Membership, User
+from cvms.registry.models import Location, VaccineProduct
+
+
+class MembershipSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="organization.name", default=None)
+    location = serializers.CharField(source="location.name", default=None)
+    provider_pin = serializers.CharField(source="location.provider_pin", default=None)
+
+    class Meta:
+        model = Membership
+        fields = ["role", "organization", "location", "provider_pin", "is_backup"]
+
+
+class MeSerializer(serializers.ModelSerializer):
+    memberships = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name", "preferred_language", "memberships"]
+
+    def get_memberships(self, user) -> list[dict]:
+        active = user.memberships.active().select_related("organization", "location")
+        return MembershipSerializer(active, many=True).data
+
+
+class VaccineProductSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VaccineProduct
+        fields = ["key", "display_name", "cap_color", "label_border", "cvx", "mvx", "ndc_unit_of_sale",
+                  "ndc_unit_of_use", "doses_per_vial", "dose_volume_ml", "min_age_months", "max_age_months",
+                  "is_orderable"]
+
+
+class LocationSerializer(serializers.ModelSerializer):
+    organization = serializers.CharField(source="organization.name")
+
+    class Meta:
+        model = Location
+        fields = ["id", "name", "provider_pin", "organization", "address_line1", "city", "state", "zip_code",
+                  "county", "is_active"]

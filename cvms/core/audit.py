@@ -1,0 +1,50 @@
+"""The one way to write the audit log: ``audit_log(actor=..., action="registry.lot.received", obj=lot)``."""
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from cvms.core.models import AuditLog
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)
+
+
+def audit_log(
+    *,
+    actor=None,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    integration: str = "",
+) -> AuditLog:
+    """Record a state change. ``actor`` is a user; ``integration`` names a system actor instead."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        label = actor.email
+    else:
+        actor = None
+        label = integration or "system"
+    return AuditLog.objects.create(
+        actor=actor,
+        actor_label=label,
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:255] if obj is not None else "",
+        changes={k: _jsonable(v) for k, v in (changes or {}).items()},
+    )
+
+
+def diff_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, new]}`` for the fields in ``data`` whose value differs on ``instance``."""
+    return {
+        name: [_jsonable(getattr(instance, name)), _jsonable(value)]
+        for name, value in data.items()
+        if getattr(instance, name) != value
+    }

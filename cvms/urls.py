@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from cvms.core import views as core_views
+
+admin.site.site_header = "CVMS administration"
+admin.site.site_title = "CVMS administration"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("cvms.api.urls")),
+    path("enroll/", include("enrollment.urls")),
+    path("provider/", include("provider_portal.urls")),
+    path("recipient/", include("recipient_portal.urls")),
+    path("organization/", include("organization_portal.urls")),
+    path("helpdesk/", include("helpdesk.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += [
+        path("dev/mail/", core_views.dev_mailbox, name="dev_mailbox"),
+        path("dev/mail/<str:name>", core_views.dev_mailbox_message, name="dev_mailbox_message"),
+    ]

@@ -1,0 +1,24 @@
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from cvms.accounts.decorators import role_required
+from organization_portal.access import ORGANIZATION_PORTAL_ROLES, access_organization_by_user, organizations_for_user
+
+
+@require_GET
+@role_required(*ORGANIZATION_PORTAL_ROLES)
+def home(request):
+    organizations = organizations_for_user(request.user).annotate(employee_count=Count("employees"))
+    return render(request, "organization_portal/home.html", {"organizations": organizations.order_by("name")})
+
+
+@require_GET
+@role_required(*ORGANIZATION_PORTAL_ROLES)
+def organization_detail(request, organization_id):
+    organization = access_organization_by_user(request.user, organization_id)
+    page = Paginator(organization.employees.order_by("last_name", "first_name", "pk"), 50).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "organization_portal/organization_detail.html", {"organization": organization, "page": page})

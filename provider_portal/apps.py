@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class ProviderPortalConfig(AppConfig):
+    name = "provider_portal"
+    verbose_name = "Provider Portal"

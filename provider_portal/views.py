@@ -1,0 +1,27 @@
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from cvms.accounts.decorators import role_required
+from cvms.accounts.models import PROVIDER_ROLES, Membership
+from cvms.registry.selectors import location_stock_summary
+from provider_portal.access import access_location_by_user, locations_for_user
+
+
+@require_GET
+@role_required(*PROVIDER_ROLES)
+def home(request):
+    locations = location_stock_summary(locations_for_user(request.user))
+    roles = Membership.objects.active().filter(user=request.user).with_roles(*PROVIDER_ROLES).select_related("location")
+    return render(request, "provider_portal/home.html", {"locations": locations, "memberships": roles})
+
+
+@require_GET
+@role_required(*PROVIDER_ROLES)
+def location_detail(request, location_id):
+    location = access_location_by_user(request.user, location_id)
+    lots = location.lots.select_related("product").order_by("expiration_date")
+    immunizations = location.immunizations.select_related("recipient", "lot__product")[:20]
+    return render(request, "provider_portal/location_detail.html", {
+        "location": location, "lots": lots, "immunizations": immunizations, "today": timezone.localdate(),
+    })

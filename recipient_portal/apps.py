@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecipientPortalConfig(AppConfig):
+    name = "recipient_portal"
+    verbose_name = "Recipient Portal"
