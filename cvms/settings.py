@@ -5,6 +5,7 @@ CVMS_ENV=production the process refuses to start on the default SECRET_KEY, DEBU
 empty ALLOWED_HOSTS.
 """
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -15,7 +16,8 @@ from cvms.env import dev_secret_key, env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-CVMS_ENV = env_str("CVMS_ENV", "development")
+# pytest (8.2+) sets PYTEST_VERSION, so a test run defaults to the test environment.
+CVMS_ENV = env_str("CVMS_ENV", "test" if os.environ.get("PYTEST_VERSION") else "development")
 if CVMS_ENV not in {"development", "test", "production"}:
     raise ImproperlyConfigured(f"CVMS_ENV must be development, test or production, not {CVMS_ENV!r}")
 PRODUCTION = CVMS_ENV == "production"
@@ -84,7 +86,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
 ]
+
+if PRODUCTION:
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "cvms.urls"
 WSGI_APPLICATION = "cvms.wsgi.application"
@@ -127,7 +131,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("CVMS runs on PostgreSQL only: DATABASE_URL must be postgres://...")
 
-REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6380/0")
+# Tests use their own Redis database and Celery queue, so a running development worker never
+# takes a test's task.
+REDIS_URL = env_str("REDIS_URL", f"redis://127.0.0.1:6380/{1 if CVMS_ENV == 'test' else 0}")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
@@ -197,7 +203,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "cvms")
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "cvms-test" if CVMS_ENV == "test" else "cvms")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
@@ -266,6 +272,10 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+
+if CVMS_ENV == "test":
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    CVMS_MAILBOX_DIR = BASE_DIR / ".var" / "test-mail"
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,10 +18,7 @@ urlpatterns = [
     path("recipient/", include("recipient_portal.urls")),
     path("organization/", include("organization_portal.urls")),
     path("helpdesk/", include("helpdesk.urls")),
+    # Development only: the views answer 404 unless DEBUG is on and the mailbox backend is in use.
+    path("dev/mail/", core_views.dev_mailbox, name="dev_mailbox"),
+    path("dev/mail/<str:name>", core_views.dev_mailbox_message, name="dev_mailbox_message"),
 ]
-
-if settings.DEBUG:
-    urlpatterns += [
-        path("dev/mail/", core_views.dev_mailbox, name="dev_mailbox"),
-        path("dev/mail/<str:name>", core_views.dev_mailbox_message, name="dev_mailbox_message"),
-    ]

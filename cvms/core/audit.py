@@ -13,6 +13,8 @@ def _jsonable(value: Any) -> Any:
         return value.pk
     if isinstance(value, (str, int, float, bool)) or value is None:
         return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
     return str(value)
 
 

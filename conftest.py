@@ -1,0 +1,153 @@
+"""Named actors shared by every test: two tenants (A and B) and the people around them."""
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+from cvms.accounts.models import Role
+from cvms.accounts.services import membership_grant
+from cvms.accounts.tests.factories import PASSWORD, UserFactory
+from cvms.registry import choices as c
+from cvms.registry.tests.factories import LocationFactory, OrganizationFactory, RecipientFactory
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the same
+# thread are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class Tenant:
+    organization: object
+    location: object
+    other_location: object
+    employer: object
+    manager: object
+    coordinator: object
+    vaccinator: object
+    front_desk: object
+    org_admin: object
+    employer_coordinator: object
+    recipient: object
+    recipient_user: object
+
+
+def make_tenant(tag: str) -> Tenant:
+    org = OrganizationFactory(name=f"Health System {tag}")
+    location = LocationFactory(organization=org, name=f"Clinic {tag}1")
+    other_location = LocationFactory(organization=org, name=f"Clinic {tag}2")
+    employer = OrganizationFactory(name=f"Employer {tag}", kind=c.OrganizationKind.EMPLOYER)
+
+    def person(role, slug, **scope):
+        user = UserFactory(email=f"{slug}.{tag.lower()}@example.com", first_name=slug.title(), last_name=tag)
+        membership_grant(user=user, role=role, **scope)
+        return user
+
+    recipient_user = person(Role.RECIPIENT, "recipient")
+    recipient = RecipientFactory(first_name=f"Rita{tag}", last_name=f"Recipient{tag}", user=recipient_user,
+                                 employer=employer, source_location=location)
+    return Tenant(
+        organization=org, location=location, other_location=other_location, employer=employer,
+        manager=person(Role.LOCATION_MANAGER, "manager", location=location),
+        coordinator=person(Role.VACCINE_COORDINATOR, "coordinator", location=location),
+        vaccinator=person(Role.VACCINATOR, "vaccinator", location=location),
+        front_desk=person(Role.FRONT_DESK, "frontdesk", location=location),
+        org_admin=person(Role.ORG_ADMIN, "orgadmin", organization=org),
+        employer_coordinator=person(Role.ORG_COORDINATOR, "employer", organization=employer),
+        recipient=recipient, recipient_user=recipient_user,
+    )
+
+
+@pytest.fixture
+def tenant_a(db):
+    return make_tenant("A")
+
+
+@pytest.fixture
+def tenant_b(db):
+    return make_tenant("B")
+
+
+@pytest.fixture
+def provider_a(tenant_a):
+    """A Healthcare Location Manager at tenant A's first location."""
+    return tenant_a.manager
+
+
+@pytest.fixture
+def provider_b(tenant_b):
+    return tenant_b.manager
+
+
+@pytest.fixture
+def state_reviewer(db):
+    user = UserFactory(email="reviewer@example.com")
+    membership_grant(user=user, role=Role.STATE_STAFF)
+    return user
+
+
+@pytest.fixture
+def agent(db):
+    user = UserFactory(email="agent@example.com")
+    membership_grant(user=user, role=Role.HELPDESK_AGENT)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """Signed in, verified, and holding no role anywhere."""
+    return UserFactory(email="outsider@example.com")
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def reference_data(db):
+    from cvms.registry.reference import load_vaccine_products
+
+    load_vaccine_products()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker on the test database, the test Redis database and the test queue."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from django.conf import settings
+    from django.db import connection
+
+    from cvms.celery import app
+
+    db = connection.settings_dict
+    env = dict(os.environ)
+    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env["CVMS_ENV"] = "test"
+    log = open(Path(settings.BASE_DIR) / ".var" / "test-worker.log", "w")  # noqa: SIM115
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "celery", "-A", "cvms", "worker", "--pool=solo", "--loglevel=INFO",
+         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", f"test-{os.getpid()}@%h", "--without-heartbeat",
+         "--without-mingle", "--without-gossip"],
+        cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if app.control.ping(timeout=0.5, destination=[f"test-{os.getpid()}@{os.uname().nodename}"]):
+            break
+        if process.poll() is not None:
+            raise RuntimeError("The Celery worker exited; see .var/test-worker.log")
+    else:
+        process.kill()
+        raise RuntimeError("The Celery worker did not start in 60 s; see .var/test-worker.log")
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()

@@ -1,0 +1,44 @@
+from django.urls import reverse
+
+
+def test_openapi_schema_is_served(client, db):
+    response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.")
+    assert "/api/v1/locations/{location_id}/" in schema["paths"]
+
+
+def test_browsable_docs_are_served_without_external_assets(client, db):
+    response = client.get("/api/v1/docs/")
+    assert response.status_code == 200
+    assert b"cdn." not in response.content
+
+
+def test_api_requires_sign_in(client, db):
+    assert client.get(reverse("api:locations")).status_code == 403
+
+
+def test_locations_are_scoped_to_memberships(client, tenant_a, tenant_b):
+    client.force_login(tenant_a.manager)
+    names = [row["name"] for row in client.get(reverse("api:locations")).json()]
+    assert names == [tenant_a.location.name]
+    assert client.get(reverse("api:location", args=[tenant_b.location.pk])).status_code == 404
+
+
+def test_me_lists_roles(client, tenant_a):
+    client.force_login(tenant_a.coordinator)
+    body = client.get(reverse("api:me")).json()
+    assert body["memberships"][0]["role"] == "vaccine_coordinator"
+    assert body["memberships"][0]["provider_pin"] == tenant_a.location.provider_pin
+
+
+def test_vaccine_products_come_from_reference_data(client, provider_a, reference_data):
+    client.force_login(provider_a)
+    products = client.get(reverse("api:vaccine-products")).json()
+    assert any(p["cvx"] == "217" and "(Gray Cap)" in p["display_name"] for p in products)
+
+
+def test_wrong_method_is_405(client, provider_a):
+    client.force_login(provider_a)
+    assert client.post(reverse("api:locations")).status_code == 405

@@ -1,0 +1,55 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError
+
+from cvms.core.models import AuditLog
+from cvms.registry import choices as c
+from cvms.registry.models import Recipient
+from cvms.registry.services import DuplicateRecipient, RegistryError, recipient_create, recipient_remove
+from cvms.registry.tests.factories import RecipientFactory
+
+DOB = datetime.date(1955, 12, 2)
+
+
+def test_same_person_is_refused_by_the_database_ignoring_case(db):
+    RecipientFactory(first_name="Nicholas", last_name="Rinz", date_of_birth=DOB)
+    with pytest.raises(IntegrityError):
+        Recipient.objects.create(first_name="NICHOLAS", last_name="rinz", date_of_birth=DOB, source="walk_in")
+
+
+def test_same_name_with_another_birth_date_is_another_person(db):
+    RecipientFactory(first_name="Nicholas", last_name="Rinz", date_of_birth=DOB)
+    RecipientFactory(first_name="Nicholas", last_name="Rinz", date_of_birth=DOB.replace(day=3))
+    assert Recipient.objects.count() == 2
+
+
+def test_recipient_create_reports_duplicate_and_saves_nothing(db, provider_a):
+    recipient_create(first_name="Ana", last_name="Pérez", date_of_birth=DOB, source=c.RecipientSource.WALK_IN,
+                     created_by=provider_a)
+    with pytest.raises(DuplicateRecipient):
+        recipient_create(first_name=" ana ", last_name="PÉREZ", date_of_birth=DOB,
+                         source=c.RecipientSource.WALK_IN, created_by=provider_a)
+    assert Recipient.objects.filter(last_name__iexact="pérez").count() == 1
+
+
+def test_recipient_create_keeps_phone_digits_and_audits(db, provider_a):
+    recipient = recipient_create(first_name="Ana", last_name="Lopez", date_of_birth=DOB, phone="(919) 555-5555",
+                                 source=c.RecipientSource.WALK_IN, created_by=provider_a)
+    assert recipient.phone == "9195555555"
+    entry = AuditLog.objects.get(action="registry.recipient.created")
+    assert entry.actor == provider_a and entry.object_id == str(recipient.pk)
+
+
+def test_phone_with_punctuation_is_refused_by_the_database(db):
+    with pytest.raises(IntegrityError):
+        RecipientFactory(phone="919-555-5555")
+
+
+def test_recipient_remove_needs_a_reason_and_is_audited(db, agent):
+    recipient = RecipientFactory()
+    with pytest.raises(RegistryError):
+        recipient_remove(recipient=recipient, actor=agent, reason=" ")
+    recipient_remove(recipient=recipient, actor=agent, reason="Help desk case 42: duplicate upload")
+    assert not Recipient.objects.filter(pk=recipient.pk).exists()
+    assert AuditLog.objects.filter(action="registry.recipient.removed", actor=agent).exists()

@@ -1,0 +1,69 @@
+"""Cross-tenant harness: every URL of every portal and of the API, visited by people of another
+tenant. A URL that takes an object must answer 403 or 404; a URL that takes none must not show
+tenant A's data. A new URL is covered the moment it is added: if it takes a parameter this file
+does not know, the harness fails and asks for an entry in ``TENANT_A_OBJECTS``."""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+PORTAL_NAMESPACES = {"enrollment", "provider_portal", "recipient_portal", "organization_portal", "helpdesk", "api"}
+
+#: URL parameter name -> how to find tenant A's object for it.
+TENANT_A_OBJECTS = {
+    "location_id": lambda a: a.location.pk,
+    "organization_id": lambda a: a.organization.pk,
+}
+
+
+def _walk(patterns, namespace=None):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, entry.namespace or namespace)
+        elif isinstance(entry, URLPattern) and namespace in PORTAL_NAMESPACES and entry.name:
+            yield f"{namespace}:{entry.name}", sorted(entry.pattern.converters)
+
+
+PORTAL_URLS = sorted(_walk(get_resolver().url_patterns))
+OBJECT_URLS = [(name, params) for name, params in PORTAL_URLS if params]
+LIST_URLS = [name for name, params in PORTAL_URLS if not params]
+
+#: Everyone of tenant B, plus people with no tenant at all.
+OTHER_TENANT_ACTORS = ["manager", "coordinator", "vaccinator", "front_desk", "org_admin", "employer_coordinator",
+                       "recipient_user"]
+
+
+def _actors(tenant_b, outsider, agent):
+    people = {name: getattr(tenant_b, name) for name in OTHER_TENANT_ACTORS}
+    people.update(outsider=outsider, agent=agent)
+    return people
+
+
+def test_harness_sees_every_portal():
+    namespaces = {name.split(":")[0] for name, _ in PORTAL_URLS}
+    assert namespaces == PORTAL_NAMESPACES
+    assert OBJECT_URLS, "the harness found no object URL to check"
+
+
+@pytest.mark.parametrize("name,params", OBJECT_URLS, ids=[n for n, _ in OBJECT_URLS])
+def test_object_urls_refuse_other_tenants(client, tenant_a, tenant_b, outsider, agent, name, params):
+    unknown = [p for p in params if p not in TENANT_A_OBJECTS]
+    assert not unknown, f"{name} takes {unknown}: add tenant A's object for it to TENANT_A_OBJECTS"
+    url = reverse(name, kwargs={p: TENANT_A_OBJECTS[p](tenant_a) for p in params})
+    for who, user in _actors(tenant_b, outsider, agent).items():
+        client.force_login(user)
+        status = client.get(url).status_code
+        assert status in (403, 404), f"{who} of another tenant got {status} at {url}"
+
+
+@pytest.mark.parametrize("name", LIST_URLS)
+def test_list_urls_do_not_show_other_tenants_data(client, tenant_a, tenant_b, outsider, agent, name):
+    url = reverse(name)
+    secrets = [tenant_a.organization.name, tenant_a.location.name, tenant_a.location.provider_pin,
+               tenant_a.recipient.last_name, tenant_a.employer.name, tenant_a.manager.email]
+    for who, user in _actors(tenant_b, outsider, agent).items():
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code < 500, f"{who} got {response.status_code} at {url}"
+        body = response.content.decode()
+        leaked = [s for s in secrets if s in body]
+        assert not leaked, f"{who} of another tenant saw {leaked} at {url}"
