@@ -32,6 +32,9 @@ def user_has_role(user, *roles) -> bool:
 
 
 def home_url_for(user) -> str:
-    """The portal a user lands in after signing in: their only portal, else the portal list."""
+    """The portal a user lands in after signing in: their only portal, the admin site for staff
+    with no portal role, else the portal list."""
     homes = {PORTAL_HOME_FOR_ROLE[Role(r)] for r in user_roles(user)}
+    if not homes and user.is_staff:
+        return reverse("admin:index")
     return reverse(homes.pop()) if len(homes) == 1 else reverse("home")

@@ -1,0 +1,57 @@
+"""Every demo login signs in through the real pages and reaches its portal home."""
+
+import pytest
+
+from cvms.registry.demo import DEMO_PASSWORD, seed_demo
+from tests.browser.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+EXPECTED_HEADING = {
+    "/enroll/": "Provider Enrollment Portal",
+    "/provider/": "Provider Portal",
+    "/recipient/": "COVID-19 Vaccine Portal",
+    "/organization/": "Organization Portal",
+    "/helpdesk/": "Help Desk Portal",
+    "/admin/": "Site administration",
+}
+
+
+@pytest.fixture
+def demo_logins(reference_data):
+    return seed_demo()
+
+
+def test_home_page_links_to_the_five_portals(page):
+    page.goto("/")
+    cards = page.locator("[data-portal]")
+    assert cards.count() == 5
+    keys = {cards.nth(i).get_attribute("data-portal") for i in range(5)}
+    assert keys == {"enrollment", "provider", "recipient", "organization", "helpdesk"}
+
+
+def test_every_demo_login_reaches_its_portal(page, demo_logins):
+    assert len({login.portal for login in demo_logins}) == 6
+    for login in demo_logins:
+        sign_in(page, login.email, DEMO_PASSWORD)
+        page.wait_for_url(f"**{login.portal}")
+        heading = page.locator("h1").first.inner_text()
+        assert EXPECTED_HEADING[login.portal] in heading, f"{login.email} saw {heading!r}"
+        page.context.clear_cookies()
+
+
+def test_provider_with_two_locations_opens_each_with_its_pin(page, demo_logins):
+    sign_in(page, "coordinator@example.com", DEMO_PASSWORD)
+    page.wait_for_url("**/provider/")
+    for pin in ("NCA000001", "NCA000002"):
+        page.goto("/provider/")
+        page.get_by_role("row").filter(has_text=pin).get_by_role("link").click()
+        assert page.get_by_test_id("provider-pin").inner_text() == pin
+
+
+def test_language_switcher_shows_spanish(page):
+    page.goto("/")
+    page.get_by_label("Language").select_option("es")
+    page.get_by_role("button", name="Change language").click()
+    page.wait_for_load_state()
+    assert page.locator("html").get_attribute("lang") == "es"
