@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
@@ -13,25 +14,39 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["organization", "location"]
 
 
+class UserCreationForm(auth_forms.UserCreationForm):
+    class Meta:
+        model = User
+        fields = ("username", "email")
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
-    ordering = ["email"]
-    list_display = ["email", "first_name", "last_name", "is_active", "is_staff", "date_joined"]
-    search_fields = ["email", "first_name", "last_name"]
+    form = UserChangeForm
+    add_form = UserCreationForm
+    ordering = ["username"]
+    list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff", "date_joined"]
+    search_fields = ["username", "email", "first_name", "last_name"]
     list_filter = ["is_active", "is_staff", "memberships__role"]
     inlines = [MembershipInline]
     fieldsets = (
-        (None, {"fields": ("email", "password")}),
+        (None, {"fields": ("username", "email", "password")}),
         (_("Person"), {"fields": ("first_name", "last_name", "phone", "preferred_language")}),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),)
 
 
 @admin.register(Membership)
 class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ["user", "role", "organization", "location", "is_backup", "is_active"]
     list_filter = ["role", "is_active"]
-    search_fields = ["user__email", "organization__name", "location__name", "location__provider_pin"]
+    search_fields = ["user__username", "user__email", "organization__name", "location__name", "location__provider_pin"]
     autocomplete_fields = ["user", "organization", "location"]

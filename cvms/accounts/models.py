@@ -14,10 +14,11 @@ class Language(models.TextChoices):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
-    def _create(self, email, password, **extra):
+    def _create(self, email, password, username=None, **extra):
         if not email:
             raise ValueError("Users must have an email address")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        email = self.normalize_email(email).lower()
+        user = self.model(email=email, username=(username or email).lower(), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -31,14 +32,21 @@ class UserManager(BaseUserManager):
         extra.update(is_staff=True, is_superuser=True)
         return self._create(email, password, **extra)
 
-    def get_by_natural_key(self, email):
-        return self.get(email__iexact=email)
+    def get_by_natural_key(self, username):
+        return self.get(username__iexact=username)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    """A person who signs in. One login can hold roles at several organizations and locations."""
+    """A person who signs in, with their email or username. One login can hold roles at several
+    organizations and locations.
 
-    email = models.EmailField(_("email address"), max_length=254, unique=True)
+    Staff and providers sign up with an email, which becomes their username. Recipients loaded in
+    bulk may share an email (a family, say), so email is not unique; their username is the email
+    followed by ``CVMS_RECIPIENT_USERNAME_SUFFIX`` (``pat@example.com.covid19vaccine``).
+    """
+
+    username = models.CharField(_("username"), max_length=300, unique=True)
+    email = models.EmailField(_("email address"), max_length=254)
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=15, blank=True, help_text=_("Digits only, e.g. 9195555555."))
@@ -51,20 +59,21 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     objects = UserManager()
 
-    USERNAME_FIELD = "email"
+    USERNAME_FIELD = "username"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = ["email"]
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+            models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
             models.CheckConstraint(condition=Q(phone__regex=r"^[0-9]*$"), name="user_phone_digits"),
         ]
+        indexes = [models.Index(Lower("email"), name="user_email_ci_idx")]
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def __str__(self):
-        return self.email
+        return self.username
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip() or self.email

@@ -18,17 +18,19 @@ STAFF_GROUPS = {
 
 
 def user_create(*, email: str, password: str | None = None, first_name: str = "", last_name: str = "",
-                phone: str = "", preferred_language: str = "en", actor=None, verified: bool = False) -> User:
-    """Create a login. ``verified`` marks the address confirmed (for accounts made by staff)."""
+                phone: str = "", preferred_language: str = "en", actor=None, verified: bool = False,
+                username: str | None = None) -> User:
+    """Create a login (username defaults to the email). ``verified`` marks the address confirmed."""
     from allauth.account.models import EmailAddress
 
     with transaction.atomic():
         user = User.objects.create_user(
-            email=email, password=password, first_name=first_name, last_name=last_name, phone=phone,
+            email=email, password=password, username=username, first_name=first_name, last_name=last_name, phone=phone,
             preferred_language=preferred_language,
         )
         EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
-        audit_log(actor=actor, action="accounts.user.created", obj=user, changes={"email": user.email})
+        audit_log(actor=actor, action="accounts.user.created", obj=user,
+                  changes={"username": user.username, "email": user.email})
     return user
 
 

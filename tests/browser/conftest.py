@@ -33,6 +33,6 @@ def page(browser, live_server):
 
 def sign_in(page, email, password):
     page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(email)
+    page.get_by_label("Email or username").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign In").click()

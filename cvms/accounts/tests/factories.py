@@ -11,6 +11,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     email = factory.Sequence(lambda n: f"user{n}@example.com")
+    username = factory.LazyAttribute(lambda u: u.email)
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
 

@@ -58,11 +58,17 @@ def test_grants_are_audited(tenant_a):
     assert entry.changes["role"] == "location_manager"
 
 
-def test_user_create_normalises_email_and_refuses_case_variants(db):
+def test_user_create_normalises_email_and_refuses_username_case_variants(db):
     user = user_create(email="Pat@Example.COM", password="a-long-password-1")
-    assert user.email == "pat@example.com"
+    assert user.email == "pat@example.com" and user.username == "pat@example.com"
     with pytest.raises(IntegrityError), transaction.atomic():
-        UserFactory(email="PAT@example.com")
+        UserFactory(email="other@example.com", username="PAT@example.com")
+
+
+def test_recipients_may_share_an_email_with_their_own_usernames(db):
+    first = user_create(email="family@example.com", username="family@example.com.covid19vaccine")
+    second = user_create(email="family@example.com", username="family@example.com.covid19vaccine2")
+    assert first.email == second.email and first.username != second.username
 
 
 def test_home_is_the_only_portal_or_the_portal_list(tenant_a, db):
