@@ -55,6 +55,9 @@ CVMS_DEPARTMENT_NAME = env_str(
 )
 CVMS_STATE_BRANCH_NAME = env_str("CVMS_STATE_BRANCH_NAME", "NC Immunization Branch")
 CVMS_RECIPIENT_USERNAME_SUFFIX = env_str("CVMS_RECIPIENT_USERNAME_SUFFIX", ".covid19vaccine")
+CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14)
+CVMS_UPLOAD_MAX_BYTES = env_int("CVMS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+CVMS_UPLOAD_CHUNK_SIZE = env_int("CVMS_UPLOAD_CHUNK_SIZE", 5000)
 
 # --- Applications
 INSTALLED_APPS = [
@@ -75,6 +78,7 @@ INSTALLED_APPS = [
     "cvms.core",
     "cvms.accounts",
     "cvms.registry",
+    "cvms.uploads",
     "cvms.api",
     # Portals
     "enrollment",
@@ -209,6 +213,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT 
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cvms.core.tasks.heartbeat", "schedule": 60.0},
+    "resume-stalled-uploads": {"task": "cvms.uploads.tasks.resume_stalled_uploads", "schedule": 60.0},
 }
 CELERY_TIMEZONE = "UTC"
 

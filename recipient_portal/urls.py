@@ -5,4 +5,6 @@ from recipient_portal import views
 app_name = "recipient_portal"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("welcome/resend/", views.welcome_resend, name="welcome_resend"),
+    path("welcome/<str:token>/", views.welcome, name="welcome"),
 ]

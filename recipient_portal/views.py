@@ -1,10 +1,24 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import Role
 from cvms.registry.choices import ImmunizationStatus
+from cvms.registry.models import Recipient
+from cvms.registry.welcome import (
+    WelcomeLinkExpired,
+    WelcomeLinkInvalid,
+    WelcomeLinkUsed,
+    recipient_account_activate,
+    recipient_for_welcome_token,
+    welcome_email_resend,
+)
 from recipient_portal.access import access_recipient_by_user
+from recipient_portal.forms import ResendWelcomeForm, SetPasswordForm
 
 
 @require_GET
@@ -15,3 +29,43 @@ def home(request):
         "lot__product", "location"
     ).order_by("administered_at")
     return render(request, "recipient_portal/home.html", {"recipient": recipient, "immunizations": immunizations})
+
+
+@require_http_methods(["GET", "POST"])
+def welcome(request, token):
+    """The link in the welcome email: set a password once, then land in the portal. Someone
+    already signed in (another person on a shared computer) cannot claim the account."""
+    if request.user.is_authenticated:
+        raise PermissionDenied(_("Sign out before you use a welcome link."))
+    try:
+        recipient = recipient_for_welcome_token(token)
+    except WelcomeLinkInvalid as problem:
+        return render(request, "recipient_portal/welcome_invalid.html", {
+            "expired": isinstance(problem, WelcomeLinkExpired), "used": isinstance(problem, WelcomeLinkUsed),
+            "form": ResendWelcomeForm(initial={"username": str(problem)}),
+        }, status=410 if isinstance(problem, WelcomeLinkExpired) else 400)
+    form = SetPasswordForm(request.POST or None, recipient=recipient)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = recipient_account_activate(recipient=recipient, password=form.cleaned_data["password1"])
+        except WelcomeLinkUsed:
+            messages.info(request, _("Your password is already set. Sign in with your username."))
+            return redirect("account_login")
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your password is set. Welcome to the COVID-19 Vaccine Portal."))
+        return redirect("recipient_portal:home")
+    return render(request, "recipient_portal/welcome.html", {"recipient": recipient, "form": form})
+
+
+@require_POST
+def welcome_resend(request):
+    """Ask for a new welcome link. The answer is the same whether or not the username exists."""
+    form = ResendWelcomeForm(request.POST)
+    if form.is_valid():
+        recipient = Recipient.objects.filter(portal_username__iexact=form.cleaned_data["username"].strip()).first()
+        if recipient is not None:
+            welcome_email_resend(recipient=recipient)
+        messages.success(request, _("If that username is on file and its password is not set yet, a new link is on "
+                                    "its way to its email address."))
+        return redirect("home")
+    return render(request, "recipient_portal/welcome_invalid.html", {"expired": True, "form": form}, status=400)

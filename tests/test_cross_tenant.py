@@ -9,9 +9,20 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 PORTAL_NAMESPACES = {"enrollment", "provider_portal", "recipient_portal", "organization_portal", "helpdesk", "api"}
 
 #: URL parameter name -> how to find tenant A's object for it.
+def _welcome_token(a):
+    from cvms.registry.tests.factories import RecipientFactory
+    from cvms.registry.welcome import welcome_token
+
+    waiting = RecipientFactory(source_location=a.location, portal_username="waiting@example.com.covid19vaccine")
+    return welcome_token(waiting)
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "organization_id": lambda a: a.organization.pk,
+    "upload_id": lambda a: a.upload.pk,
+    # A welcome link is a bearer link for one recipient; nobody signed in may use it.
+    "token": _welcome_token,
 }
 
 

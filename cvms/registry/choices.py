@@ -106,3 +106,10 @@ class Route(models.TextChoices):
 class ImmunizationStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     ENTERED_IN_ERROR = "entered_in_error", _("Entered in error")
+
+
+class WelcomeEmailStatus(models.TextChoices):
+    NOT_SENT = "not_sent", _("Not sent")
+    PENDING = "pending", _("Queued")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

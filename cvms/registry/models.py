@@ -1,8 +1,9 @@
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 from cvms.registry import choices as c
@@ -78,6 +79,10 @@ class Location(Address):
     vtrcks_pin = models.CharField(_("VTrckS PIN"), max_length=6, blank=True)
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     is_active = models.BooleanField(_("active"), default=False)
+    loaded_recipient_count = models.PositiveIntegerField(
+        _("recipients loaded"), default=0, editable=False,
+        help_text=_("Kept by the bulk-load service so the list never counts a large table."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = LocationQuerySet.as_manager()
@@ -123,6 +128,16 @@ class RecipientQuerySet(models.QuerySet):
             first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), date_of_birth=date_of_birth
         )
 
+    def loaded_at(self, location):
+        return self.filter(source_location=location)
+
+    def search(self, text: str):
+        """Every word appears in the first or the last name, ignoring case (trigram-indexed)."""
+        query = self
+        for word in text.split()[:5]:
+            query = query.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+        return query
+
 
 class Recipient(Address):
     """A person who may receive vaccine. The same person is one row: first name, last name
@@ -159,12 +174,31 @@ class Recipient(Address):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="recipient"
     )
+    portal_username = models.CharField(
+        _("portal username"), max_length=300, null=True, blank=True, unique=True,
+        help_text=_("The email followed by the portal suffix, numbered when several recipients share an email."),
+    )
+    welcome_email_status = models.CharField(
+        _("welcome email"), max_length=10, choices=c.WelcomeEmailStatus.choices, default=c.WelcomeEmailStatus.NOT_SENT
+    )
+    welcome_email_sent_at = models.DateTimeField(_("welcome email sent"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RecipientQuerySet.as_manager()
 
     class Meta:
         ordering = ["last_name", "first_name"]
+        indexes = [
+            GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="recipient_first_trgm"),
+            GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="recipient_last_trgm"),
+            # Keyset pagination of a location's loaded recipients, sorted by any column.
+            models.Index(fields=["source_location", "last_name", "id"], name="recipient_loc_last_idx"),
+            models.Index(fields=["source_location", "first_name", "id"], name="recipient_loc_first_idx"),
+            models.Index(fields=["source_location", "date_of_birth", "id"], name="recipient_loc_dob_idx"),
+            models.Index(fields=["source_location", "email", "id"], name="recipient_loc_email_idx"),
+            models.Index(fields=["welcome_email_status"], name="recipient_welcome_idx",
+                         condition=Q(welcome_email_status="pending")),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("first_name"), Lower("last_name"), "date_of_birth", name="recipient_same_person_unique"

@@ -1,0 +1,16 @@
+import smtplib
+
+from celery import shared_task
+
+from cvms.registry.welcome import welcome_emails_mark_failed, welcome_emails_send
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, time_limit=300, soft_time_limit=240)
+def send_welcome_emails(self, recipient_ids: list[int]) -> int:
+    try:
+        return welcome_emails_send(recipient_ids=recipient_ids)
+    except (smtplib.SMTPException, OSError) as exc:
+        if self.request.retries >= self.max_retries:
+            welcome_emails_mark_failed(recipient_ids=recipient_ids)
+            raise
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries)) from exc

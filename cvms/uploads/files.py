@@ -1,0 +1,61 @@
+"""The failed-records file (CSV or XLSX) and the blank template. Cells that a spreadsheet would
+run as a formula (starting with = + - @, or a tab or carriage return) are prefixed with an
+apostrophe."""
+
+import csv
+import io
+
+from cvms.uploads.parsing import COLUMNS
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+ERROR_COLUMN = "Error"
+
+
+def safe_cell(value: str) -> str:
+    value = "" if value is None else str(value)
+    return f"'{value}" if value.startswith(FORMULA_START) else value
+
+
+def _rows(header, errors):
+    yield [safe_cell(h) for h in header] + [ERROR_COLUMN]
+    width = len(header)
+    for error in errors:
+        values = (list(error.values) + [""] * width)[:width]
+        yield [safe_cell(v) for v in values] + [safe_cell(error.message)]
+
+
+def failed_records_csv(header: list[str], errors) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerows(_rows(header, errors))
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def failed_records_xlsx(header: list[str], errors) -> bytes:
+    return _xlsx(_rows(header, errors), title="Failed records")
+
+
+def template_csv() -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(COLUMNS)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def template_xlsx() -> bytes:
+    return _xlsx([list(COLUMNS)], title="Recipients", text_columns=True)
+
+
+def _xlsx(rows, *, title: str, text_columns: bool = False) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title)
+    if text_columns:
+        # Dates typed into a text column keep the MM/DD/YYYY the guide asks for.
+        for letter in "ABCD":
+            sheet.column_dimensions[letter].width = 24
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,198 @@
+"""Reading recipient files: CSV (UTF-8 with or without BOM, or Windows-1252) and XLSX, streamed.
+
+``open_table`` refuses a file as a whole (``FileRefused``) when it is not CSV or XLSX or lacks the
+needed columns; ``Table.rows()`` then yields one ``SourceRow`` per non-blank data row, numbered as
+a spreadsheet numbers them (the header is line 1).
+"""
+
+import codecs
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
+
+from django.utils.translation import gettext as _
+
+#: Template columns, in order, and the header spellings each accepts (compared without case,
+#: spaces, underscores or punctuation).
+COLUMNS = ("FirstName", "LastName", "Date of birth", "Email")
+FIELD_OF_COLUMN = {"FirstName": "first_name", "LastName": "last_name", "Date of birth": "date_of_birth",
+                   "Email": "email"}
+HEADER_ALIASES = {
+    "FirstName": {"firstname", "first", "fname", "givenname", "legalfirstname", "nombre"},
+    "LastName": {"lastname", "last", "lname", "surname", "familyname", "legallastname", "apellido"},
+    "Date of birth": {"dateofbirth", "dob", "birthdate", "birthday", "dateofbirthmmddyyyy", "fechadenacimiento"},
+    "Email": {"email", "emailaddress", "mail", "correo", "correoelectronico"},
+}
+_ALIAS_TO_COLUMN = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in aliases}
+_SANITIZE = re.compile(r"[^a-z0-9]")
+_XLSX_MAGIC = b"PK\x03\x04"
+
+
+class FileRefused(Exception):
+    """The file as a whole cannot be used; nothing from it is saved."""
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    line: int
+    values: tuple[str, ...]  # the cells as uploaded, for the failed-records file
+    fields: dict  # first_name, last_name, date_of_birth (str or date), email
+
+
+def normalize_header(name: str) -> str:
+    return _SANITIZE.sub("", str(name or "").strip().lower())
+
+
+def map_header(header: list[str]) -> dict[str, int]:
+    """Column name -> index; raise ``FileRefused`` listing every missing column."""
+    found: dict[str, int] = {}
+    for index, name in enumerate(header):
+        column = _ALIAS_TO_COLUMN.get(normalize_header(name))
+        if column and column not in found:
+            found[column] = index
+    missing = [c for c in COLUMNS if c not in found]
+    if missing:
+        raise FileRefused(
+            _("The file is missing the columns: %(missing)s. The first row must name the columns "
+              "FirstName, LastName, Date of birth and Email.") % {"missing": ", ".join(missing)}
+        )
+    return found
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return value.strftime("%m/%d/%Y")
+    if isinstance(value, datetime.date):
+        return value.strftime("%m/%d/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _detect_encoding(handle: IO[bytes]) -> str:
+    """UTF-8 (BOM or not) when the whole file decodes as UTF-8, else Windows-1252 (Excel's)."""
+    start = handle.tell()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    encoding = "utf-8-sig"
+    try:
+        while block := handle.read(1 << 20):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    handle.seek(start)
+    return encoding
+
+
+class Table:
+    def __init__(self, header: list[str], columns: dict[str, int], rows: Iterator[list]):
+        self.header = header
+        self.columns = columns
+        self._rows = rows
+
+    def rows(self) -> Iterator[SourceRow]:
+        width = len(self.header)
+        for line, cells in enumerate(self._rows, start=2):
+            values = [_cell_text(v) for v in cells]
+            if not any(v.strip() for v in values):
+                continue  # blank lines (often trailing) are not records
+            values += [""] * (width - len(values))
+            fields = {}
+            for column, index in self.columns.items():
+                raw = cells[index] if index < len(cells) else None
+                if isinstance(raw, datetime.datetime):
+                    raw = raw.date()
+                fields[FIELD_OF_COLUMN[column]] = raw if isinstance(raw, datetime.date) else values[index]
+            yield SourceRow(line=line, values=tuple(values), fields=fields)
+
+
+def open_table(handle: IO[bytes], filename: str) -> Table:
+    """Open an uploaded file (binary, seekable). Refuses anything that is not CSV or XLSX."""
+    head = handle.read(4096)
+    handle.seek(0)
+    if not head:
+        raise FileRefused(_("The file is empty."))
+    lower = filename.lower()
+    if head.startswith(_XLSX_MAGIC):
+        if not lower.endswith((".xlsx", ".xlsm")):
+            raise FileRefused(_("The file is not a CSV or XLSX file. Save it as .csv or .xlsx and upload it again."))
+        return _open_xlsx(handle)
+    if lower.endswith((".xlsx", ".xls", ".xlsm")):
+        raise FileRefused(_("The file is not a valid XLSX workbook. Save it again as .xlsx or .csv."))
+    if _looks_binary(head) or not lower.endswith((".csv", ".txt")):
+        raise FileRefused(_("The file is not a CSV or XLSX file. Save it as .csv or .xlsx and upload it again."))
+    return _open_csv(handle)
+
+
+_TEXT_CONTROLS = {9, 10, 12, 13, 26}
+
+
+def _looks_binary(head: bytes) -> bool:
+    return any(b < 32 and b not in _TEXT_CONTROLS for b in head)
+
+
+def _open_csv(handle: IO[bytes]) -> Table:
+    encoding = _detect_encoding(handle)
+    # The text wrapper must not close the caller's file when it is garbage-collected: it is
+    # detached once reading stops, whether the rows were all read, abandoned, or refused.
+    text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    reader = csv.reader(text)
+    try:
+        header = next(reader)
+        if not any(h.strip() for h in header):
+            raise FileRefused(_("The first row of the file is blank: it must name the columns."))
+        columns = map_header(header)
+    except StopIteration:
+        _detach(text)
+        raise FileRefused(_("The file is empty.")) from None
+    except csv.Error as exc:
+        _detach(text)
+        raise FileRefused(_("The file could not be read as CSV: %(error)s") % {"error": exc}) from None
+    except FileRefused:
+        _detach(text)
+        raise
+    return Table(header, columns, _safe_csv(reader, text))
+
+
+def _detach(text: io.TextIOWrapper) -> None:
+    try:
+        text.detach()
+    except ValueError:
+        pass  # already detached
+
+
+def _safe_csv(reader, text) -> Iterator[list]:
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise FileRefused(_("Line %(line)s could not be read as CSV: %(error)s")
+                          % {"line": reader.line_num, "error": exc}) from None
+    finally:
+        _detach(text)
+
+
+def _open_xlsx(handle: IO[bytes]) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise FileRefused(_("The XLSX workbook could not be opened: %(error)s") % {"error": exc}) from None
+    sheet = workbook.worksheets[0]
+    rows = sheet.iter_rows(values_only=True)
+    try:
+        header = [_cell_text(v) for v in next(rows)]
+    except StopIteration:
+        raise FileRefused(_("The file is empty.")) from None
+    while header and not header[-1].strip():
+        header.pop()
+    if not header:
+        raise FileRefused(_("The first row of the file is blank: it must name the columns."))
+    return Table(header, map_header(header), (list(r) for r in rows))

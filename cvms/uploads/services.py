@@ -1,0 +1,345 @@
+"""The recipient upload engine, shared by the Provider Portal, the Organization Portal, the API
+and the ``import_recipients`` command.
+
+Flow: ``upload_create`` refuses a bad file up front (nothing saved) or keeps it; Low Volume shows
+``upload_preview`` and then ``upload_process`` runs in the request; High Volume, the API and the
+command run ``upload_process`` in a Celery worker or in-process. ``upload_process`` works in
+chunks: each chunk's recipients, failed rows and the checkpoint commit together, so a run that
+dies resumes from the last checkpoint without losing or doubling a row.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from cvms.core.audit import audit_log
+from cvms.registry import choices as rc
+from cvms.registry.bulk import NewRecipient, recipients_bulk_create
+from cvms.registry.models import Recipient
+from cvms.uploads import files, validation
+from cvms.uploads.models import RecipientUpload, UploadChannel, UploadError, UploadStatus
+from cvms.uploads.parsing import FileRefused, SourceRow, Table, open_table
+
+log = logging.getLogger(__name__)
+
+LOW_VOLUME_MAX = 100
+HIGH_VOLUME_MAX = 5_000
+_LOCK_NAMESPACE = 74_201  # pg advisory lock class for uploads
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    line: int
+    values: tuple[str, ...]
+    error: str  # empty when the row would be created
+
+
+# --- Refusing bad files up front
+
+def _count_rows(table: Table, cap: int | None) -> int:
+    count = 0
+    for _row in table.rows():
+        count += 1
+        if cap is not None and count > cap:
+            break
+    return count
+
+
+def check_file(*, handle, filename: str, size: int, channel: UploadChannel) -> tuple[list[str], int]:
+    """Refuse (``FileRefused``) a file that cannot be loaded through ``channel``; else return its
+    header and its number of recipient rows. Reads the file; the caller rewinds it."""
+    max_bytes = settings.CVMS_UPLOAD_MAX_BYTES
+    if channel != UploadChannel.BACKEND and size > max_bytes:
+        raise FileRefused(_("The file is %(size)s MB; the limit is %(limit)s MB.")
+                          % {"size": round(size / 1e6, 1), "limit": round(max_bytes / 1e6, 1)})
+    table = open_table(handle, filename)
+    cap = None if channel == UploadChannel.BACKEND else HIGH_VOLUME_MAX
+    rows = _count_rows(table, cap)
+    if rows == 0:
+        raise FileRefused(_("The file has no recipient rows under the header row."))
+    if cap is not None and rows > cap:
+        raise FileRefused(_("The file has more than 5,000 recipients. Split it into files of 5,000 or fewer, "
+                            "or ask the help desk to load it for you."))
+    if channel == UploadChannel.LOW_VOLUME and rows > LOW_VOLUME_MAX:
+        raise FileRefused(ngettext(
+            "Low Volume takes up to 100 recipients and this file has %(count)s. Use High Volume.",
+            "Low Volume takes up to 100 recipients and this file has %(count)s. Use High Volume.", rows,
+        ) % {"count": rows})
+    return table.header, rows
+
+
+def upload_create(*, file, filename: str, channel: UploadChannel, location=None, organization=None,
+                  uploaded_by=None, uploaded_by_label: str = "", send_welcome: bool = True) -> RecipientUpload:
+    """Check and keep an uploaded file. Low Volume waits for review; the others are queued."""
+    header, rows = check_file(handle=file, filename=filename, size=file.size, channel=channel)
+    file.seek(0)
+    status = UploadStatus.PREVIEW if channel == UploadChannel.LOW_VOLUME else UploadStatus.QUEUED
+    with transaction.atomic():
+        upload = RecipientUpload(
+            channel=channel, status=status, location=location,
+            organization=organization or (location.organization if location else None),
+            uploaded_by=uploaded_by, uploaded_by_label=uploaded_by_label or getattr(uploaded_by, "email", "system"),
+            original_name=filename[:255], columns=header, total_rows=rows, send_welcome=send_welcome,
+            created_at=timezone.now(),
+        )
+        upload.original_file.save(filename, file, save=False)
+        upload.save()
+        audit_log(actor=uploaded_by, action="uploads.upload.received", obj=upload, integration=upload.uploaded_by_label,
+                  changes={"file": filename, "rows": rows, "channel": str(channel)})
+        if status == UploadStatus.QUEUED and channel != UploadChannel.BACKEND:
+            upload_queue(upload=upload)
+    return upload
+
+
+def upload_queue(*, upload: RecipientUpload) -> None:
+    from cvms.uploads.tasks import process_upload
+
+    transaction.on_commit(lambda: process_upload.delay(upload.pk))
+
+
+# --- Low Volume review
+
+def _rows(upload: RecipientUpload) -> Iterator[SourceRow]:
+    with upload.original_file.open("rb") as handle:
+        yield from open_table(handle, upload.original_name).rows()
+
+
+def upload_preview(*, upload: RecipientUpload) -> list[PreviewRow]:
+    """Each row as it would load: valid, or the message it would fail with. Saves nothing."""
+    rows = list(_rows(upload))
+    candidates, failures = _judge(rows, seen={}, today=timezone.localdate())
+    existing = _existing_identities([clean.identity for _row, clean in candidates])
+    for row, clean in candidates:
+        if clean.identity in existing:
+            failures[row.line] = validation.line_message(row.line, [validation.duplicate_message()])
+    return [PreviewRow(row.line, row.values, failures.get(row.line, "")) for row in rows]
+
+
+def _judge(rows: list[SourceRow], *, seen: dict, today: datetime.date):
+    """Validate a batch of rows. Returns the rows to create, as (row, clean) pairs, and
+    ``{line: message}`` for rows that fail. ``seen`` maps each identity to create to its line
+    and carries over from batch to batch; a duplicate of a stored recipient is found here for
+    failing rows (so it is reported with their other problems) and by the insert for the rest."""
+    candidates, failing = [], []
+    for row in rows:
+        check = validation.check_row(row, today=today)
+        problems = list(check.problems)
+        if check.identity is not None and check.identity in seen:
+            problems.append(validation.duplicate_in_file_message(seen[check.identity]))
+        if problems:
+            failing.append((row, problems, check.identity))
+        else:
+            seen[check.identity] = row.line
+            candidates.append((row, check.clean))
+    unflagged = [ident for _row, problems, ident in failing if ident is not None and ident not in seen]
+    existing = _existing_identities(unflagged)
+    failures = {}
+    for row, problems, ident in failing:
+        if ident is not None and ident in existing:
+            problems.append(validation.duplicate_message())
+        failures[row.line] = validation.line_message(row.line, problems)
+    return candidates, failures
+
+
+def _existing_identities(identities: list[tuple]) -> set[tuple]:
+    if not identities:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT lower(r.first_name), lower(r.last_name), r.date_of_birth FROM {Recipient._meta.db_table} r "
+            "JOIN unnest(%s::text[], %s::text[], %s::date[]) AS k(f, l, d) "
+            "ON lower(r.first_name) = k.f AND lower(r.last_name) = k.l AND r.date_of_birth = k.d",
+            [[i[0] for i in identities], [i[1] for i in identities], [i[2] for i in identities]],
+        )
+        return set(cursor.fetchall())
+
+
+def upload_cancel(*, upload: RecipientUpload, actor) -> RecipientUpload:
+    """Discard a Low Volume file under review: the file is deleted, nothing is created."""
+    updated = RecipientUpload.objects.filter(pk=upload.pk, status=UploadStatus.PREVIEW).update(
+        status=UploadStatus.CANCELLED, finished_at=timezone.now()
+    )
+    if updated:
+        upload.original_file.delete(save=False)
+        RecipientUpload.objects.filter(pk=upload.pk).update(original_file="")
+        audit_log(actor=actor, action="uploads.upload.cancelled", obj=upload)
+    upload.refresh_from_db()
+    return upload
+
+
+def upload_confirm(*, upload: RecipientUpload, actor) -> RecipientUpload:
+    """Create Records for a Low Volume file under review (runs in the request: 100 rows at most)."""
+    updated = RecipientUpload.objects.filter(pk=upload.pk, status=UploadStatus.PREVIEW).update(
+        status=UploadStatus.QUEUED
+    )
+    if updated:
+        audit_log(actor=actor, action="uploads.upload.confirmed", obj=upload)
+        upload_process(upload_id=upload.pk)
+    upload.refresh_from_db()
+    return upload
+
+
+# --- Processing
+
+class _UploadLock:
+    """A session-level advisory lock: one runner per upload. A runner that dies releases it with
+    its connection, so a resumed run can take over."""
+
+    def __init__(self, upload_id: int):
+        self.upload_id = upload_id
+        self.acquired = False
+
+    def __enter__(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [_LOCK_NAMESPACE, self.upload_id])
+            self.acquired = cursor.fetchone()[0]
+        return self
+
+    def __exit__(self, *exc):
+        if self.acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, self.upload_id])
+
+
+def upload_is_running(upload_id: int) -> bool:
+    with _UploadLock(upload_id) as lock:
+        return not lock.acquired
+
+
+def upload_process(*, upload_id: int, chunk_size: int | None = None) -> RecipientUpload | None:
+    """Load an upload's rows from its checkpoint to the end. Safe to run twice: a second runner
+    returns at once while the first holds the lock, and a finished upload is left alone."""
+    chunk_size = chunk_size or settings.CVMS_UPLOAD_CHUNK_SIZE
+    with _UploadLock(upload_id) as lock:
+        if not lock.acquired:
+            return None
+        upload = RecipientUpload.objects.get(pk=upload_id)
+        if upload.status not in (UploadStatus.QUEUED, UploadStatus.PROCESSING):
+            return upload
+        now = timezone.now()
+        RecipientUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.PROCESSING, heartbeat_at=now,
+                                                            started_at=upload.started_at or now)
+        try:
+            _process_rows(upload, chunk_size)
+        except FileRefused as exc:
+            _fail(upload, str(exc))
+            return upload
+        _finish(upload)
+        upload.refresh_from_db()
+        return upload
+
+
+def _process_rows(upload: RecipientUpload, chunk_size: int) -> None:
+    today = timezone.localdate()
+    rows = _rows(upload)
+    seen: dict[tuple, int] = {}
+    # Rows before the checkpoint are committed; read them again only to remember who was in them.
+    for row in islice(rows, upload.rows_done):
+        check = validation.check_row(row, today=today)
+        if check.clean is not None:
+            seen.setdefault(check.identity, row.line)
+    while chunk := list(islice(rows, chunk_size)):
+        _load_chunk(upload, chunk, seen, today)
+
+
+def _load_chunk(upload: RecipientUpload, chunk: list[SourceRow], seen: dict, today: datetime.date) -> None:
+    candidates, failures = _judge(chunk, seen=seen, today=today)
+    by_organization = upload.location_id is None
+    with transaction.atomic():
+        created = recipients_bulk_create(
+            people=[NewRecipient(c.first_name, c.last_name, c.date_of_birth, c.email) for _r, c in candidates],
+            source=rc.RecipientSource.ORGANIZATION_UPLOAD if by_organization else rc.RecipientSource.BULK_UPLOAD,
+            created_by=upload.uploaded_by, source_location=upload.location, source_organization=upload.organization,
+            employer=upload.organization if by_organization else None, send_welcome=upload.send_welcome,
+        )
+        for row, clean in candidates:
+            if clean.identity not in created:
+                failures[row.line] = validation.line_message(row.line, [validation.duplicate_message()])
+        values = {row.line: row.values for row in chunk}
+        UploadError.objects.bulk_create(
+            UploadError(upload=upload, line=line, message=message, values=list(values[line]))
+            for line, message in sorted(failures.items())
+        )
+        RecipientUpload.objects.filter(pk=upload.pk).update(
+            rows_done=F("rows_done") + len(chunk), created_count=F("created_count") + len(created),
+            failed_count=F("failed_count") + len(failures), heartbeat_at=timezone.now(),
+        )
+
+
+def _finish(upload: RecipientUpload) -> None:
+    upload.refresh_from_db()
+    with transaction.atomic():
+        if upload.failed_count:
+            content = files.failed_records_csv(upload.columns, upload.errors.order_by("line"))
+            upload.failed_file.save("failed-records.csv", ContentFile(content), save=False)
+        upload.status = UploadStatus.COMPLETED
+        upload.finished_at = timezone.now()
+        upload.save(update_fields=["failed_file", "status", "finished_at"])
+        audit_log(actor=upload.uploaded_by, action="uploads.upload.completed", obj=upload,
+                  integration=upload.uploaded_by_label,
+                  changes={"rows": upload.total_rows, "created": upload.created_count, "failed": upload.failed_count})
+        if upload.uploaded_by_id:
+            from cvms.uploads.tasks import send_upload_report
+
+            transaction.on_commit(lambda: send_upload_report.delay(upload.pk))
+
+
+def _fail(upload: RecipientUpload, message: str) -> None:
+    RecipientUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, error_message=message,
+                                                        finished_at=timezone.now())
+    audit_log(actor=upload.uploaded_by, action="uploads.upload.failed", obj=upload,
+              integration=upload.uploaded_by_label, changes={"error": message})
+
+
+def uploads_resume_stalled(*, stalled_after: datetime.timedelta = datetime.timedelta(minutes=2)) -> list[int]:
+    """Queue again every upload left queued or processing by a worker that died."""
+    cutoff = timezone.now() - stalled_after
+    stalled = RecipientUpload.objects.filter(
+        status__in=[UploadStatus.QUEUED, UploadStatus.PROCESSING], heartbeat_at__lt=cutoff,
+    ) | RecipientUpload.objects.filter(status=UploadStatus.QUEUED, heartbeat_at__isnull=True, created_at__lt=cutoff)
+    resumed = []
+    for upload in stalled.exclude(channel=UploadChannel.BACKEND):
+        if not upload_is_running(upload.pk):
+            upload_queue(upload=upload)
+            resumed.append(upload.pk)
+    return resumed
+
+
+# --- Reporting
+
+def upload_failed_records(*, upload: RecipientUpload, fmt: str) -> tuple[bytes, str, str]:
+    """The failed-records file as (content, filename, content type), CSV or XLSX."""
+    errors = upload.errors.order_by("line")
+    stem = upload.original_name.rsplit(".", 1)[0] or "upload"
+    if fmt == "xlsx":
+        return (files.failed_records_xlsx(upload.columns, errors), f"{stem}-failed-records.xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return files.failed_records_csv(upload.columns, errors), f"{stem}-failed-records.csv", "text/csv"
+
+
+def upload_report_send(*, upload_id: int) -> None:
+    """Email the uploader the counts, with the failed-records file attached when rows failed."""
+    from cvms.core.mail import send_templated_email
+
+    upload = RecipientUpload.objects.select_related("uploaded_by", "location").get(pk=upload_id)
+    if upload.uploaded_by is None:
+        return
+    attachments = []
+    if upload.failed_count:
+        content, name, mimetype = upload_failed_records(upload=upload, fmt="csv")
+        attachments.append((name, content, mimetype))
+    send_templated_email(
+        template_prefix="uploads/email/upload_report", to=[upload.uploaded_by.email],
+        language=upload.uploaded_by.preferred_language, attachments=attachments,
+        context={"upload": upload, "site_url": settings.SITE_URL},
+    )
