@@ -30,6 +30,7 @@ class Tenant:
     employer_coordinator: object
     recipient: object
     recipient_user: object
+    upload: object = None
 
 
 def make_tenant(tag: str) -> Tenant:
@@ -46,7 +47,7 @@ def make_tenant(tag: str) -> Tenant:
     recipient_user = person(Role.RECIPIENT, "recipient")
     recipient = RecipientFactory(first_name=f"Rita{tag}", last_name=f"Recipient{tag}", user=recipient_user,
                                  employer=employer, source_location=location)
-    return Tenant(
+    tenant = Tenant(
         organization=org, location=location, other_location=other_location, employer=employer,
         manager=person(Role.LOCATION_MANAGER, "manager", location=location),
         coordinator=person(Role.VACCINE_COORDINATOR, "coordinator", location=location),
@@ -56,6 +57,22 @@ def make_tenant(tag: str) -> Tenant:
         employer_coordinator=person(Role.ORG_COORDINATOR, "employer", organization=employer),
         recipient=recipient, recipient_user=recipient_user,
     )
+    tenant.upload = _upload(tenant, tag)
+    return tenant
+
+
+def _upload(tenant, tag):
+    """A finished upload with one failed row, so every upload page has something to show."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cvms.uploads.models import UploadChannel
+    from cvms.uploads.services import upload_create, upload_process
+
+    content = f"FirstName,LastName,Date of birth,Email\nUp{tag},Loaded{tag},01/01/1990,up@example.com\nBad,,1/1/1990,x\n"
+    upload = upload_create(file=SimpleUploadedFile(f"staff-{tag}.csv", content.encode()), filename=f"staff-{tag}.csv",
+                           channel=UploadChannel.BACKEND, location=tenant.location, uploaded_by=tenant.manager,
+                           send_welcome=False)
+    return upload_process(upload_id=upload.pk)
 
 
 @pytest.fixture

@@ -1,9 +1,24 @@
 from django.urls import path
 
-from provider_portal import views
+from provider_portal import bulk_views, views
 
 app_name = "provider_portal"
+bulk = "locations/<int:location_id>/bulk/"
+upload = bulk + "uploads/<int:upload_id>/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("locations/<int:location_id>/", views.location_detail, name="location"),
+    path("bulk-template.csv", bulk_views.bulk_template, {"fmt": "csv"}, name="bulk_template_csv"),
+    path("bulk-template.xlsx", bulk_views.bulk_template, {"fmt": "xlsx"}, name="bulk_template_xlsx"),
+    path(bulk, bulk_views.bulk_home, name="bulk"),
+    path(bulk + "low-volume/", bulk_views.bulk_low_volume, name="bulk_low_volume"),
+    path(bulk + "high-volume/", bulk_views.bulk_high_volume, name="bulk_high_volume"),
+    path(bulk + "uploads/", bulk_views.bulk_history, name="bulk_history"),
+    path(upload, bulk_views.bulk_upload_detail, name="bulk_upload"),
+    path(upload + "preview/", bulk_views.bulk_preview, name="bulk_preview"),
+    path(upload + "cancel/", bulk_views.bulk_cancel, name="bulk_cancel"),
+    path(upload + "create/", bulk_views.bulk_create_records, name="bulk_create"),
+    path(upload + "progress/", bulk_views.bulk_progress, name="bulk_progress"),
+    path(upload + "failed-records.csv", bulk_views.bulk_failed_records, {"fmt": "csv"}, name="bulk_failed_csv"),
+    path(upload + "failed-records.xlsx", bulk_views.bulk_failed_records, {"fmt": "xlsx"}, name="bulk_failed_xlsx"),
 ]

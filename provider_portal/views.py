@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import PROVIDER_ROLES, Membership
 from cvms.registry.selectors import location_stock_summary
-from provider_portal.access import access_location_by_user, locations_for_user
+from provider_portal.access import BULK_UPLOAD_ROLES, access_location_by_user, locations_for_user
 
 
 @require_GET
@@ -20,8 +20,11 @@ def home(request):
 @role_required(*PROVIDER_ROLES)
 def location_detail(request, location_id):
     location = access_location_by_user(request.user, location_id)
+    can_bulk_upload = Membership.objects.active().filter(user=request.user, location=location,
+                                                         role__in=BULK_UPLOAD_ROLES).exists()
     lots = location.lots.select_related("product").order_by("expiration_date")
     immunizations = location.immunizations.select_related("recipient", "lot__product")[:20]
     return render(request, "provider_portal/location_detail.html", {
         "location": location, "lots": lots, "immunizations": immunizations, "today": timezone.localdate(),
+        "can_bulk_upload": can_bulk_upload,
     })

@@ -1,0 +1,155 @@
+"""The Bulk Registration tab: Low Volume (review, then create) and High Volume (background)
+recipient uploads, the upload history, and the loaded recipients."""
+
+from django.contrib import messages
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from cvms.accounts.decorators import role_required
+from cvms.accounts.models import PROVIDER_ROLES
+from cvms.registry.selectors import loaded_recipients_page
+from cvms.uploads import files
+from cvms.uploads.models import UploadChannel, UploadStatus
+from cvms.uploads.parsing import FileRefused
+from cvms.uploads.services import (
+    HIGH_VOLUME_MAX,
+    LOW_VOLUME_MAX,
+    upload_cancel,
+    upload_confirm,
+    upload_create,
+    upload_failed_records,
+    upload_preview,
+)
+from provider_portal.access import BULK_UPLOAD_ROLES, access_location_by_user, access_upload_by_user
+from provider_portal.forms import RecipientFileForm, RecipientSearchForm
+
+
+def _bulk_page(request, location, *, low_form=None, high_form=None, status=200):
+    search = RecipientSearchForm(request.GET)
+    params = search.cleaned_data if search.is_valid() else {}
+    page = loaded_recipients_page(
+        location=location, search=params.get("q", ""), sort=params.get("sort") or "last_name",
+        descending=params.get("dir") == "desc", after=params.get("after", ""), before=params.get("before", ""),
+    )
+    return render(request, "provider_portal/bulk/home.html", {
+        "location": location, "low_form": low_form or RecipientFileForm(prefix="low"),
+        "high_form": high_form or RecipientFileForm(prefix="high"), "page": page, "search": params,
+        "recent": location.recipient_uploads.select_related("uploaded_by")[:5],
+        "low_max": LOW_VOLUME_MAX, "high_max": HIGH_VOLUME_MAX,
+    }, status=status)
+
+
+@require_GET
+@role_required(*BULK_UPLOAD_ROLES)
+def bulk_home(request, location_id):
+    return _bulk_page(request, access_location_by_user(request.user, location_id, BULK_UPLOAD_ROLES))
+
+
+def _receive(request, location_id, channel, prefix):
+    location = access_location_by_user(request.user, location_id, BULK_UPLOAD_ROLES)
+    form = RecipientFileForm(request.POST, request.FILES, prefix=prefix)
+    if form.is_valid():
+        upload_file = form.cleaned_data["file"]
+        try:
+            upload = upload_create(file=upload_file, filename=upload_file.name, channel=channel, location=location,
+                                   uploaded_by=request.user)
+        except FileRefused as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            return redirect("provider_portal:bulk_preview" if channel == UploadChannel.LOW_VOLUME
+                            else "provider_portal:bulk_upload", location.pk, upload.pk)
+    forms = {"low_form": form} if prefix == "low" else {"high_form": form}
+    return _bulk_page(request, location, status=400, **forms)
+
+
+@require_POST
+@role_required(*BULK_UPLOAD_ROLES)
+def bulk_low_volume(request, location_id):
+    return _receive(request, location_id, UploadChannel.LOW_VOLUME, "low")
+
+
+@require_POST
+@role_required(*BULK_UPLOAD_ROLES)
+def bulk_high_volume(request, location_id):
+    return _receive(request, location_id, UploadChannel.HIGH_VOLUME, "high")
+
+
+@require_GET
+@role_required(*BULK_UPLOAD_ROLES)
+def bulk_preview(request, location_id, upload_id):
+    upload = access_upload_by_user(request.user, location_id, upload_id)
+    if upload.status != UploadStatus.PREVIEW:
+        return redirect("provider_portal:bulk_upload", location_id, upload.pk)
+    rows = upload_preview(upload=upload)
+    return render(request, "provider_portal/bulk/preview.html", {
+        "upload": upload, "location": upload.location, "rows": rows,
+        "valid": sum(1 for r in rows if not r.error), "invalid": sum(1 for r in rows if r.error),
+    })
+
+
+@require_POST
+@role_required(*BULK_UPLOAD_ROLES)
+def bulk_cancel(request, location_id, upload_id):
+    upload_cancel(upload=access_upload_by_user(request.user, location_id, upload_id), actor=request.user)
+    messages.info(request, _("The file was discarded. No recipient was created."))
+    return redirect("provider_portal:bulk", location_id)
+
+
+@require_POST
+@role_required(*BULK_UPLOAD_ROLES)
+def bulk_create_records(request, location_id, upload_id):
+    upload = upload_confirm(upload=access_upload_by_user(request.user, location_id, upload_id), actor=request.user)
+    if upload.status == UploadStatus.COMPLETED:
+        messages.success(request, _("%(created)s successful, %(failed)s failed.")
+                         % {"created": upload.created_count, "failed": upload.failed_count})
+    return redirect("provider_portal:bulk_upload", location_id, upload.pk)
+
+
+@require_GET
+@role_required(*BULK_UPLOAD_ROLES)
+def bulk_upload_detail(request, location_id, upload_id):
+    upload = access_upload_by_user(request.user, location_id, upload_id)
+    return render(request, "provider_portal/bulk/upload.html", {
+        "upload": upload, "location": upload.location, "errors": upload.errors.order_by("line")[:200],
+    })
+
+
+@require_GET
+@role_required(*BULK_UPLOAD_ROLES)
+def bulk_failed_records(request, location_id, upload_id, fmt):
+    upload = access_upload_by_user(request.user, location_id, upload_id)
+    content, name, mimetype = upload_failed_records(upload=upload, fmt=fmt)
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@require_GET
+@role_required(*BULK_UPLOAD_ROLES)
+def bulk_history(request, location_id):
+    location = access_location_by_user(request.user, location_id, BULK_UPLOAD_ROLES)
+    uploads = location.recipient_uploads.select_related("uploaded_by")[:200]
+    return render(request, "provider_portal/bulk/history.html", {"location": location, "uploads": uploads})
+
+
+@require_GET
+@role_required(*PROVIDER_ROLES)
+def bulk_template(request, fmt):
+    content, mimetype = (
+        (files.template_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        if fmt == "xlsx" else (files.template_csv(), "text/csv")
+    )
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="recipient-bulk-upload-template.{fmt}"'
+    return response
+
+
+@require_GET
+@role_required(*BULK_UPLOAD_ROLES)
+def bulk_progress(request, location_id, upload_id):
+    upload = access_upload_by_user(request.user, location_id, upload_id)
+    return JsonResponse({"status": upload.status, "rows_done": upload.rows_done, "total_rows": upload.total_rows,
+                         "created": upload.created_count, "failed": upload.failed_count,
+                         "percent": upload.percent_done, "finished": upload.is_finished})

@@ -1,0 +1,23 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cvms.core.forms import UswdsFormMixin
+
+
+class RecipientFileForm(UswdsFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("Recipient Bulk Upload file"),
+        help_text=_("A .csv or .xlsx file with the columns FirstName, LastName, Date of birth (MM/DD/YYYY) "
+                    "and Email."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd."
+                                                         "openxmlformats-officedocument.spreadsheetml.sheet"}),
+    )
+
+
+class RecipientSearchForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100)
+    sort = forms.ChoiceField(required=False, choices=[(s, s) for s in
+                                                      ("first_name", "last_name", "date_of_birth", "email")])
+    dir = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")])
+    after = forms.CharField(required=False, max_length=500)
+    before = forms.CharField(required=False, max_length=500)
