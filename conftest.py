@@ -68,7 +68,8 @@ def _upload(tenant, tag):
     from cvms.uploads.models import UploadChannel
     from cvms.uploads.services import upload_create, upload_process
 
-    content = f"FirstName,LastName,Date of birth,Email\nUp{tag},Loaded{tag},01/01/1990,up@example.com\nBad,,1/1/1990,x\n"
+    content = (f"FirstName,LastName,Date of birth,Email\nUp{tag},Loaded{tag},01/01/1990,up@example.com\n"
+               "Bad,,1/1/1990,x\n")
     upload = upload_create(file=SimpleUploadedFile(f"staff-{tag}.csv", content.encode()), filename=f"staff-{tag}.csv",
                            channel=UploadChannel.BACKEND, location=tenant.location, uploaded_by=tenant.manager,
                            send_welcome=False)
