@@ -129,9 +129,9 @@ def reference_data(db):
     load_vaccine_products()
 
 
-@pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker on the test database, the test Redis database and the test queue."""
+def start_celery_worker(name: str, **extra_env):
+    """Start a real Celery worker on the test database, Redis database and queue; wait until it
+    answers a ping. The caller stops it (``stop_celery_worker``) or kills it."""
     import subprocess
     import sys
     import time
@@ -143,29 +143,44 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     from cvms.celery import app
 
     db = connection.settings_dict
-    env = dict(os.environ)
+    env = dict(os.environ, CVMS_ENV="test", **extra_env)
     env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-    env["CVMS_ENV"] = "test"
-    log = open(Path(settings.BASE_DIR) / ".var" / "test-worker.log", "w")  # noqa: SIM115
+    node = f"{name}-{os.getpid()}@{os.uname().nodename}"
+    log = open(Path(settings.BASE_DIR) / ".var" / f"test-worker-{name}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "celery", "-A", "cvms", "worker", "--pool=solo", "--loglevel=INFO",
-         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", f"test-{os.getpid()}@%h", "--without-heartbeat",
-         "--without-mingle", "--without-gossip"],
+         "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", node, "--without-heartbeat", "--without-mingle",
+         "--without-gossip"],
         cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
+    process.log = log
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if app.control.ping(timeout=0.5, destination=[f"test-{os.getpid()}@{os.uname().nodename}"]):
-            break
+        if app.control.ping(timeout=0.5, destination=[node]):
+            return process
         if process.poll() is not None:
-            raise RuntimeError("The Celery worker exited; see .var/test-worker.log")
-    else:
-        process.kill()
-        raise RuntimeError("The Celery worker did not start in 60 s; see .var/test-worker.log")
-    yield process
+            raise RuntimeError(f"The Celery worker exited; see {log.name}")
+    process.kill()
+    raise RuntimeError(f"The Celery worker did not start in 60 s; see {log.name}")
+
+
+def stop_celery_worker(process):
+    import subprocess
+
     process.terminate()
     try:
         process.wait(timeout=20)
     except subprocess.TimeoutExpired:
         process.kill()
-    log.close()
+    process.log.close()
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real Celery worker for the whole session (stale messages from earlier runs purged)."""
+    from cvms.celery import app
+
+    app.control.purge()
+    process = start_celery_worker("session")
+    yield process
+    stop_celery_worker(process)

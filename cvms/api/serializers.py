@@ -1,7 +1,9 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from cvms.accounts.models import Membership, User
 from cvms.registry.models import Location, VaccineProduct
+from cvms.uploads.models import RecipientUpload
 
 
 class MembershipSerializer(serializers.ModelSerializer):
@@ -41,3 +43,27 @@ class LocationSerializer(serializers.ModelSerializer):
         model = Location
         fields = ["id", "name", "provider_pin", "organization", "address_line1", "city", "state", "zip_code",
                   "county", "is_active"]
+
+
+class RecipientUploadInputSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="CSV or XLSX with FirstName, LastName, Date of birth, Email (up to 5,000 rows)"
+    )
+    location = serializers.CharField(help_text="Provider PIN (e.g. NCA000001) or id of a location you manage")
+    send_welcome = serializers.BooleanField(default=True, help_text="Email each recipient created")
+
+
+class RecipientUploadSerializer(serializers.ModelSerializer):
+    location = serializers.CharField(source="location.provider_pin")
+    percent_done = serializers.IntegerField(read_only=True)
+    failed_records_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RecipientUpload
+        fields = ["id", "status", "channel", "location", "original_name", "total_rows", "rows_done", "percent_done",
+                  "created_count", "failed_count", "error_message", "created_at", "finished_at", "failed_records_url"]
+
+    def get_failed_records_url(self, upload) -> str | None:
+        if not upload.failed_count:
+            return None
+        return reverse("provider_portal:bulk_failed_csv", args=[upload.location_id, upload.pk])

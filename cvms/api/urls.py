@@ -13,4 +13,6 @@ urlpatterns = [
     path("vaccine-products/", views.vaccine_product_list, name="vaccine-products"),
     path("locations/", views.location_list, name="locations"),
     path("locations/<int:location_id>/", views.location_detail, name="location"),
+    path("recipient-uploads/", views.recipient_upload_list, name="recipient-uploads"),
+    path("recipient-uploads/<int:upload_id>/", views.recipient_upload_detail, name="recipient-upload"),
 ]

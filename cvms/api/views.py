@@ -1,10 +1,22 @@
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework.decorators import api_view
+from rest_framework import status
+from rest_framework.decorators import api_view, parser_classes
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from cvms.api.serializers import LocationSerializer, MeSerializer, VaccineProductSerializer
+from cvms.api.access import access_upload_by_user, access_upload_location_by_user, uploads_for_user
+from cvms.api.serializers import (
+    LocationSerializer,
+    MeSerializer,
+    RecipientUploadInputSerializer,
+    RecipientUploadSerializer,
+    VaccineProductSerializer,
+)
 from cvms.registry.models import Location, VaccineProduct
+from cvms.uploads.models import UploadChannel
+from cvms.uploads.parsing import FileRefused
+from cvms.uploads.services import upload_create
 
 
 def _locations(user):
@@ -34,3 +46,33 @@ def location_list(request):
 @api_view(["GET"])
 def location_detail(request, location_id: int):
     return Response(LocationSerializer(get_object_or_404(_locations(request.user), pk=location_id)).data)
+
+
+@extend_schema(
+    methods=["POST"], request={"multipart/form-data": RecipientUploadInputSerializer},
+    responses={201: RecipientUploadSerializer}, summary="Upload a recipient file; it is processed in the background",
+)
+@extend_schema(methods=["GET"], responses=RecipientUploadSerializer(many=True), summary="Your recipient uploads")
+@api_view(["GET", "POST"])
+@parser_classes([MultiPartParser])
+def recipient_upload_list(request):
+    if request.method == "GET":
+        uploads = uploads_for_user(request.user)[:100]
+        return Response(RecipientUploadSerializer(uploads, many=True).data)
+    data = RecipientUploadInputSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    location = access_upload_location_by_user(request.user, data.validated_data["location"])
+    upload_file = data.validated_data["file"]
+    try:
+        upload = upload_create(file=upload_file, filename=upload_file.name, channel=UploadChannel.API,
+                               location=location, uploaded_by=request.user,
+                               send_welcome=data.validated_data["send_welcome"])
+    except FileRefused as refusal:
+        return Response({"file": [str(refusal)]}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(RecipientUploadSerializer(upload).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema(responses=RecipientUploadSerializer, summary="A recipient upload's progress and counts")
+@api_view(["GET"])
+def recipient_upload_detail(request, upload_id: int):
+    return Response(RecipientUploadSerializer(access_upload_by_user(request.user, upload_id)).data)

@@ -1,0 +1,123 @@
+import datetime
+import re
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+
+from cvms.accounts.models import Role, User
+from cvms.registry import choices as c
+from cvms.registry.bulk import NewRecipient, recipients_bulk_create
+from cvms.registry.models import Recipient
+from cvms.registry.welcome import welcome_emails_send, welcome_token
+
+
+@pytest.fixture
+def loaded(tenant_a, django_capture_on_commit_callbacks):
+    def load(*people, **kwargs):
+        with django_capture_on_commit_callbacks(execute=False):
+            created = recipients_bulk_create(people=list(people), source=c.RecipientSource.BULK_UPLOAD,
+                                             created_by=tenant_a.manager, source_location=tenant_a.location, **kwargs)
+        return list(created.values())
+    return load
+
+
+def _link(message):
+    return re.search(r"https?://\S+/recipient/welcome/\S+/", message.body).group(0)
+
+
+def test_welcome_email_follows_the_guide(loaded, mailoutbox, settings):
+    settings.CVMS_JURISDICTION_NAME = "Vermont"
+    [pk] = loaded(NewRecipient("Nichelle", "Testing", datetime.date(1980, 1, 1), "nichelle.testing@example.com"))
+    assert welcome_emails_send(recipient_ids=[pk]) == 1
+    [message] = mailoutbox
+    assert message.subject == "Welcome to the Vermont COVID-19 Vaccine Portal"
+    assert "Dear Nichelle Testing," in message.body
+    assert "Username: nichelle.testing@example.com.covid19vaccine" in message.body
+    assert "/recipient/" in message.body and "/helpdesk/" in message.body and settings.CVMS_RECIPIENT_HELP_PHONE in message.body
+    assert _link(message) in message.alternatives[0][0]
+    recipient = Recipient.objects.get(pk=pk)
+    assert recipient.welcome_email_status == c.WelcomeEmailStatus.SENT and recipient.welcome_email_sent_at
+
+
+def test_welcome_email_is_in_the_recipients_language(loaded, mailoutbox, tenant_a):
+    [pk] = loaded(NewRecipient("Rosa", "Diaz", datetime.date(1980, 1, 1), "rosa@example.com"))
+    Recipient.objects.filter(pk=pk).update(preferred_language="es")
+    welcome_emails_send(recipient_ids=[pk])
+    assert mailoutbox[0].subject.startswith("Bienvenid")
+
+
+def test_sending_twice_sends_once(loaded, mailoutbox):
+    ids = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), "ana@example.com"))
+    welcome_emails_send(recipient_ids=ids)
+    welcome_emails_send(recipient_ids=ids)
+    assert len(mailoutbox) == 1
+
+
+def test_shared_email_gets_numbered_usernames(loaded, mailoutbox):
+    ids = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), "family@example.com"),
+                 NewRecipient("Luis", "Lopez", datetime.date(1982, 1, 1), "family@example.com"))
+    welcome_emails_send(recipient_ids=ids)
+    names = sorted(Recipient.objects.filter(pk__in=ids).values_list("portal_username", flat=True))
+    assert names == ["family@example.com.covid19vaccine", "family@example.com.covid19vaccine2"]
+    more = loaded(NewRecipient("Eva", "Lopez", datetime.date(1984, 1, 1), "family@example.com"))
+    welcome_emails_send(recipient_ids=more)
+    assert Recipient.objects.get(pk=more[0]).portal_username == "family@example.com.covid19vaccine3"
+
+
+def test_recipient_without_email_gets_no_welcome(loaded, mailoutbox):
+    ids = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), ""))
+    assert Recipient.objects.get(pk=ids[0]).welcome_email_status == c.WelcomeEmailStatus.NOT_SENT
+    assert welcome_emails_send(recipient_ids=ids) == 0
+
+
+def test_link_sets_the_password_once_and_signs_in(client, loaded, mailoutbox):
+    ids = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), "ana@example.com"))
+    welcome_emails_send(recipient_ids=ids)
+    path = _link(mailoutbox[0]).split("://", 1)[1].split("/", 1)[1]
+    page = client.get("/" + path)
+    assert page.status_code == 200 and "ana@example.com.covid19vaccine" in page.content.decode()
+    response = client.post("/" + path, {"password1": "a-strong-pass-2021", "password2": "a-strong-pass-2021"})
+    assert response.status_code == 302 and response.url == reverse("recipient_portal:home")
+    user = User.objects.get(username="ana@example.com.covid19vaccine")
+    assert user.memberships.get().role == Role.RECIPIENT
+    assert client.get(reverse("recipient_portal:home")).status_code == 200
+    client.logout()
+    assert client.get("/" + path).status_code == 400  # used
+    assert client.post(reverse("account_login"), {"login": user.username, "password": "a-strong-pass-2021"}).url \
+        == reverse("recipient_portal:home")
+
+
+def test_link_rejects_a_weak_or_mismatched_password_with_the_field_named(client, loaded):
+    [pk] = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), "ana@example.com"))
+    welcome_emails_send(recipient_ids=[pk])
+    url = reverse("recipient_portal:welcome", args=[welcome_token(Recipient.objects.get(pk=pk))])
+    body = client.post(url, {"password1": "short", "password2": "short"}).content.decode()
+    assert "New password: This password is too short" in body
+    body = client.post(url, {"password1": "a-strong-pass-2021", "password2": "other-pass-2021"}).content.decode()
+    assert "New password (again): The two passwords do not match." in body
+
+
+def test_expired_link_offers_a_new_one(client, loaded, mailoutbox, settings, django_capture_on_commit_callbacks):
+    [pk] = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), "ana@example.com"))
+    welcome_emails_send(recipient_ids=[pk])
+    recipient = Recipient.objects.get(pk=pk)
+    settings.CVMS_WELCOME_LINK_DAYS = -1
+    response = client.get(reverse("recipient_portal:welcome", args=[welcome_token(recipient)]))
+    assert response.status_code == 410 and "This link has expired" in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("recipient_portal:welcome_resend"), {"username": recipient.portal_username})
+    assert Recipient.objects.get(pk=pk).welcome_email_status == c.WelcomeEmailStatus.PENDING
+
+
+def test_forged_link_is_refused(client, db):
+    forged = signing.dumps({"r": 1, "u": "x"}, salt="another-salt")
+    assert client.get(reverse("recipient_portal:welcome", args=[forged])).status_code == 400
+
+
+def test_someone_signed_in_cannot_claim_the_account(client, loaded, tenant_b):
+    [pk] = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), "ana@example.com"))
+    welcome_emails_send(recipient_ids=[pk])
+    client.force_login(tenant_b.manager)
+    url = reverse("recipient_portal:welcome", args=[welcome_token(Recipient.objects.get(pk=pk))])
+    assert client.get(url).status_code == 403

@@ -1,0 +1,93 @@
+"""High Volume uploads through a real Celery worker: the happy path, a worker killed mid-file,
+and two uploads racing with the same person."""
+
+import datetime
+import os
+import signal
+import threading
+import time
+
+import pytest
+from django.db import connection
+
+from conftest import start_celery_worker, stop_celery_worker
+from cvms.registry.models import Recipient
+from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
+from cvms.uploads.services import upload_create, upload_process, uploads_resume_stalled
+from cvms.uploads.tests.conftest import csv_file, rows_csv
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for(predicate, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def _upload(tenant, text, name="staff.csv"):
+    return upload_create(file=csv_file(text, name), filename=name, channel=UploadChannel.HIGH_VOLUME,
+                         location=tenant.location, uploaded_by=tenant.manager, send_welcome=False)
+
+
+def test_high_volume_upload_is_processed_by_the_worker(tenant_a, celery_worker_process):
+    upload = _upload(tenant_a, rows_csv(300))
+    assert _wait_for(lambda: RecipientUpload.objects.get(pk=upload.pk).status == UploadStatus.COMPLETED)
+    upload.refresh_from_db()
+    assert (upload.created_count, upload.failed_count, upload.rows_done) == (300, 0, 300)
+
+
+def test_worker_killed_mid_upload_resumes_without_losing_or_doubling_rows(tenant_a):
+    from cvms.celery import app
+
+    app.control.purge()
+    doomed = start_celery_worker("doomed", CVMS_UPLOAD_CHUNK_SIZE="50")
+    before = Recipient.objects.count()
+    upload = _upload(tenant_a, rows_csv(5000), "big.csv")
+    started = _wait_for(lambda: RecipientUpload.objects.get(pk=upload.pk).rows_done > 0)
+    os.kill(doomed.pid, signal.SIGKILL)
+    doomed.wait()
+    doomed.log.close()
+    upload.refresh_from_db()
+    assert started and 0 < upload.rows_done < 5000, f"killed at {upload.rows_done} rows"
+    assert upload.status == UploadStatus.PROCESSING
+    assert Recipient.objects.count() - before == upload.created_count  # each committed chunk counted once
+
+    survivor = start_celery_worker("survivor")
+    try:
+        # Postgres drops the dead worker's session lock once it notices the closed connection.
+        assert _wait_for(lambda: uploads_resume_stalled(stalled_after=datetime.timedelta(0)) != [])
+        assert _wait_for(lambda: RecipientUpload.objects.get(pk=upload.pk).status == UploadStatus.COMPLETED)
+    finally:
+        stop_celery_worker(survivor)
+    upload.refresh_from_db()
+    assert (upload.rows_done, upload.created_count, upload.failed_count) == (5000, 5000, 0)
+    assert Recipient.objects.count() - before == 5000
+
+
+def test_two_uploads_racing_with_the_same_person_create_one(tenant_a, tenant_b):
+    text = "FirstName,LastName,Date of birth,Email\nSame,Person,02/03/1970,same@example.com\n"
+    uploads = [upload_create(file=csv_file(text), filename="a.csv", channel=UploadChannel.BACKEND,
+                             location=t.location, uploaded_by=t.manager, send_welcome=False)
+               for t in (tenant_a, tenant_b)]
+    barrier = threading.Barrier(2)
+
+    def run(upload):
+        try:
+            barrier.wait()
+            upload_process(upload_id=upload.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(u,)) for u in uploads]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    results = [RecipientUpload.objects.get(pk=u.pk) for u in uploads]
+    assert sorted(r.created_count for r in results) == [0, 1]
+    assert sorted(r.failed_count for r in results) == [0, 1]
+    assert Recipient.objects.filter(first_name="Same", last_name="Person").count() == 1
