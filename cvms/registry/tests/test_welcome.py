@@ -34,7 +34,8 @@ def test_welcome_email_follows_the_guide(loaded, mailoutbox, settings):
     assert message.subject == "Welcome to the Vermont COVID-19 Vaccine Portal"
     assert "Dear Nichelle Testing," in message.body
     assert "Username: nichelle.testing@example.com.covid19vaccine" in message.body
-    assert "/recipient/" in message.body and "/helpdesk/" in message.body and settings.CVMS_RECIPIENT_HELP_PHONE in message.body
+    assert "/recipient/" in message.body and "/helpdesk/" in message.body
+    assert settings.CVMS_RECIPIENT_HELP_PHONE in message.body
     assert _link(message) in message.alternatives[0][0]
     recipient = Recipient.objects.get(pk=pk)
     assert recipient.welcome_email_status == c.WelcomeEmailStatus.SENT and recipient.welcome_email_sent_at
