@@ -11,9 +11,11 @@ STAFF_GROUPS = {
     Role.STATE_STAFF: ("State staff", ["view_auditlog", "view_organization", "change_organization",
                                        "view_location", "change_location", "view_recipient",
                                        "view_vaccineproduct", "view_inventorylot", "view_stockledgerentry",
-                                       "view_immunization", "view_user", "view_membership"]),
+                                       "view_immunization", "view_user", "view_membership",
+                                       "view_recipientupload"]),
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
-                                               "view_recipient", "view_user", "view_membership"]),
+                                               "view_recipient", "change_recipient", "view_user",
+                                               "view_membership", "view_recipientupload"]),
 }
 
 

@@ -1,4 +1,7 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 
 from cvms.core.admin import AuditedAdminMixin
@@ -12,6 +15,7 @@ from cvms.registry.models import (
     StorageUnit,
     VaccineProduct,
 )
+from cvms.registry.services import RegistryError, recipient_remove
 
 
 class StorageUnitInline(admin.TabularInline):
@@ -34,13 +38,43 @@ class LocationAdmin(AuditedAdminMixin, ImportExportModelAdmin):
     inlines = [StorageUnitInline]
 
 
+class RemovalReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (for example the help desk case number)"), max_length=500)
+
+
 @admin.register(Recipient)
 class RecipientAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ["last_name", "first_name", "date_of_birth", "email", "source", "created_at"]
-    list_filter = ["source"]
-    search_fields = ["last_name", "first_name", "email"]
+    list_display = ["last_name", "first_name", "date_of_birth", "email", "source", "source_location",
+                    "welcome_email_status", "created_at"]
+    list_filter = ["source", "welcome_email_status"]
+    search_fields = ["last_name", "first_name", "email", "portal_username"]
     raw_id_fields = ["employer", "source_location", "source_organization", "created_by", "user"]
+    readonly_fields = ["portal_username", "welcome_email_status", "welcome_email_sent_at"]
     show_full_result_count = False
+    actions = ["remove_recipients"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # removal goes through the audited service (the action below), with a reason
+
+    @admin.action(description=_("Remove selected recipients (help desk request)"), permissions=["change"])
+    def remove_recipients(self, request, queryset):
+        form = RemovalReasonForm(request.POST if "reason" in request.POST else None)
+        if form.is_valid():
+            removed, kept = 0, []
+            for recipient in queryset:
+                try:
+                    recipient_remove(recipient=recipient, actor=request.user, reason=form.cleaned_data["reason"])
+                    removed += 1
+                except RegistryError as refusal:
+                    kept.append(f"{recipient}: {refusal}")
+            self.message_user(request, _("%(count)s recipients removed.") % {"count": removed}, messages.SUCCESS)
+            for line in kept:
+                self.message_user(request, line, messages.ERROR)
+            return None
+        return TemplateResponse(request, "admin/registry/recipient/remove.html", {
+            **self.admin_site.each_context(request), "form": form, "recipients": queryset,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "opts": self.model._meta,
+        })
 
 
 @admin.register(VaccineProduct)

@@ -8,6 +8,7 @@ import re
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from cvms.core.audit import audit_log
@@ -71,6 +72,10 @@ def recipient_remove(*, recipient: Recipient, actor, reason: str) -> None:
     with transaction.atomic():
         audit_log(actor=actor, action="registry.recipient.removed", obj=recipient,
                   changes={"reason": reason, "name": str(recipient)})
+        if recipient.source_location_id and recipient.source == c.RecipientSource.BULK_UPLOAD:
+            Location.objects.filter(pk=recipient.source_location_id, loaded_recipient_count__gt=0).update(
+                loaded_recipient_count=F("loaded_recipient_count") - 1
+            )
         recipient.delete()
 
 

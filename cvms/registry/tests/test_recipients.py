@@ -53,3 +53,29 @@ def test_recipient_remove_needs_a_reason_and_is_audited(db, agent):
     recipient_remove(recipient=recipient, actor=agent, reason="Help desk case 42: duplicate upload")
     assert not Recipient.objects.filter(pk=recipient.pk).exists()
     assert AuditLog.objects.filter(action="registry.recipient.removed", actor=agent).exists()
+
+
+def test_agent_removes_a_loaded_recipient_in_admin_with_a_reason(client, agent, tenant_a):
+    from django.urls import reverse
+
+    from cvms.registry.models import Location
+
+    loaded = tenant_a.upload.location.loaded_recipients.get(first_name="UpA")
+    count = Location.objects.get(pk=tenant_a.location.pk).loaded_recipient_count
+    client.force_login(agent)
+    url = reverse("admin:registry_recipient_changelist")
+    ask = client.post(url, {"action": "remove_recipients", "_selected_action": [loaded.pk]})
+    assert ask.status_code == 200 and b"Reason" in ask.content
+    client.post(url, {"action": "remove_recipients", "_selected_action": [loaded.pk], "reason": "Case 7: duplicate"})
+    assert not Recipient.objects.filter(pk=loaded.pk).exists()
+    assert AuditLog.objects.get(action="registry.recipient.removed").changes["reason"] == "Case 7: duplicate"
+    assert Location.objects.get(pk=tenant_a.location.pk).loaded_recipient_count == count - 1
+
+
+def test_providers_cannot_delete_recipients_in_admin(client, tenant_a):
+    from django.urls import reverse
+
+    client.force_login(tenant_a.manager)
+    url = reverse("admin:registry_recipient_delete", args=[tenant_a.recipient.pk])
+    assert client.post(url, {"post": "yes"}).status_code in (302, 403)
+    assert Recipient.objects.filter(pk=tenant_a.recipient.pk).exists()
