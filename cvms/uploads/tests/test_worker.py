@@ -35,7 +35,9 @@ def _upload(tenant, text, name="staff.csv"):
 
 def test_high_volume_upload_is_processed_by_the_worker(tenant_a, celery_worker_process):
     upload = _upload(tenant_a, rows_csv(300))
-    assert _wait_for(lambda: RecipientUpload.objects.get(pk=upload.pk).status == UploadStatus.COMPLETED)
+    finished = _wait_for(lambda: RecipientUpload.objects.get(pk=upload.pk).status == UploadStatus.COMPLETED,
+                         timeout=120)
+    assert finished, f"never finished: {RecipientUpload.objects.filter(pk=upload.pk).values().first()}"
     upload.refresh_from_db()
     assert (upload.created_count, upload.failed_count, upload.rows_done) == (300, 0, 300)
 
@@ -59,8 +61,11 @@ def test_worker_killed_mid_upload_resumes_without_losing_or_doubling_rows(tenant
     survivor = start_celery_worker("survivor")
     try:
         # Postgres drops the dead worker's session lock once it notices the closed connection.
-        assert _wait_for(lambda: uploads_resume_stalled(stalled_after=datetime.timedelta(0)) != [])
-        assert _wait_for(lambda: RecipientUpload.objects.get(pk=upload.pk).status == UploadStatus.COMPLETED)
+        resumed = _wait_for(lambda: uploads_resume_stalled(stalled_after=datetime.timedelta(0)) != [], timeout=120)
+        assert resumed, f"never resumed: {RecipientUpload.objects.filter(pk=upload.pk).values().first()}"
+        finished = _wait_for(lambda: RecipientUpload.objects.get(pk=upload.pk).status == UploadStatus.COMPLETED,
+                             timeout=120)
+        assert finished, f"never finished: {RecipientUpload.objects.filter(pk=upload.pk).values().first()}"
     finally:
         stop_celery_worker(survivor)
     upload.refresh_from_db()
