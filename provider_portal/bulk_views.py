@@ -37,7 +37,7 @@ def _bulk_page(request, location, *, low_form=None, high_form=None, status=200):
         "location": location, "low_form": low_form or RecipientFileForm(prefix="low"),
         "high_form": high_form or RecipientFileForm(prefix="high"), "page": page, "search": params,
         "recent": location.recipient_uploads.select_related("uploaded_by")[:5],
-        "low_max": LOW_VOLUME_MAX, "high_max": HIGH_VOLUME_MAX,
+        "low_max": f"{LOW_VOLUME_MAX:,}", "high_max": f"{HIGH_VOLUME_MAX:,}",
     }, status=status)
 
 
@@ -100,10 +100,8 @@ def bulk_cancel(request, location_id, upload_id):
 @require_POST
 @role_required(*BULK_UPLOAD_ROLES)
 def bulk_create_records(request, location_id, upload_id):
+    """The alert with the counts is the upload page's banner."""
     upload = upload_confirm(upload=access_upload_by_user(request.user, location_id, upload_id), actor=request.user)
-    if upload.status == UploadStatus.COMPLETED:
-        messages.success(request, _("%(created)s successful, %(failed)s failed.")
-                         % {"created": upload.created_count, "failed": upload.failed_count})
     return redirect("provider_portal:bulk_upload", location_id, upload.pk)
 
 

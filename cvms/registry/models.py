@@ -81,7 +81,8 @@ class Location(Address):
     is_active = models.BooleanField(_("active"), default=False)
     loaded_recipient_count = models.PositiveIntegerField(
         _("recipients loaded"), default=0, editable=False,
-        help_text=_("Kept by the bulk-load service so the list never counts a large table."),
+        help_text=_("Recipients loaded at this location, kept by the registry services so the list never "
+                    "counts a large table."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -54,6 +54,10 @@ def recipient_create(*, first_name: str, last_name: str, date_of_birth: datetime
                 first_name=first_name.strip(), last_name=last_name.strip(), date_of_birth=date_of_birth,
                 source=source, created_by=created_by, **fields,
             )
+            if recipient.source_location_id:
+                Location.objects.filter(pk=recipient.source_location_id).update(
+                    loaded_recipient_count=F("loaded_recipient_count") + 1
+                )
             audit_log(actor=created_by, action="registry.recipient.created", obj=recipient,
                       changes={"source": str(source)})
     except IntegrityError as exc:
@@ -72,7 +76,7 @@ def recipient_remove(*, recipient: Recipient, actor, reason: str) -> None:
     with transaction.atomic():
         audit_log(actor=actor, action="registry.recipient.removed", obj=recipient,
                   changes={"reason": reason, "name": str(recipient)})
-        if recipient.source_location_id and recipient.source == c.RecipientSource.BULK_UPLOAD:
+        if recipient.source_location_id:
             Location.objects.filter(pk=recipient.source_location_id, loaded_recipient_count__gt=0).update(
                 loaded_recipient_count=F("loaded_recipient_count") - 1
             )

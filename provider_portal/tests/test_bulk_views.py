@@ -21,7 +21,7 @@ def test_bulk_page_states_the_limits_and_lists_loaded_recipients(client, tenant_
     response = client.get(reverse("provider_portal:bulk", args=[tenant_a.location.pk]))
     body = response.content.decode()
     assert response.status_code == 200
-    assert "up to 100 recipients" in body and "101 to 5000 recipients" in body
+    assert "up to 100 recipients" in body and "101 to 5,000 recipients" in body
     assert "UpA" in body and "Total number of records: 1" in body
 
 
