@@ -1,6 +1,7 @@
 """Named actors shared by every test: two tenants (A and B) and the people around them."""
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -150,7 +151,7 @@ def start_celery_worker(name: str, **extra_env):
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "celery", "-A", "cvms", "worker", "--pool=solo", "--loglevel=INFO",
          "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", node, "--without-heartbeat", "--without-mingle",
-         "--without-gossip"],
+         "--without-gossip", "--include", "tests.worker_hooks"],
         cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     process.log = log
@@ -162,6 +163,23 @@ def start_celery_worker(name: str, **extra_env):
             raise RuntimeError(f"The Celery worker exited; see {log.name}")
     process.kill()
     raise RuntimeError(f"The Celery worker did not start in 60 s; see {log.name}")
+
+
+@contextmanager
+def other_workers_paused():
+    """Workers already running stop taking tasks from the queue until the block ends, so a task
+    queued inside it goes to a worker the block starts."""
+    from django.conf import settings
+
+    from cvms.celery import app
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    paused = [name for reply in app.control.cancel_consumer(queue, reply=True) for name in reply]
+    try:
+        yield
+    finally:
+        if paused:
+            app.control.add_consumer(queue, destination=paused, reply=True)
 
 
 def stop_celery_worker(process):

@@ -2,7 +2,6 @@
 and two uploads racing with the same person."""
 
 import datetime
-import os
 import signal
 import threading
 import time
@@ -10,7 +9,7 @@ import time
 import pytest
 from django.db import connection
 
-from conftest import start_celery_worker, stop_celery_worker
+from conftest import other_workers_paused, start_celery_worker, stop_celery_worker
 from cvms.registry.models import Recipient
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
 from cvms.uploads.services import upload_create, upload_process, uploads_resume_stalled
@@ -46,17 +45,16 @@ def test_worker_killed_mid_upload_resumes_without_losing_or_doubling_rows(tenant
     from cvms.celery import app
 
     app.control.purge()
-    doomed = start_celery_worker("doomed", CVMS_UPLOAD_CHUNK_SIZE="50")
     before = Recipient.objects.count()
-    upload = _upload(tenant_a, rows_csv(5000), "big.csv")
-    started = _wait_for(lambda: RecipientUpload.objects.get(pk=upload.pk).rows_done > 0)
-    os.kill(doomed.pid, signal.SIGKILL)
-    doomed.wait()
-    doomed.log.close()
+    with other_workers_paused():
+        # The doomed worker SIGKILLs itself once its third chunk of 50 rows has committed.
+        doomed = start_celery_worker("doomed", CVMS_UPLOAD_CHUNK_SIZE="50", CVMS_TEST_DIE_AFTER_CHUNKS="3")
+        upload = _upload(tenant_a, rows_csv(5000), "big.csv")
+        assert doomed.wait(timeout=120) == -signal.SIGKILL
+        doomed.log.close()
     upload.refresh_from_db()
-    assert started and 0 < upload.rows_done < 5000, f"killed at {upload.rows_done} rows"
-    assert upload.status == UploadStatus.PROCESSING
-    assert Recipient.objects.count() - before == upload.created_count  # each committed chunk counted once
+    assert (upload.status, upload.rows_done, upload.created_count) == (UploadStatus.PROCESSING, 150, 150)
+    assert Recipient.objects.count() - before == 150  # each committed chunk counted once
 
     survivor = start_celery_worker("survivor")
     try:

@@ -1,0 +1,40 @@
+"""Loaded only into the Celery workers the test suite starts (``celery worker --include``).
+
+* Transactional tests flush the database after each test, and ``post_migrate`` then recreates
+  the content types under new ids. A worker that outlives a test would otherwise write audit
+  entries that point at content types that no longer exist.
+* ``CVMS_TEST_DIE_AFTER_CHUNKS=N`` makes the worker kill itself (SIGKILL, no clean-up) right after
+  the N-th upload chunk commits: a crash mid-file at a known row, not at a moment a timer guessed.
+"""
+
+import os
+import signal
+
+from celery.signals import task_prerun
+
+
+@task_prerun.connect
+def _forget_content_types(**_kwargs):
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+def _die_after_chunks(limit: int) -> None:
+    from cvms.uploads import services
+
+    load_chunk = services._load_chunk
+    committed = 0
+
+    def load_chunk_then_maybe_die(*args, **kwargs):
+        nonlocal committed
+        load_chunk(*args, **kwargs)
+        committed += 1
+        if committed >= limit:
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    services._load_chunk = load_chunk_then_maybe_die
+
+
+if int(os.environ.get("CVMS_TEST_DIE_AFTER_CHUNKS", "0")):
+    _die_after_chunks(int(os.environ["CVMS_TEST_DIE_AFTER_CHUNKS"]))
