@@ -18,8 +18,26 @@ def _welcome_token(a):
     return welcome_token(waiting)
 
 
+def _agreement(a):
+    """Tenant A's provider agreement, signed and waiting for review, with one location."""
+    from enrollment.models import Agreement, AgreementVersion, VersionKind
+    from enrollment.tests.factories import complete_version, sign
+
+    agreement = Agreement.objects.filter(organization=a.organization).first()
+    if agreement is None:
+        agreement = Agreement.objects.create(organization=a.organization, created_by=a.org_admin)
+        version = AgreementVersion.objects.create(agreement=agreement, number=1, kind=VersionKind.ENROLLMENT,
+                                                  legal_name=a.organization.name)
+        sign(complete_version(version, a.org_admin), a.org_admin)
+    return agreement
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
+    "agreement_id": lambda a: _agreement(a).pk,
+    "version_id": lambda a: _agreement(a).versions.get(number=1).pk,
+    "number": lambda a: _agreement(a).versions.get(number=1).number,
+    "version_location_id": lambda a: _agreement(a).versions.get(number=1).locations.first().pk,
     "organization_id": lambda a: a.organization.pk,
     "upload_id": lambda a: a.upload.pk,
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.

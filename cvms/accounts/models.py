@@ -162,3 +162,57 @@ class Membership(models.Model):
     def __str__(self):
         where = self.location or self.organization or _("jurisdiction")
         return f"{self.user} — {self.get_role_display()} @ {where}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class Invitation(models.Model):
+    """An emailed invitation to register and hold ``role`` (at a location or organization).
+
+    The link is signed with the site's secret and names ``nonce``, which changes when the
+    invitation is sent again, so only the newest link works and a copy of the database holds no
+    usable link. Following the link proves the address, so no separate verification."""
+
+    email = models.EmailField(_("email"))
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    organization = models.ForeignKey("registry.Organization", null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="invitations")
+    location = models.ForeignKey("registry.Location", null=True, blank=True, on_delete=models.CASCADE,
+                                 related_name="invitations")
+    is_backup = models.BooleanField(_("back-up"), default=False)
+    nonce = models.CharField(max_length=32, editable=False)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_scope_matches_role",
+                condition=(
+                    Q(role__in=_values(ORGANIZATION_ROLES), organization__isnull=False, location__isnull=True)
+                    | Q(role__in=_values(LOCATION_ROLES), organization__isnull=False, location__isnull=False)
+                ),
+            ),
+            # One open invitation per person and role at a place: a second approval re-sends it.
+            models.UniqueConstraint(
+                Lower("email"), "role", "organization", "location", name="invitation_open_unique",
+                condition=Q(accepted_at__isnull=True, revoked_at__isnull=True), nulls_distinct=False,
+            ),
+        ]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self):
+        return f"{self.email} — {self.get_role_display()} @ {self.location or self.organization}"

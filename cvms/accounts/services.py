@@ -1,9 +1,17 @@
 """Users and their roles. ``membership_grant`` is the one way to give someone a role."""
 
-from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+import datetime
+import secrets
 
-from cvms.accounts.models import GLOBAL_ROLES, LOCATION_ROLES, ORGANIZATION_ROLES, Membership, Role, User
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cvms.accounts.models import GLOBAL_ROLES, LOCATION_ROLES, ORGANIZATION_ROLES, Invitation, Membership, Role, User
 from cvms.core.audit import audit_log
 
 #: Roles that work in Django admin, and the models their group may view or change there.
@@ -81,3 +89,108 @@ def membership_revoke(*, membership: Membership, actor=None) -> None:
     if updated:
         audit_log(actor=actor, action="accounts.membership.revoked", obj=membership,
                   changes={"is_active": [True, False]})
+
+
+# --- Invitations
+
+class InvitationInvalid(Exception):
+    """The invitation link cannot be used; the message says why, for the person who followed it."""
+
+
+_INVITATION_SALT = "cvms.accounts.invitation"
+
+
+def invitation_send(*, email: str, role: Role, location=None, organization=None, is_backup: bool = False,
+                    first_name: str = "", last_name: str = "", actor=None) -> Invitation:
+    """Invite ``email`` to hold ``role``. Someone already registered gets the role at once (the
+    email tells them); anyone else gets a link to register. Sending again renews the link."""
+    role = Role(role)
+    if role in LOCATION_ROLES:
+        organization = location.organization
+    email = email.strip().lower()
+    now = timezone.now()
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().filter(
+            email__iexact=email, role=role, organization=organization, location=location,
+            accepted_at__isnull=True, revoked_at__isnull=True,
+        ).first() or Invitation(email=email, role=role, organization=organization, location=location)
+        invitation.is_backup = is_backup
+        invitation.first_name, invitation.last_name = first_name.strip(), last_name.strip()
+        invitation.nonce = secrets.token_hex(16)
+        invitation.invited_by = actor if getattr(actor, "is_authenticated", False) else None
+        invitation.expires_at = now + datetime.timedelta(days=settings.CVMS_INVITATION_DAYS)
+        invitation.save()
+        audit_log(actor=actor, action="accounts.invitation.sent", obj=invitation,
+                  changes={"email": email, "role": str(role), "location": location, "organization": organization})
+        existing = User.objects.filter(username__iexact=email, is_active=True).first()
+        if existing is not None:
+            invitation_accept(invitation=invitation, user=existing)
+        from cvms.accounts.tasks import send_invitation
+
+        transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+    return invitation
+
+
+def invitation_link(invitation: Invitation) -> str:
+    token = signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_INVITATION_SALT)
+    return settings.SITE_URL + reverse("invitation", args=[token])
+
+
+def invitation_for_token(token: str) -> Invitation:
+    """The invitation a link is for; raises ``InvitationInvalid`` if it is forged, replaced,
+    used, withdrawn or expired."""
+    try:
+        data = signing.loads(token, salt=_INVITATION_SALT)
+    except signing.BadSignature:
+        raise InvitationInvalid(_("This invitation link is not valid. Check that you copied all of it.")) from None
+    invitation = Invitation.objects.select_related("location", "organization").filter(pk=data.get("i")).first()
+    if invitation is None or invitation.nonce != data.get("n") or invitation.revoked_at:
+        raise InvitationInvalid(_("This invitation link has been replaced or withdrawn. Use the newest "
+                                  "invitation email, or ask your Organization Administrator to send it again."))
+    if invitation.accepted_at:
+        raise InvitationInvalid(_("This invitation has already been accepted. Sign in to continue."))
+    if invitation.expires_at <= timezone.now():
+        raise InvitationInvalid(_("This invitation has expired. Ask your Organization Administrator to send it "
+                                  "again."))
+    return invitation
+
+
+def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
+    """Give ``user`` the invited role. The user must own the invited address."""
+    if user.email.lower() != invitation.email.lower():
+        raise InvitationInvalid(_("This invitation is for %(email)s. Sign out and follow the link again, or ask "
+                                  "for an invitation to your own address.") % {"email": invitation.email})
+    with transaction.atomic():
+        updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+            accepted_at=timezone.now(), accepted_by=user)
+        membership = membership_grant(user=user, role=invitation.role, organization=invitation.organization,
+                                      location=invitation.location, is_backup=invitation.is_backup,
+                                      actor=invitation.invited_by)
+        if updated:
+            invitation.refresh_from_db()
+            audit_log(actor=user, action="accounts.invitation.accepted", obj=invitation,
+                      changes={"user": user.email})
+    return membership
+
+
+def invitation_register(*, invitation: Invitation, first_name: str, last_name: str, password: str) -> User:
+    """Register the invited person (their address is proven by the link) and accept."""
+    with transaction.atomic():
+        user = user_create(email=invitation.email, password=password, first_name=first_name.strip(),
+                           last_name=last_name.strip(), verified=True)
+        invitation_accept(invitation=invitation, user=user)
+    return user
+
+
+def invitation_email_send(*, invitation_id: int) -> int:
+    from cvms.core.mail import send_templated_email
+
+    invitation = Invitation.objects.select_related("location", "organization").get(pk=invitation_id)
+    user = User.objects.filter(username__iexact=invitation.email).first()
+    return send_templated_email(
+        template_prefix="accounts/email/invitation", to=[invitation.email],
+        language=user.preferred_language if user else "en",
+        context={"invitation": invitation, "registered": invitation.accepted_at is not None,
+                 "link": invitation_link(invitation), "login_url": settings.SITE_URL + reverse("account_login"),
+                 "site_url": settings.SITE_URL},
+    )

@@ -14,8 +14,19 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 
+def jurisdiction_context() -> dict:
+    """What every email may name: the jurisdiction, where to get help, who signs, the site."""
+    return {
+        "jurisdiction": settings.CVMS_JURISDICTION_NAME, "helpdesk_phone": settings.CVMS_HELPDESK_PHONE,
+        "helpdesk_hours": settings.CVMS_HELPDESK_HOURS, "branch": settings.CVMS_STATE_BRANCH_NAME,
+        "department": settings.CVMS_DEPARTMENT_NAME, "site_url": settings.SITE_URL,
+    }
+
+
 def render_email(template_prefix: str, context: dict, *, language: str = "en") -> tuple[str, str, str]:
-    """Render ``<prefix>_subject.txt``, ``<prefix>.txt`` and ``<prefix>.html`` in ``language``."""
+    """Render ``<prefix>_subject.txt``, ``<prefix>.txt`` and ``<prefix>.html`` in ``language``,
+    with ``jurisdiction_context()`` under the caller's context."""
+    context = {**jurisdiction_context(), **context}
     with translation.override(language):
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         text = render_to_string(f"{template_prefix}.txt", context)

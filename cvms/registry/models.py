@@ -37,6 +37,8 @@ class Organization(Address):
 
     name = models.CharField(_("legal name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=32, choices=c.OrganizationKind.choices)
+    provider_type = models.CharField(_("organization type"), max_length=32, choices=c.ProviderType.choices,
+                                     blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=c.OrganizationStatus.choices, default=c.OrganizationStatus.PENDING
     )
@@ -78,6 +80,9 @@ class Location(Address):
     )
     vtrcks_pin = models.CharField(_("VTrckS PIN"), max_length=6, blank=True)
     phone = models.CharField(_("phone"), max_length=15, blank=True)
+    location_type = models.CharField(_("location type"), max_length=32, choices=c.LocationType.choices, blank=True)
+    hours = models.TextField(_("hours of operation"), blank=True)
+    population_served = models.PositiveIntegerField(_("estimated population served"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=False)
     loaded_recipient_count = models.PositiveIntegerField(
         _("recipients loaded"), default=0, editable=False,
@@ -121,6 +126,32 @@ class StorageUnit(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()}, {self.min_temp_c}…{self.max_temp_c} °C)"
+
+
+class RedistributionAgreement(models.Model):
+    """The CDC Supplemental COVID-19 Vaccine Redistribution Agreement, signed by an organization
+    for some of its locations: vaccine may be redistributed between locations it covers."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="redistribution_agreements")
+    locations = models.ManyToManyField(Location, related_name="redistribution_agreements",
+                                       verbose_name=_("locations"))
+    signed_name = models.CharField(_("signed by (full name)"), max_length=200)
+    signed_title = models.CharField(_("title"), max_length=200)
+    signed_on = models.DateField(_("date signed"))
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(signed_name="") & ~Q(signed_title=""), name="redistribution_signed"),
+        ]
+        verbose_name = _("redistribution agreement")
+        verbose_name_plural = _("redistribution agreements")
+
+    def __str__(self):
+        return f"{self.organization} — {self.signed_on:%m/%d/%Y}"
 
 
 class RecipientQuerySet(models.QuerySet):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
-from cvms.registry.models import Recipient
+from cvms.registry.models import Recipient, RedistributionAgreement
 
 
 def location_stock_summary(locations):
@@ -84,3 +84,10 @@ def loaded_recipients_page(*, location, search: str = "", sort: str = "last_name
         next_cursor=_encode_cursor(rows[-1], sort) if rows and has_next else None,
         prev_cursor=_encode_cursor(rows[0], sort) if rows and has_prev else None,
     )
+
+
+def redistribution_allowed(*, source, destination) -> bool:
+    """Whether a signed redistribution agreement in force covers both locations."""
+    return source.organization_id == destination.organization_id and RedistributionAgreement.objects.filter(
+        organization_id=source.organization_id, withdrawn_at__isnull=True, locations=source,
+    ).filter(locations=destination).exists()

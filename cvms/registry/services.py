@@ -19,6 +19,7 @@ from cvms.registry.models import (
     Location,
     Organization,
     Recipient,
+    RedistributionAgreement,
     StockLedgerEntry,
     StorageUnit,
     VaccineProduct,
@@ -116,6 +117,69 @@ def storage_unit_create(*, location: Location, name: str, kind: c.StorageKind, m
         audit_log(actor=actor, action="registry.storage_unit.created", obj=unit,
                   changes={"kind": str(kind), "min_temp_c": min_temp_c, "max_temp_c": max_temp_c})
     return unit
+
+
+def _update(obj, *, fields: dict, actor, action: str):
+    """Write the ``fields`` that differ, and audit them; returns the changes."""
+    from cvms.core.audit import diff_fields
+
+    changes = diff_fields(obj, fields)
+    if changes:
+        for name in changes:
+            setattr(obj, name, fields[name])
+        obj.save(update_fields=list(changes))
+        audit_log(actor=actor, action=action, obj=obj, changes=changes)
+    return changes
+
+
+def organization_update(*, organization: Organization, actor=None, **fields) -> dict:
+    if "phone" in fields:
+        fields["phone"] = digits_only(fields["phone"])
+    return _update(organization, fields=fields, actor=actor, action="registry.organization.updated")
+
+
+def organization_activate(*, organization: Organization, actor=None) -> Organization:
+    if Organization.objects.filter(pk=organization.pk).exclude(status=c.OrganizationStatus.ACTIVE).update(
+            status=c.OrganizationStatus.ACTIVE):
+        audit_log(actor=actor, action="registry.organization.activated", obj=organization,
+                  changes={"status": [organization.status, c.OrganizationStatus.ACTIVE]})
+        organization.status = c.OrganizationStatus.ACTIVE
+    return organization
+
+
+def location_update(*, location: Location, actor=None, **fields) -> dict:
+    if "phone" in fields:
+        fields["phone"] = digits_only(fields["phone"])
+    return _update(location, fields=fields, actor=actor, action="registry.location.updated")
+
+
+def storage_unit_update(*, unit: StorageUnit, actor=None, **fields) -> dict:
+    low, high = fields.get("min_temp_c", unit.min_temp_c), fields.get("max_temp_c", unit.max_temp_c)
+    if low >= high:
+        raise RegistryError("The minimum temperature must be below the maximum temperature.")
+    return _update(unit, fields=fields, actor=actor, action="registry.storage_unit.updated")
+
+
+def redistribution_agreement_sign(*, organization: Organization, locations: list[Location], signed_name: str,
+                                  signed_title: str, actor) -> RedistributionAgreement:
+    """Sign the CDC Supplemental Redistribution Agreement for two or more active locations of
+    ``organization``; vaccine may then be redistributed between them."""
+    if len(set(locations)) < 2:
+        raise RegistryError("Choose at least two locations: a redistribution moves vaccine between them.")
+    if any(loc.organization_id != organization.pk or not loc.is_active for loc in locations):
+        raise RegistryError("Every location must be an active location of this organization.")
+    if not signed_name.strip() or not signed_title.strip():
+        raise RegistryError("Type your full name and title to sign.")
+    with transaction.atomic():
+        agreement = RedistributionAgreement.objects.create(
+            organization=organization, signed_name=signed_name.strip(), signed_title=signed_title.strip(),
+            signed_on=timezone.localdate(), signed_by=actor,
+        )
+        agreement.locations.set(locations)
+        audit_log(actor=actor, action="registry.redistribution_agreement.signed", obj=agreement,
+                  changes={"locations": [loc.pk for loc in locations], "signed_name": agreement.signed_name,
+                           "signed_title": agreement.signed_title})
+    return agreement
 
 
 def location_activate(*, location: Location, actor=None) -> Location:

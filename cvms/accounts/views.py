@@ -1,0 +1,45 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cvms.accounts.forms import InvitationRegisterForm
+from cvms.accounts.models import User
+from cvms.accounts.selectors import home_url_for
+from cvms.accounts.services import InvitationInvalid, invitation_accept, invitation_for_token, invitation_register
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """The link in an invitation email: register (or, signed in as the invited person, accept)
+    and land in the portal of the invited role."""
+    try:
+        invite = invitation_for_token(token)
+    except InvitationInvalid as problem:
+        return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)
+    if request.user.is_authenticated:
+        return _accept_signed_in(request, invite)
+    if User.objects.filter(username__iexact=invite.email).exists():
+        return render(request, "accounts/invitation.html", {"invitation": invite, "sign_in_first": True})
+    form = InvitationRegisterForm(request.POST or None, invitation=invite)
+    if request.method == "POST" and form.is_valid():
+        user = invitation_register(invitation=invite, first_name=form.cleaned_data["first_name"],
+                                   last_name=form.cleaned_data["last_name"], password=form.cleaned_data["password1"])
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Welcome. Your account is ready."))
+        return redirect(home_url_for(user))
+    return render(request, "accounts/invitation.html", {"invitation": invite, "form": form})
+
+
+def _accept_signed_in(request, invite):
+    if request.method == "POST":
+        try:
+            invitation_accept(invitation=invite, user=request.user)
+        except InvitationInvalid as problem:
+            return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=403)
+        messages.success(request, _("Invitation accepted."))
+        return redirect(home_url_for(request.user))
+    mine = request.user.email.lower() == invite.email.lower()
+    return render(request, "accounts/invitation.html", {"invitation": invite, "accept": mine,
+                                                        "someone_else": not mine}, status=200 if mine else 403)
