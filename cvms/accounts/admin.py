@@ -3,7 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from cvms.accounts.models import Membership, User
+from cvms.accounts.models import Invitation, Membership, User
 from cvms.core.admin import AuditedAdminMixin
 
 
@@ -50,3 +50,20 @@ class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ["role", "is_active"]
     search_fields = ["user__username", "user__email", "organization__name", "location__name", "location__provider_pin"]
     autocomplete_fields = ["user", "organization", "location"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Invitations are sent by the services (enrollment approval); admin shows them, read-only."""
+
+    list_display = ["email", "role", "location", "organization", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "location__name", "location__provider_pin", "organization__name"]
+    readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "nonce"]
+    exclude = ["nonce"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -11,6 +11,7 @@ from cvms.registry.models import (
     Location,
     Organization,
     Recipient,
+    RedistributionAgreement,
     StockLedgerEntry,
     StorageUnit,
     VaccineProduct,
@@ -116,3 +117,10 @@ class ImmunizationAdmin(ReadOnlyAdmin):
     list_display = ["administered_at", "recipient", "lot", "location", "dose_number", "status"]
     list_filter = ["status"]
     raw_id_fields = ["recipient", "lot", "location", "given_by"]
+
+
+@admin.register(RedistributionAgreement)
+class RedistributionAgreementAdmin(ReadOnlyAdmin):
+    list_display = ["organization", "signed_name", "signed_title", "signed_on", "withdrawn_at"]
+    search_fields = ["organization__name", "signed_name"]
+    filter_horizontal = ["locations"]

@@ -269,3 +269,24 @@ def test_organization_page_for_state_and_admin(client, tenant_a, tenant_b, state
     assert client.get(reverse("enrollment:organization", args=[tenant_b.organization.pk])).status_code == 200
     client.force_login(tenant_b.org_admin)
     assert client.get(reverse("enrollment:organization", args=[tenant_a.organization.pk])).status_code == 404
+
+
+def test_state_staff_export_enrollments_and_locations_from_admin(client, state_reviewer, submitted):
+    from enrollment.admin import AgreementVersionResource, VersionLocationResource
+
+    client.force_login(state_reviewer)
+    for model in ("agreementversion", "versionlocation"):
+        assert client.get(reverse(f"admin:enrollment_{model}_export")).status_code == 200, model
+    assert client.get(reverse("admin:registry_location_export")).status_code == 200
+    rows = AgreementVersionResource().export().dict
+    assert [(r["organization"], r["status"], r["locations"]) for r in rows] == [
+        ("Coastal Family Practice", "submitted", 1)]
+    assert VersionLocationResource().export().dict[0]["name"] == "Main Clinic"
+
+
+def test_admin_shows_agreements_read_only(client, state_reviewer, submitted):
+    client.force_login(state_reviewer)
+    url = reverse("admin:enrollment_agreementversion_change", args=[submitted.pk])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert client.post(url, {"legal_name": "Changed"}).status_code == 403
