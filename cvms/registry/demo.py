@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,6 +22,10 @@ from cvms.registry.models import InventoryLot, Location, Organization, Recipient
 
 DEMO_PASSWORD = os.environ.get("CVMS_DEMO_PASSWORD", "cvms-demo-2021")
 
+#: Sent by ``seed_demo`` after the core's demo data exists, with ``logins`` (a list to append
+#: ``DemoLogin`` rows to): a portal adds its own demo records without the core importing it.
+demo_seeded = Signal()
+
 
 @dataclass(frozen=True)
 class DemoLogin:
@@ -30,7 +35,7 @@ class DemoLogin:
     portal: str
 
 
-def _user(email, first, last, **extra) -> User:
+def demo_user(email, first, last, **extra) -> User:
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = user_create(email=email, password=DEMO_PASSWORD, first_name=first, last_name=last, verified=True,
@@ -95,7 +100,7 @@ def seed_demo() -> list[DemoLogin]:
     ]
     logins = []
     for email, first, last, role, scope in people:
-        user = _user(email, first, last)
+        user = demo_user(email, first, last)
         membership = membership_grant(user=user, role=role, **scope)
         where = membership.location or membership.organization or "—"
         label = f"{role.label} (back-up)" if membership.is_backup else str(role.label)
@@ -112,6 +117,14 @@ def seed_demo() -> list[DemoLogin]:
     logins.append(DemoLogin("admin@example.com", "Superuser (ops)", "—", reverse("admin:index")))
 
     _seed_stock_and_recipients(raleigh, durham, employer)
+    return logins
+
+
+def seed_demo_everywhere() -> list[DemoLogin]:
+    """The core's demo data, then every portal's (``demo_seeded`` receivers), in one transaction."""
+    with transaction.atomic():
+        logins = seed_demo()
+        demo_seeded.send(sender=seed_demo, logins=logins)
     return logins
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cvms.registry.demo import DEMO_PASSWORD, seed_demo
+from cvms.registry.demo import DEMO_PASSWORD, seed_demo_everywhere
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +19,7 @@ EXPECTED_HEADING = {
 
 @pytest.fixture
 def demo_logins(reference_data):
-    return seed_demo()
+    return seed_demo_everywhere()
 
 
 def test_home_page_links_to_the_five_portals(page):

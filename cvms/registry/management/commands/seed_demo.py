@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from cvms.registry.demo import DEMO_PASSWORD, seed_demo
+from cvms.registry.demo import DEMO_PASSWORD, seed_demo_everywhere
 
 
 class Command(BaseCommand):
@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         call_command("load_reference_data", verbosity=0)
-        logins = seed_demo()
+        logins = seed_demo_everywhere()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo logins (password: {DEMO_PASSWORD}):"))
         width = max(len(login.email) for login in logins)
         for login in logins:
