@@ -165,6 +165,24 @@ def start_celery_worker(name: str, **extra_env):
     raise RuntimeError(f"The Celery worker did not start in 60 s; see {log.name}")
 
 
+def wait_for_idle_workers(timeout: float = 60) -> None:
+    import time
+
+    from django.conf import settings
+
+    from cvms.celery import app
+
+    deadline = time.monotonic() + timeout
+    with app.connection_for_read() as connection:
+        channel = connection.default_channel
+        while time.monotonic() < deadline:
+            waiting = channel.client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
+            active = app.control.inspect(timeout=0.5).active() or {}
+            if not waiting and not any(active.values()):
+                return
+            time.sleep(0.1)
+
+
 @contextmanager
 def other_workers_paused():
     """Workers already running stop taking tasks from the queue until the block ends, so a task
@@ -194,11 +212,19 @@ def stop_celery_worker(process):
 
 
 @pytest.fixture(scope="session")
-def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real Celery worker for the whole session (stale messages from earlier runs purged)."""
+def _session_worker(django_db_setup, django_db_blocker):
     from cvms.celery import app
 
     app.control.purge()
     process = start_celery_worker("session")
     yield process
     stop_celery_worker(process)
+
+
+@pytest.fixture
+def celery_worker_process(_session_worker):
+    """A real Celery worker for the whole session (stale messages from earlier runs purged). After
+    each test that uses it, wait until it has finished that test's tasks: the database is flushed
+    next, and a task still writing would deadlock with the flush."""
+    yield _session_worker
+    wait_for_idle_workers()
