@@ -1,10 +1,17 @@
+import re
+
+from allauth.account import app_settings as allauth_settings
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
-from cvms.accounts.models import User
+from cvms.accounts.models import Role, User
+from cvms.accounts.selectors import user_has_role
 from cvms.core.forms import UswdsFormMixin
+
+EmailVerificationMethod = allauth_settings.EmailVerificationMethod
 
 
 class LoginForm(AllauthLoginForm):
@@ -15,6 +22,21 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].label = _("Email or username")
         self.fields["login"].widget.attrs["placeholder"] = ""
         self.fields["login"].widget.attrs["autocomplete"] = "username"
+
+    def clean(self):
+        cleaned = super().clean()
+        user = getattr(self, "user", None)
+        if user is not None and getattr(self, "_login", None) is not None and _is_recipient_login(user):
+            # The one-time welcome link already proved the address; family members who share
+            # one email cannot all hold it verified, so verification is not asked of them again.
+            self._login.email_verification = EmailVerificationMethod.NONE
+        return cleaned
+
+
+def _is_recipient_login(user) -> bool:
+    """A portal username: the email, the suffix, and a number when an email is shared."""
+    suffix = re.escape(settings.CVMS_RECIPIENT_USERNAME_SUFFIX.lower())
+    return bool(re.search(rf"{suffix}[0-9]*$", user.username)) and user_has_role(user, Role.RECIPIENT)
 
 
 class InvitationRegisterForm(UswdsFormMixin, forms.Form):

@@ -162,9 +162,16 @@ def recipient_account_activate(*, recipient: Recipient, password: str):
         locked = Recipient.objects.select_for_update().get(pk=recipient.pk)
         if locked.user_id:
             raise WelcomeLinkUsed(locked.portal_username)
-        user = user_create(email=locked.email, username=locked.portal_username, password=password,
-                           first_name=locked.first_name, last_name=locked.last_name,
-                           preferred_language=locked.preferred_language, verified=True)
+        fields = {"email": locked.email, "username": locked.portal_username, "password": password,
+                  "first_name": locked.first_name, "last_name": locked.last_name,
+                  "preferred_language": locked.preferred_language}
+        try:
+            with transaction.atomic():
+                user = user_create(verified=True, **fields)
+        except IntegrityError:
+            # Recipients may share an email (a family): allauth keeps one *verified* address per
+            # email, so the next one's is stored unverified. They sign in with their username.
+            user = user_create(verified=False, **fields)
         membership_grant(user=user, role=Role.RECIPIENT)
         Recipient.objects.filter(pk=locked.pk).update(user=user)
         audit_log(actor=user, action="registry.recipient.account_activated", obj=locked,

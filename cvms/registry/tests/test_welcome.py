@@ -122,3 +122,19 @@ def test_someone_signed_in_cannot_claim_the_account(client, loaded, tenant_b):
     client.force_login(tenant_b.manager)
     url = reverse("recipient_portal:welcome", args=[welcome_token(Recipient.objects.get(pk=pk))])
     assert client.get(url).status_code == 403
+
+
+def test_family_sharing_one_email_each_set_a_password_and_sign_in(client, loaded, mailoutbox):
+    ids = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), "family@example.com"),
+                 NewRecipient("Luis", "Lopez", datetime.date(1982, 1, 1), "family@example.com"))
+    welcome_emails_send(recipient_ids=ids)
+    for recipient in Recipient.objects.filter(pk__in=ids).order_by("pk"):
+        client.logout()
+        url = reverse("recipient_portal:welcome", args=[welcome_token(recipient)])
+        response = client.post(url, {"password1": "a-strong-pass-2021", "password2": "a-strong-pass-2021"})
+        assert response.status_code == 302, recipient.portal_username
+        client.logout()
+        response = client.post(reverse("account_login"), {"login": recipient.portal_username,
+                                                          "password": "a-strong-pass-2021"})
+        assert response.status_code == 302 and response.url == reverse("recipient_portal:home")
+    assert User.objects.filter(email="family@example.com").count() == 2
