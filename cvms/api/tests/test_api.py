@@ -42,3 +42,26 @@ def test_vaccine_products_come_from_reference_data(client, provider_a, reference
 def test_wrong_method_is_405(client, provider_a):
     client.force_login(provider_a)
     assert client.post(reverse("api:locations")).status_code == 405
+
+
+def _basic(username, password):
+    import base64
+
+    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(f"{username}:{password}".encode()).decode()}
+
+
+def test_basic_auth_signs_in_with_the_right_password(client, tenant_a, password):
+    response = client.get(reverse("api:me"), **_basic(tenant_a.manager.email, password))
+    assert response.status_code == 200 and response.json()["email"] == tenant_a.manager.email
+
+
+def test_basic_auth_shares_the_sign_in_lockout(client, tenant_a, password):
+    from django.core.cache import cache
+
+    cache.clear()
+    for _ in range(5):
+        assert client.get(reverse("api:me"), **_basic(tenant_a.coordinator.email, "wrong")).status_code in (401, 403)
+    response = client.get(reverse("api:me"), **_basic(tenant_a.coordinator.email, password))
+    assert response.status_code in (401, 403)
+    assert "Too many failed login attempts" in response.json()["detail"]
+    cache.clear()
