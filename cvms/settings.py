@@ -230,7 +230,10 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
                                  "rest_framework.throttling.UserRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"user": env_str("API_USER_RATE", "600/min"), "anon": env_str("API_ANON_RATE", "6000/min" if CVMS_ENV == "test" else "60/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env_str("API_USER_RATE", "600/min"),
+        "anon": env_str("API_ANON_RATE", "6000/min" if CVMS_ENV == "test" else "60/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "CVMS API",
