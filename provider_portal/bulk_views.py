@@ -1,6 +1,7 @@
 """The Bulk Registration tab: Low Volume (review, then create) and High Volume (background)
 recipient uploads, the upload history, and the loaded recipients."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -38,6 +39,7 @@ def _bulk_page(request, location, *, low_form=None, high_form=None, status=200):
         "high_form": high_form or RecipientFileForm(prefix="high"), "page": page, "search": params,
         "recent": location.recipient_uploads.select_related("uploaded_by")[:5],
         "low_max": f"{LOW_VOLUME_MAX:,}", "high_max": f"{HIGH_VOLUME_MAX:,}",
+        "max_mb": f"{settings.CVMS_UPLOAD_MAX_BYTES / 2 ** 20:g}",
     }, status=status)
 
 
