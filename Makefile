@@ -1,5 +1,7 @@
 # CVMS: `make run` starts everything with demo data; `make test` runs every check.
 SHELL := /bin/bash
+# A failing command in a pipe (seed_demo | tee) fails the recipe.
+.SHELLFLAGS := -o pipefail -c
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
