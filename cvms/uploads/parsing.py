@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
+from django.core.files import File
 from django.utils.translation import gettext as _
 
 #: Template columns, in order, and the header spellings each accepts (compared without case,
@@ -97,20 +98,38 @@ class Table:
         self.columns = columns
         self._rows = rows
 
+    # rows() and count() run once per row of files of up to a million rows: CSV cells are text
+    # already and skip _cell_text, and the column lookups are made once per file.
+
     def rows(self) -> Iterator[SourceRow]:
         width = len(self.header)
+        field_at = [(FIELD_OF_COLUMN[column], index) for column, index in self.columns.items()]
         for line, cells in enumerate(self._rows, start=2):
-            values = [_cell_text(v) for v in cells]
-            if not any(v.strip() for v in values):
+            values = [v if type(v) is str else _cell_text(v) for v in cells]
+            if not "".join(values).strip():
                 continue  # blank lines (often trailing) are not records
             values += [""] * (width - len(values))
             fields = {}
-            for column, index in self.columns.items():
+            for field, index in field_at:
                 raw = cells[index] if index < len(cells) else None
-                if isinstance(raw, datetime.datetime):
-                    raw = raw.date()
-                fields[FIELD_OF_COLUMN[column]] = raw if isinstance(raw, datetime.date) else values[index]
+                if type(raw) is not str:
+                    if isinstance(raw, datetime.datetime):
+                        raw = raw.date()
+                    if isinstance(raw, datetime.date):
+                        fields[field] = raw
+                        continue
+                fields[field] = values[index]
             yield SourceRow(line=line, values=tuple(values), fields=fields)
+
+    def count(self, cap: int | None = None) -> int:
+        """How many rows ``rows()`` would yield, without building them; stops once past ``cap``."""
+        count = 0
+        for cells in self._rows:
+            if "".join(v if type(v) is str else _cell_text(v) for v in cells).strip():
+                count += 1
+                if cap is not None and count > cap:
+                    break
+        return count
 
 
 def open_table(handle: IO[bytes], filename: str) -> Table:
@@ -138,11 +157,20 @@ def _looks_binary(head: bytes) -> bool:
     return any(b < 32 and b not in _TEXT_CONTROLS for b in head)
 
 
+def _unwrapped(handle):
+    """The file object inside Django's wrappers (an uploaded file, a FieldFile). The text wrapper
+    asks its file whether it is closed once per line, and each wrapper answers through Python
+    properties: a million-row file would ask millions of times."""
+    while isinstance(handle, File):
+        handle = handle.file
+    return handle
+
+
 def _open_csv(handle: IO[bytes]) -> Table:
     encoding = _detect_encoding(handle)
     # The text wrapper must not close the caller's file when it is garbage-collected: it is
     # detached once reading stops, whether the rows were all read, abandoned, or refused.
-    text = io.TextIOWrapper(handle, encoding=encoding, newline="")
+    text = io.TextIOWrapper(_unwrapped(handle), encoding=encoding, newline="")
     reader = csv.reader(text)
     try:
         header = next(reader)

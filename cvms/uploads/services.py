@@ -28,7 +28,7 @@ from cvms.registry.bulk import NewRecipient, recipients_bulk_create
 from cvms.registry.models import Recipient
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadError, UploadStatus
-from cvms.uploads.parsing import FileRefused, SourceRow, Table, open_table
+from cvms.uploads.parsing import FileRefused, SourceRow, open_table
 
 log = logging.getLogger(__name__)
 
@@ -46,15 +46,6 @@ class PreviewRow:
 
 # --- Refusing bad files up front
 
-def _count_rows(table: Table, cap: int | None) -> int:
-    count = 0
-    for _row in table.rows():
-        count += 1
-        if cap is not None and count > cap:
-            break
-    return count
-
-
 def check_file(*, handle, filename: str, size: int, channel: UploadChannel) -> tuple[list[str], int]:
     """Refuse (``FileRefused``) a file that cannot be loaded through ``channel``; else return its
     header and its number of recipient rows. Reads the file; the caller rewinds it."""
@@ -64,7 +55,7 @@ def check_file(*, handle, filename: str, size: int, channel: UploadChannel) -> t
                           % {"size": round(size / 1e6, 1), "limit": round(max_bytes / 1e6, 1)})
     table = open_table(handle, filename)
     cap = None if channel == UploadChannel.BACKEND else HIGH_VOLUME_MAX
-    rows = _count_rows(table, cap)
+    rows = table.count(cap)
     if rows == 0:
         raise FileRefused(_("The file has no recipient rows under the header row."))
     if cap is not None and rows > cap:

@@ -30,8 +30,14 @@ class CleanRow:
         return (self.first_name.lower(), self.last_name.lower(), self.date_of_birth)
 
 
+_WITHOUT_PUNCTUATION = str.maketrans("", "", "".join(NAME_PUNCTUATION))
+
+
 def valid_name(value: str) -> bool:
-    return any(ch.isalpha() for ch in value) and all(ch.isalpha() or ch in NAME_PUNCTUATION for ch in value)
+    """At least one letter, and nothing but letters and NAME_PUNCTUATION. Punctuation is not a
+    letter, so that is: what is left without punctuation is all letters and not empty, which
+    ``str.isalpha`` tells in one call instead of a Python loop per character."""
+    return value.translate(_WITHOUT_PUNCTUATION).isalpha()
 
 
 def valid_email(value: str) -> bool:
@@ -72,9 +78,17 @@ class RowCheck:
     identity: tuple[str, str, datetime.date] | None
 
 
+_FIELDS = tuple(FIELD_OF_COLUMN.values())
+
+
 def check_row(row: SourceRow, *, today: datetime.date) -> RowCheck:
     """Validate one row: the clean row, or None and the list of problems (no line prefix)."""
-    fields = {name: _text(row.fields.get(name)) for name in FIELD_OF_COLUMN.values()}
+    # Once per row of a million-row file: text cells (every CSV cell) are stripped directly.
+    given = row.fields
+    fields = {}
+    for name in _FIELDS:
+        value = given.get(name)
+        fields[name] = value.strip() if type(value) is str else _text(value)
     problems = []
     missing = [column for column in COLUMNS if not fields[FIELD_OF_COLUMN[column]]]
     if missing:
