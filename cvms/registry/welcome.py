@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core import signing
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,7 +94,14 @@ def _assign_usernames(recipients: list[Recipient]) -> None:
             taken.add(name)
             recipient.portal_username = name
             changed.append(recipient)
-    Recipient.objects.bulk_update(changed, ["portal_username"])
+    # One UPDATE joined to the new names: bulk_update's CASE WHEN over 500 ids takes longer to
+    # build and plan than the rest of the batch's database work together.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Recipient._meta.db_table} AS r SET portal_username = new.name "  # noqa: S608 (values are parameters)
+            "FROM unnest(%s::bigint[], %s::text[]) AS new(id, name) WHERE r.id = new.id",
+            [[r.pk for r in changed], [r.portal_username for r in changed]],
+        )
 
 
 def welcome_emails_send(*, recipient_ids: list[int]) -> int:
