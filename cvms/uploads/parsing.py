@@ -145,7 +145,7 @@ def open_table(handle: IO[bytes], filename: str) -> Table:
         return _open_xlsx(handle)
     if lower.endswith((".xlsx", ".xls", ".xlsm")):
         raise FileRefused(_("The file is not a valid XLSX workbook. Save it again as .xlsx or .csv."))
-    if _looks_binary(head) or not lower.endswith((".csv", ".txt")):
+    if _looks_binary(head) or not lower.endswith(".csv"):
         raise FileRefused(_("The file is not a CSV or XLSX file. Save it as .csv or .xlsx and upload it again."))
     return _open_csv(handle)
 

@@ -70,6 +70,7 @@ def test_xlsx_with_text_and_date_cells(make_upload):
     (b"First Name,Email\nAna,ana@example.com\n", "partial.csv", "missing the columns: LastName, Date of birth"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.csv", "not a CSV or XLSX"),
     (b"%PDF-1.4 ...", "report.pdf", "not a CSV or XLSX"),
+    (HEADER.encode() + b"\r\nAna,Lopez,01/02/1990,ana@example.com\r\n", "notes.txt", "not a CSV or XLSX"),
     (b"PK\x03\x04garbage", "broken.xlsx", "could not be opened"),
 ])
 def test_bad_files_are_refused_whole_and_nothing_is_saved(make_upload, content, name, message):
