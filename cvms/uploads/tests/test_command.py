@@ -1,3 +1,4 @@
+import io
 import json
 
 import pytest
@@ -45,3 +46,15 @@ def test_unknown_pin_and_bad_file_are_clear_errors(tenant_a, tmp_path):
         _run(str(source), "--location", "NCA123456")
     with pytest.raises(CommandError, match="missing the columns"):
         _run(str(source), "--location", tenant_a.location.provider_pin)
+
+
+def test_a_refused_file_still_prints_json_naming_the_error(tenant_a, tmp_path):
+    source = tmp_path / "x.csv"
+    source.write_text("Name\nAna\n")
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="missing the columns"):
+        call_command("import_recipients", str(source), "--location", tenant_a.location.provider_pin, "--json",
+                     stdout=out)
+    result = json.loads(out.getvalue())
+    assert (result["total"], result["created"], result["failed"]) == (0, 0, 0)
+    assert "missing the columns: FirstName, LastName, Date of birth, Email" in result["error"]

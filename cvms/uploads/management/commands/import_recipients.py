@@ -26,17 +26,17 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"No such file: {path}")
+            self._refuse(f"No such file: {path}", options)
         location = Location.objects.filter(provider_pin=options["location"].strip().upper()).first()
         if location is None:
-            raise CommandError(f"No location has the Provider PIN {options['location']}.")
+            self._refuse(f"No location has the Provider PIN {options['location']}.", options)
         with path.open("rb") as handle:
             try:
                 upload = upload_create(file=File(handle, name=path.name), filename=path.name,
                                        channel=UploadChannel.BACKEND, location=location,
                                        uploaded_by_label="import_recipients", send_welcome=not options["no_email"])
             except FileRefused as refusal:
-                raise CommandError(str(refusal)) from None
+                self._refuse(str(refusal), options)
         upload = upload_process(upload_id=upload.pk)
         if options["errors_out"]:
             content, _name, _type = upload_failed_records(upload=upload, fmt="csv")
@@ -50,3 +50,9 @@ class Command(BaseCommand):
                               f"{upload.created_count} created, {upload.failed_count} failed.")
             if upload.failed_count and not options["errors_out"]:
                 self.stdout.write("Use --errors-out PATH to write the failed-records file.")
+
+    def _refuse(self, message: str, options) -> None:
+        """Nothing was loaded: say why, as JSON too when asked (tools read stdout), and exit 1."""
+        if options["json"]:
+            self.stdout.write(json.dumps({"total": 0, "created": 0, "failed": 0, "errors": [], "error": message}))
+        raise CommandError(message)
