@@ -52,7 +52,7 @@ def check_file(*, handle, filename: str, size: int, channel: UploadChannel) -> t
     max_bytes = settings.CVMS_UPLOAD_MAX_BYTES
     if channel != UploadChannel.BACKEND and size > max_bytes:
         raise FileRefused(_("The file is %(size)s MB; the limit is %(limit)s MB.")
-                          % {"size": round(size / 1e6, 1), "limit": round(max_bytes / 1e6, 1)})
+                          % {"size": f"{size / 2 ** 20:.1f}", "limit": f"{max_bytes / 2 ** 20:g}"})
     table = open_table(handle, filename)
     cap = None if channel == UploadChannel.BACKEND else HIGH_VOLUME_MAX
     rows = table.count(cap)

@@ -98,6 +98,14 @@ def test_file_over_the_size_cap_is_refused(make_upload, settings):
         make_upload(rows_csv(50))
 
 
+def test_size_refusal_speaks_in_the_same_megabytes_as_the_page(make_upload, settings):
+    settings.CVMS_UPLOAD_MAX_BYTES = 5 * 2 ** 20
+    row = "Ana,Lopez,01/02/1990,ana@example.com\r\n"
+    big = SimpleUploadedFile("big.csv", (HEADER + "\r\n" + row * 160_000).encode())
+    with pytest.raises(FileRefused, match=r"The file is 5\.8 MB; the limit is 5 MB\."):
+        make_upload(big)
+
+
 def test_same_file_twice_creates_nothing_the_second_time(make_upload, tenant_a):
     loaded_before = tenant_a.location.__class__.objects.get(pk=tenant_a.location.pk).loaded_recipient_count
     first = _load(make_upload, rows_csv(150))
