@@ -1,6 +1,8 @@
 """Forms check what a person typed (formats); what submission needs is
 ``services.version_problems``, shown beside the same fields."""
 
+import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,12 +13,66 @@ from cvms.registry.services import digits_only
 from enrollment.conditions import CONDITIONS
 from enrollment.models import AgreementVersion, Contact, VersionLocation, VersionStatus, VersionStorageUnit
 
+US_STATES = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK "
+    "OR PA RI SC SD TN TX UT VT VA WA WV WI WY AS GU MP PR VI".split())
+_ZIP = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
+
 
 def _clean_phone(value: str) -> str:
     digits = digits_only(value)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]  # +1 country code
     if value and len(digits) != 10:
         raise forms.ValidationError(_("Enter 10 digits, for example 9195555555."))
     return digits
+
+
+def _clean_state(value: str) -> str:
+    value = value.strip().upper()
+    if value and value not in US_STATES:
+        raise forms.ValidationError(_("Enter the two-letter state code, for example NC."))
+    return value
+
+
+def _clean_zip(value: str) -> str:
+    value = value.strip()
+    if value and not _ZIP.match(value):
+        raise forms.ValidationError(_("Enter a 5-digit ZIP code, or ZIP+4 such as 27601-1234."))
+    return value
+
+
+def _clean_county(value: str) -> str:
+    """Counties are stored by name: "Wake", not "Wake County"."""
+    value = " ".join(value.split())
+    return re.sub(r"\s+county$", "", value, flags=re.IGNORECASE)
+
+
+class AddressFormMixin:
+    """Formats every address and phone in the agreement takes; the phone field takes what people
+    type ("+1 (919) 555-0100") and keeps the digits."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "phone" in self.fields:
+            old = self.fields["phone"]
+            self.fields["phone"] = forms.CharField(
+                label=old.label, required=False, max_length=25, help_text=old.help_text,
+                widget=forms.TextInput(attrs={**old.widget.attrs, "autocomplete": "tel", "inputmode": "tel"}))
+        if "zip_code" in self.fields:
+            self.fields["zip_code"].label = _("ZIP code")
+
+    def clean_phone(self):
+        return _clean_phone(self.cleaned_data["phone"])
+
+    def clean_state(self):
+        return _clean_state(self.cleaned_data["state"])
+
+    def clean_zip_code(self):
+        return _clean_zip(self.cleaned_data["zip_code"])
+
+    def clean_county(self):
+        return _clean_county(self.cleaned_data["county"])
 
 
 class StartForm(UswdsFormMixin, forms.Form):
@@ -24,7 +80,7 @@ class StartForm(UswdsFormMixin, forms.Form):
     provider_type = forms.ChoiceField(label=_("Organization type"), choices=rc.ProviderType.choices)
 
 
-class SectionAForm(UswdsFormMixin, forms.ModelForm):
+class SectionAForm(AddressFormMixin, UswdsFormMixin, forms.ModelForm):
     conditions = forms.MultipleChoiceField(
         label=_("Conditions of the agreement"), choices=CONDITIONS, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -35,36 +91,25 @@ class SectionAForm(UswdsFormMixin, forms.ModelForm):
         fields = ["legal_name", "provider_type", "address_line1", "address_line2", "city", "state", "zip_code",
                   "county", "phone", "conditions"]
 
-    def clean_phone(self):
-        return _clean_phone(self.cleaned_data["phone"])
 
-    def clean_state(self):
-        return self.cleaned_data["state"].strip().upper()
-
-
-class ContactForm(UswdsFormMixin, forms.ModelForm):
+class ContactForm(AddressFormMixin, UswdsFormMixin, forms.ModelForm):
     """One named person; the prefix is the contact's role."""
 
     class Meta:
         model = Contact
         fields = ["first_name", "last_name", "title", "email", "phone"]
 
-    def clean_phone(self):
-        return _clean_phone(self.cleaned_data["phone"])
 
-
-class LocationForm(UswdsFormMixin, forms.ModelForm):
+class LocationForm(AddressFormMixin, UswdsFormMixin, forms.ModelForm):
     class Meta:
         model = VersionLocation
         fields = ["name", "location_type", "address_line1", "address_line2", "city", "state", "zip_code", "county",
                   "phone", "hours", "population_served"]
         widgets = {"hours": forms.Textarea(attrs={"rows": 2})}
 
-    def clean_phone(self):
-        return _clean_phone(self.cleaned_data["phone"])
-
-    def clean_state(self):
-        return self.cleaned_data["state"].strip().upper()
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True  # even a draft location needs a name to be found again
 
 
 class StorageUnitForm(UswdsFormMixin, forms.ModelForm):
@@ -80,9 +125,16 @@ class StorageUnitForm(UswdsFormMixin, forms.ModelForm):
         return cleaned
 
 
+class _StorageUnitFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["class"] = "usa-checkbox__input"
+
+
 StorageUnitFormSet = forms.inlineformset_factory(
-    VersionLocation, VersionStorageUnit, form=StorageUnitForm, extra=1, can_delete=True, max_num=20,
-    validate_max=True,
+    VersionLocation, VersionStorageUnit, form=StorageUnitForm, formset=_StorageUnitFormSet, extra=1,
+    can_delete=True, max_num=20, validate_max=True,
 )
 
 
@@ -114,9 +166,12 @@ class DecisionForm(UswdsFormMixin, forms.Form):
 
 
 class ReviewFilterForm(UswdsFormMixin, forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False,
-                               choices=[("", _("Any status")), *VersionStatus.choices])
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("Any status")), *[(v, label) for v, label in VersionStatus.choices if v != VersionStatus.DRAFT]])
     county = forms.CharField(label=_("County"), required=False, max_length=100)
+
+    def clean_county(self):
+        return _clean_county(self.cleaned_data["county"])
     provider_type = forms.ChoiceField(label=_("Organization type"), required=False,
                                       choices=[("", _("Any type")), *rc.ProviderType.choices])
 

@@ -54,7 +54,12 @@ _CONTACT_REQUIRED = {
 
 
 class EnrollmentError(Exception):
-    """A rule refused the change; the message is for the person who asked."""
+    """A rule refused the change; the message is for the person who asked, ``field`` the form
+    field it is about, if one."""
+
+    def __init__(self, message, field: str = ""):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -65,6 +70,7 @@ class Problem:
     where: str
     field: str
     message: str
+    beside_field: str = ""  # shorter text shown next to the field itself
 
     def __str__(self):
         return f"{self.where}: {self.message}"
@@ -87,7 +93,7 @@ def agreement_start(*, user, legal_name: str, provider_type: rc.ProviderType) ->
         AgreementVersion.objects.create(agreement=agreement, number=1, kind=VersionKind.ENROLLMENT,
                                         legal_name=legal_name.strip(), provider_type=provider_type)
         audit_log(actor=user, action="enrollment.agreement.started", obj=agreement,
-                  changes={"legal_name": legal_name.strip(), "provider_type": str(provider_type)})
+                  changes={"version": 1, "legal_name": legal_name.strip(), "provider_type": str(provider_type)})
     return agreement
 
 
@@ -200,7 +206,7 @@ def location_remove(*, version_location: VersionLocation, actor) -> None:
 
 def _missing(obj, names, where, prefix=""):
     return [Problem(where, f"{prefix}{name}", _("%(field)s is required.")
-                    % {"field": obj._meta.get_field(name).verbose_name.capitalize()})
+                    % {"field": obj._meta.get_field(name).verbose_name.capitalize()}, _("This field is required."))
             for name in names if getattr(obj, name) in ("", None)]
 
 
@@ -212,7 +218,8 @@ def _contact_problems(contacts: dict, roles, where: str) -> list[Problem]:
             if not getattr(contact, name):
                 label = Contact._meta.get_field(name).verbose_name
                 problems.append(Problem(where, f"{role}-{name}", _("%(role)s: %(field)s is required.")
-                                        % {"role": ContactRole(role).label, "field": label}))
+                                        % {"role": ContactRole(role).label, "field": label},
+                                        _("This field is required.")))
         if contact.phone and len(contact.phone) != 10:
             problems.append(Problem(where, f"{role}-phone", _("%(role)s: the phone number must have 10 digits.")
                                     % {"role": ContactRole(role).label}))
@@ -285,7 +292,7 @@ def version_submit(*, version: AgreementVersion, actor, signed_name: str, signed
     if not (signed_name.strip() and signed_title.strip()):
         raise EnrollmentError(_("Type your full name and title to sign."))
     if signed_on != timezone.localdate():
-        raise EnrollmentError(_("The date signed must be today's date."))
+        raise EnrollmentError(_("The date signed must be today's date."), field="signed_on")
     if not attested:
         raise EnrollmentError(_("Check the attestation to sign."))
     notice = "resubmitted" if version.status == VersionStatus.RETURNED else "submitted"
@@ -293,7 +300,8 @@ def version_submit(*, version: AgreementVersion, actor, signed_name: str, signed
         return _transition(version, from_statuses=EDITABLE, actor=actor, action=f"enrollment.agreement.{notice}",
                            notice=notice, status=VersionStatus.SUBMITTED, signed_name=signed_name.strip(),
                            signed_title=signed_title.strip(), signed_on=signed_on, signed_by=actor,
-                           submitted_at=timezone.now(), updated_at=timezone.now())
+                           submitted_at=timezone.now(), updated_at=timezone.now(),
+                           review_comments="")  # the return's comments stay in the history
 
 
 def version_return(*, version: AgreementVersion, actor, comments: str) -> AgreementVersion:

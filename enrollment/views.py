@@ -84,14 +84,41 @@ def _show_problems(problems, form, contact_forms) -> None:
     for problem in problems:
         role, _sep, field = problem.field.partition("-")
         target, name = (contact_forms[role], field) if field and role in contact_forms else (form, problem.field)
-        target.add_error(name if name in target.fields else None, problem.message)
+        if name in target.fields:
+            target.add_error(name, problem.beside_field or problem.message)
+        else:
+            target.add_error(None, problem.message)
+
+
+def _error_summary(context, problems=()) -> list[str]:
+    """Every error on the page, for the summary at its top: the section's forms, its contacts and
+    storage units, each named, so nothing far down the page goes unseen."""
+    if problems:
+        return [p.message for p in problems]
+    lines = []
+    named = [(None, context.get("form")), *((c.instance.get_role_display(), c)
+                                            for c in context.get("contact_forms", {}).values())]
+    units = context.get("units")
+    if units is not None:
+        named += [(_("Storage unit %(n)s") % {"n": i + 1}, f) for i, f in enumerate(units.forms)]
+        lines += [str(e) for e in units.non_form_errors()]
+    for prefix, form in named:
+        for name, errors in (form.errors.items() if form is not None else ()):
+            label = form.fields[name].label if name in form.fields else ""
+            where = " — ".join(str(part) for part in (prefix, label) if part)
+            lines += [f"{where}: {error}" if where else str(error) for error in errors]
+    return lines
+
+
+def _render_section(request, template, context, problems=(), status=200):
+    return render(request, template, {**context, "error_summary": _error_summary(context, problems)}, status=status)
 
 
 def _after_save(request, agreement, problems, form, contact_forms, template, context):
     if "continue" in request.POST and problems:
         _show_problems(problems, form, contact_forms)
         messages.warning(request, _("Saved. This section still needs the items marked below."))
-        return render(request, template, context)
+        return _render_section(request, template, context, problems)
     messages.success(request, _("Section complete.") if not problems else _("Draft saved. Come back any time."))
     return redirect("enrollment:agreement", agreement.pk)
 
@@ -109,7 +136,7 @@ def section_a(request, agreement_id):
                                 contacts={role: f.cleaned_data for role, f in contact_forms.items()})
         return _after_save(request, agreement, services.section_a_problems(version), form, contact_forms,
                            "enrollment/section_a.html", context)
-    return render(request, "enrollment/section_a.html", context)
+    return _render_section(request, "enrollment/section_a.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -132,11 +159,18 @@ def location_edit(request, agreement_id, version_location_id=None):
                 contacts={role: f.cleaned_data for role, f in contact_forms.items()}, units=_unit_rows(units))
         except services.EnrollmentError as refusal:
             form.add_error(None, str(refusal))
-            return render(request, "enrollment/location.html", context)
+            return _render_section(request, "enrollment/location.html", context)
+        if version_location_id is None:
+            # A new location now has its own page: carry on there, so saving again edits it.
+            problems = services.location_problems(version_location)
+            if "continue" in request.POST and problems:
+                messages.warning(request, _("Saved. This location still needs: %(items)s")
+                                 % {"items": "; ".join(p.message for p in problems)})
+                return redirect("enrollment:location", agreement.pk, version_location.pk)
         context["version_location"] = version_location
         return _after_save(request, agreement, services.location_problems(version_location), form, contact_forms,
                            "enrollment/location.html", context)
-    return render(request, "enrollment/location.html", context)
+    return _render_section(request, "enrollment/location.html", context)
 
 
 def _unit_rows(formset) -> list[dict]:
@@ -171,12 +205,12 @@ def submit(request, agreement_id):
         try:
             services.version_submit(version=version, actor=request.user, **form.cleaned_data)
         except services.EnrollmentError as refusal:
-            form.add_error(None, str(refusal))
+            form.add_error("signed_on" if refusal.field == "signed_on" else None, str(refusal))
         else:
             messages.success(request, _("Signed and submitted. The Immunization Branch will review it; you will get "
                                         "an email when they decide."))
             return redirect("enrollment:agreement", agreement.pk)
-    return render(request, "enrollment/submit.html", {
+    return _render_section(request, "enrollment/submit.html", {
         "agreement": agreement, "version": version, "form": form,
         "problems": services.version_problems(version), "changes": services.version_changes(version),
     })

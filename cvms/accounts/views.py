@@ -22,7 +22,8 @@ def invitation(request, token):
         return _accept_signed_in(request, invite)
     if User.objects.filter(username__iexact=invite.email).exists():
         return render(request, "accounts/invitation.html", {"invitation": invite, "sign_in_first": True})
-    form = InvitationRegisterForm(request.POST or None, invitation=invite)
+    form = InvitationRegisterForm(request.POST or None, invitation=invite,
+                                  initial={"first_name": invite.first_name, "last_name": invite.last_name})
     if request.method == "POST" and form.is_valid():
         user = invitation_register(invitation=invite, first_name=form.cleaned_data["first_name"],
                                    last_name=form.cleaned_data["last_name"], password=form.cleaned_data["password1"])

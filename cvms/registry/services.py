@@ -170,6 +170,11 @@ def redistribution_agreement_sign(*, organization: Organization, locations: list
         raise RegistryError("Every location must be an active location of this organization.")
     if not signed_name.strip() or not signed_title.strip():
         raise RegistryError("Type your full name and title to sign.")
+    wanted = {loc.pk for loc in locations}
+    for existing in organization.redistribution_agreements.filter(withdrawn_at__isnull=True):
+        if wanted <= set(existing.locations.values_list("pk", flat=True)):
+            raise RegistryError(f"A redistribution agreement signed on {existing.signed_on:%m/%d/%Y} already covers "
+                                "these locations.")
     with transaction.atomic():
         agreement = RedistributionAgreement.objects.create(
             organization=organization, signed_name=signed_name.strip(), signed_title=signed_title.strip(),

@@ -290,3 +290,49 @@ def test_admin_shows_agreements_read_only(client, state_reviewer, submitted):
     response = client.get(url)
     assert response.status_code == 200
     assert client.post(url, {"legal_name": "Changed"}).status_code == 403
+
+
+def test_continue_on_a_new_location_carries_on_at_its_own_page(admin_client, agreement):
+    response = admin_client.post(reverse("enrollment:location_new", args=[agreement.pk]),
+                                 {**location_data(hours=""), "continue": "1"})
+    location = AgreementVersion.objects.get(agreement=agreement).locations.get()
+    assert response.status_code == 302 and response.url == reverse("enrollment:location",
+                                                                   args=[agreement.pk, location.pk])
+    admin_client.post(response.url, {**location_data(), "units-INITIAL_FORMS": "1",
+                                      "units-0-id": location.storage_units.get().pk, "continue": "1"})
+    assert AgreementVersion.objects.get(agreement=agreement).locations.count() == 1  # edited, not doubled
+
+
+def test_address_formats_are_checked_and_named(admin_client, agreement):
+    response = admin_client.post(reverse("enrollment:section_a", args=[agreement.pk]),
+                                 section_a_data(zip_code="ABCDE", state="ZZ", phone="+1 (910) 555-0100"))
+    body = response.content.decode()
+    assert "ZIP code: Enter a 5-digit ZIP code, or ZIP+4 such as 27601-1234." in body
+    assert "State: Enter the two-letter state code, for example NC." in body
+    assert "Phone" not in body.split("data-testid=\"error-summary\"")[1].split("</ul>")[0]  # +1 is accepted
+
+
+def test_contact_errors_are_summarised_at_the_top(admin_client, agreement):
+    response = admin_client.post(reverse("enrollment:section_a", args=[agreement.pk]),
+                                 section_a_data(**{"backup_coordinator-phone": "12"}))
+    summary = response.content.decode().split('data-testid="error-summary"')[1].split("</ul>")[0]
+    assert "Back-up vaccine coordinator — Phone: Enter 10 digits, for example 9195555555." in summary
+
+
+def test_the_same_redistribution_agreement_is_not_signed_twice(admin_client, new_admin, state_reviewer):
+    agreement = approved_agreement(new_admin, state_reviewer)
+    data = {"signed_name": "Nora Admin", "signed_title": "CEO", "attested": "on",
+            "locations": [loc.pk for loc in agreement.organization.locations.all()]}
+    url = reverse("enrollment:redistribution", args=[agreement.pk])
+    assert admin_client.post(url, data).status_code == 302
+    assert "already covers these locations" in admin_client.post(url, data).content.decode()
+    assert agreement.organization.redistribution_agreements.count() == 1
+
+
+def test_pages_nobody_may_see_explain_themselves(client, outsider, agreement, tenant_b):
+    client.force_login(outsider)
+    forbidden = client.get(reverse("enrollment:review_queue"))
+    assert forbidden.status_code == 403 and "You do not have access to this page" in forbidden.content.decode()
+    client.force_login(tenant_b.org_admin)
+    missing = client.get(reverse("enrollment:agreement", args=[agreement.pk]))
+    assert missing.status_code == 404 and "Page not found" in missing.content.decode()
