@@ -115,7 +115,7 @@ def test_enroll_return_resubmit_approve_and_coordinator_registers(page, state_re
     page.get_by_role("link", name="Edit Section A").click()
     assert page.locator('[name="city"]').input_value() == "Raleigh"
     page.get_by_role("button", name="Save and continue").click()
-    page.get_by_text("County: County is required.").first.wait_for()
+    assert "County is required." in page.get_by_test_id("error-summary").inner_text()
     _fill(page, {"county": "Wake", "phone": "9195550100", **_person("cmo", "doc", "Medical Director"),
                  **_person("ceo", "boss", "CEO"), **_person("primary_coordinator", "org-primary"),
                  **_person("backup_coordinator", "org-backup")})
