@@ -10,6 +10,7 @@ import os
 import pkgutil
 import statistics
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cvms.settings")
+# Tasks queued by a benchmark carry ids from the bench database: they go to a queue that no
+# development worker serves (a benchmark that queues tasks purges it when done).
+os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", "cvms-bench")
+# Server time as production spends it: no query log, no template debugging.
+os.environ.setdefault("DEBUG", "false")
 
 
 @dataclass
@@ -68,6 +74,13 @@ def _use_bench_database():
 
 
 def main(selected: list[str]) -> None:
+    # Uploaded files land in a scratch folder, removed at the end, never in the development media.
+    with tempfile.TemporaryDirectory(prefix="cvms-bench-media-") as media:
+        os.environ["MEDIA_ROOT"] = media
+        _run(selected)
+
+
+def _run(selected: list[str]) -> None:
     _use_bench_database()
     import django
     from django.core.management import call_command
