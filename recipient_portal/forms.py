@@ -1,34 +1,19 @@
 from django import forms
-from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
+from cvms.accounts.forms import NewPasswordForm
 from cvms.accounts.models import User
 from cvms.core.forms import UswdsFormMixin
 
 
-class SetPasswordForm(UswdsFormMixin, forms.Form):
-    password1 = forms.CharField(label=_("New password"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("New password (again)"), strip=False,
-                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-
+class SetPasswordForm(NewPasswordForm):
     def __init__(self, *args, recipient, **kwargs):
         super().__init__(*args, **kwargs)
         self.recipient = recipient
 
-    def clean(self):
-        cleaned = super().clean()
-        first, second = cleaned.get("password1"), cleaned.get("password2")
-        if first and second and first != second:
-            self.add_error("password2", _("The two passwords do not match."))
-        elif first:
-            probe = User(username=self.recipient.portal_username, email=self.recipient.email,
-                         first_name=self.recipient.first_name, last_name=self.recipient.last_name)
-            try:
-                password_validation.validate_password(first, probe)
-            except forms.ValidationError as error:
-                self.add_error("password1", error)
-        return cleaned
+    def password_owner(self) -> User:
+        return User(username=self.recipient.portal_username, email=self.recipient.email,
+                    first_name=self.recipient.first_name, last_name=self.recipient.last_name)
 
 
 class ResendWelcomeForm(UswdsFormMixin, forms.Form):

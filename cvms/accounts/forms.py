@@ -39,19 +39,17 @@ def _is_recipient_login(user) -> bool:
     return bool(re.search(rf"{suffix}[0-9]*$", user.username)) and user_has_role(user, Role.RECIPIENT)
 
 
-class InvitationRegisterForm(UswdsFormMixin, forms.Form):
-    """Register from an invitation: the email is the invited one, so only a name and a password."""
+class NewPasswordForm(UswdsFormMixin, forms.Form):
+    """A new password typed twice, checked by the password validators against the person it is
+    for (``password_owner``: an unsaved ``User`` with their names and email)."""
 
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
-    password1 = forms.CharField(label=_("Password"), strip=False,
+    password1 = forms.CharField(label=_("New password"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
-    password2 = forms.CharField(label=_("Password (again)"), strip=False,
+    password2 = forms.CharField(label=_("New password (again)"), strip=False,
                                 widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
 
-    def __init__(self, *args, invitation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.invitation = invitation
+    def password_owner(self) -> User:
+        raise NotImplementedError
 
     def clean(self):
         cleaned = super().clean()
@@ -59,10 +57,26 @@ class InvitationRegisterForm(UswdsFormMixin, forms.Form):
         if first and second and first != second:
             self.add_error("password2", _("The two passwords do not match."))
         elif first:
-            probe = User(username=self.invitation.email, email=self.invitation.email,
-                         first_name=cleaned.get("first_name", ""), last_name=cleaned.get("last_name", ""))
             try:
-                password_validation.validate_password(first, probe)
+                password_validation.validate_password(first, self.password_owner())
             except forms.ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class InvitationRegisterForm(NewPasswordForm):
+    """Register from an invitation: the email is the invited one, so only a name and a password."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    field_order = ["first_name", "last_name", "password1", "password2"]
+
+    def __init__(self, *args, invitation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        self.fields["password1"].label = _("Password")
+        self.fields["password2"].label = _("Password (again)")
+
+    def password_owner(self) -> User:
+        names = {name: self.cleaned_data.get(name, "") for name in ("first_name", "last_name")}
+        return User(username=self.invitation.email, email=self.invitation.email, **names)
