@@ -187,9 +187,9 @@ _FLOOR_INSERT = """
     INSERT INTO registry_recipient (
         address_line1, address_line2, city, state, zip_code, county, first_name, last_name,
         date_of_birth, email, phone, sex, race, ethnicity, preferred_language, industry, source,
-        created_at, source_location_id, source_organization_id, welcome_email_status)
+        created_at, source_location_id, welcome_email_status)
     SELECT '', '', '', '', '', '', first_name, last_name, to_date(dob, 'MM/DD/YYYY'), lower(email),
-           '', 'U', '{}', 'UNK', 'en', '', 'bulk_upload', now(), %s, %s, 'not_sent'
+           '', 'U', '{}', 'UNK', 'en', '', 'bulk_upload', now(), %s, 'not_sent'
     FROM recipient_staging
     ON CONFLICT ((lower(first_name)), (lower(last_name)), date_of_birth) DO NOTHING
 """
@@ -207,7 +207,7 @@ def _time_copy_floor(location: Location, make_file) -> float:
                            "email text) ON COMMIT DROP")
             cursor.cursor.copy_expert("COPY recipient_staging FROM STDIN WITH (FORMAT csv, HEADER true)",
                                       io.BytesIO(runs.file.valid_csv_bytes()))
-            cursor.execute(_FLOOR_INSERT, [location.pk, location.organization_id])
+            cursor.execute(_FLOOR_INSERT, [location.pk])
             created.append(cursor.rowcount)
 
     seconds = median_of(RUNS, load, setup=runs.next_file)
@@ -238,7 +238,7 @@ def _million_row_floor(location: Location, numbers: data.Numbers) -> tuple[float
                 cursor.execute("CREATE TEMP TABLE recipient_staging (first_name text, last_name text, dob text, "
                                "email text) ON COMMIT DROP")
                 cursor.cursor.copy_expert("COPY recipient_staging FROM STDIN WITH (FORMAT csv, HEADER true)", handle)
-                cursor.execute(_FLOOR_INSERT, [location.pk, location.organization_id])
+                cursor.execute(_FLOOR_INSERT, [location.pk])
                 created = cursor.rowcount
                 cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 seconds = time.perf_counter() - start

@@ -103,18 +103,18 @@ def seed_recipients(*, count: int, locations: list, shares: list[int]) -> None:
         INSERT INTO registry_recipient (
             address_line1, address_line2, city, state, zip_code, county, first_name, last_name,
             date_of_birth, email, phone, sex, race, ethnicity, preferred_language, industry, source,
-            created_at, source_location_id, source_organization_id, welcome_email_status)
+            created_at, source_location_id, welcome_email_status)
         SELECT '', '', '', '', '', '', p.first, p.last, p.born,
                regexp_replace(lower(p.first), '[^a-z]', '', 'g') || '.'
                    || regexp_replace(lower(p.last), '[^a-z]', '', 'g') || s.n || '@example.com',
                '', 'U', '{{}}', 'UNK', 'en', '', 'bulk_upload', now(),
-               (%(locations)s::bigint[])[s.k], (%(organizations)s::bigint[])[s.k], 'not_sent'
+               (%(locations)s::bigint[])[s.k], 'not_sent'
         FROM (SELECT g.n::bigint AS n, CASE {pick} END AS k FROM generate_series(0, %(last)s) AS g(n)) AS s,
         LATERAL (SELECT (%(first)s::text[])[mod(s.n, %(nf)s) + 1] AS first,
                         (%(lastnames)s::text[])[mod(s.n / %(nf)s, %(nl)s) + 1] AS last,
                         %(epoch)s::date + mod(s.n * {DAY_STEP}, {SPAN_DAYS})::int AS born) AS p
     """
-    params = {"locations": [loc.pk for loc in locations], "organizations": [loc.organization_id for loc in locations],
+    params = {"locations": [loc.pk for loc in locations],
               "first": FIRST, "lastnames": LAST, "nf": len(FIRST), "nl": len(LAST), "last": count - 1,
               "epoch": EPOCH}
     with transaction.atomic(), connection.cursor() as cursor, _indexes_dropped(cursor, "registry_recipient"):

@@ -58,7 +58,13 @@ CVMS_RECIPIENT_USERNAME_SUFFIX = env_str("CVMS_RECIPIENT_USERNAME_SUFFIX", ".cov
 CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14)
 CVMS_INVITATION_DAYS = env_int("CVMS_INVITATION_DAYS", 14)
 CVMS_UPLOAD_MAX_BYTES = env_int("CVMS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
-CVMS_UPLOAD_CHUNK_SIZE = env_int("CVMS_UPLOAD_CHUNK_SIZE", 5000)
+# Rows committed together: the progress bar of a portal upload moves once per chunk; back-end
+# loads of any size take bigger chunks.
+CVMS_UPLOAD_CHUNK_SIZE = env_int("CVMS_UPLOAD_CHUNK_SIZE", 1000)
+CVMS_UPLOAD_BACKEND_CHUNK_SIZE = env_int("CVMS_UPLOAD_BACKEND_CHUNK_SIZE", 10000)
+# Database connections storing chunks side by side while the file is read (each commits in order).
+CVMS_UPLOAD_WRITERS = env_int("CVMS_UPLOAD_WRITERS", 2)
+CVMS_UPLOAD_LOCK_TIMEOUT = env_int("CVMS_UPLOAD_LOCK_TIMEOUT", 20)  # seconds a writer waits on a row lock
 
 # --- Applications
 INSTALLED_APPS = [

@@ -23,17 +23,17 @@ def _forget_content_types(**_kwargs):
 def _die_after_chunks(limit: int) -> None:
     from cvms.uploads import services
 
-    load_chunk = services._load_chunk
+    store_chunk = services._store_chunk
     committed = 0
 
-    def load_chunk_then_maybe_die(*args, **kwargs):
+    def store_chunk_then_maybe_die(*args, **kwargs):
         nonlocal committed
-        load_chunk(*args, **kwargs)
+        store_chunk(*args, **kwargs)
         committed += 1
         if committed >= limit:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    services._load_chunk = load_chunk_then_maybe_die
+    services._store_chunk = store_chunk_then_maybe_die
 
 
 if int(os.environ.get("CVMS_TEST_DIE_AFTER_CHUNKS", "0")):

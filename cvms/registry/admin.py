@@ -49,7 +49,7 @@ class RecipientAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "welcome_email_status", "created_at"]
     list_filter = ["source", "welcome_email_status"]
     search_fields = ["last_name", "first_name", "email", "portal_username"]
-    raw_id_fields = ["employer", "source_location", "source_organization", "created_by", "user"]
+    raw_id_fields = ["employer", "source_location", "created_by", "user"]
     readonly_fields = ["portal_username", "welcome_email_status", "welcome_email_sent_at"]
     show_full_result_count = False
     actions = ["remove_recipients"]

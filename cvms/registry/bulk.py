@@ -16,7 +16,7 @@ from cvms.registry.models import Location, Recipient
 Identity = tuple[str, str, datetime.date]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class NewRecipient:
     first_name: str
     last_name: str
@@ -45,59 +45,95 @@ def _shared_columns(overrides: dict) -> tuple[list[str], list]:
     return columns, values
 
 
-def recipients_bulk_create(
+@dataclass(frozen=True)
+class BulkCreated:
+    ids: list[int]  # the rows created, in the order of ``people``
+    skipped: list[int]  # positions in ``people`` of those already stored, who were not created
+
+
+def _text_array(values) -> str:
+    """A PostgreSQL array literal of text: one parameter that the server reads in one pass,
+    where a Python list would be sent as ARRAY['a', 'b', ...], thousands of constants to parse."""
+    return "{" + ",".join(['"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values]) + "}"
+
+
+def recipients_bulk_create(*, people: Sequence[NewRecipient], **origin) -> BulkCreated:
+    """Insert ``people`` (already validated, no duplicates among them) in one statement, and
+    count, audit and welcome them. ``origin``: ``source``, and optionally ``created_by``,
+    ``source_location``, ``employer`` and ``send_welcome``.
+
+    Anyone already stored (same first name, last name and date of birth, ignoring case) is
+    skipped and reported in ``skipped``. Caller may hold a transaction; welcome emails are queued
+    when it commits.
+    """
+    with transaction.atomic():
+        created = recipients_insert(people=people, **origin)
+        recipients_record_created(ids=created.ids, **origin)
+    return created
+
+
+def recipients_insert(
     *,
     people: Sequence[NewRecipient],
     source: c.RecipientSource,
     created_by=None,
     source_location: Location | None = None,
-    source_organization=None,
     employer=None,
     send_welcome: bool = True,
-) -> dict[Identity, int]:
-    """Insert ``people`` (already validated, no duplicates among them) in one statement.
-
-    Returns ``{identity: id}`` for the rows created; anyone already stored is skipped. Caller
-    may hold a transaction; welcome emails are queued when it commits.
-    """
+) -> BulkCreated:
+    """The insert alone: no row of another table is touched or locked (see
+    ``recipients_record_created``)."""
     if not people:
-        return {}
+        return BulkCreated([], [])
     now = timezone.now()
     columns, shared = _shared_columns({
         "source": str(source), "created_by_id": getattr(created_by, "pk", None),
         "source_location_id": getattr(source_location, "pk", None),
-        "source_organization_id": getattr(source_organization, "pk", None),
         "employer_id": getattr(employer, "pk", None), "created_at": now,
     })
     pending, not_sent = c.WelcomeEmailStatus.PENDING.value, c.WelcomeEmailStatus.NOT_SENT.value
     per_person = [
-        [p.first_name for p in people], [p.last_name for p in people], [p.date_of_birth for p in people],
-        [p.email for p in people], [pending if send_welcome and p.email else not_sent for p in people],
+        _text_array([p.first_name for p in people]), _text_array([p.last_name for p in people]),
+        "{" + ",".join([p.date_of_birth.isoformat() for p in people]) + "}", _text_array([p.email for p in people]),
+        _text_array([pending if send_welcome and p.email else not_sent for p in people]),
     ]
-    # One array per varying column, unnested into rows: for thousands of rows PostgreSQL parses
-    # and plans this several times faster than a VALUES list of every column of every row. The
-    # shared values are parameters once; the insert casts each to its column's type.
+    # One array per varying column, unnested into rows; the shared values are parameters once.
+    # The insert skips whoever is stored already, and the statement answers with the new ids and
+    # the positions of the people skipped: a few numbers, not a row per person.
     sql = (
-        f"INSERT INTO {Recipient._meta.db_table} ({', '.join([*columns, *_PER_PERSON])}) "
-        f"SELECT {', '.join(['%s'] * len(shared))}, person.* "
-        f"FROM unnest({', '.join(f'%s::{kind}[]' for kind in _PER_PERSON.values())}) AS person "
-        "ON CONFLICT ((lower(first_name)), (lower(last_name)), date_of_birth) DO NOTHING "
-        "RETURNING id, lower(first_name), lower(last_name), date_of_birth"
+        "WITH person AS MATERIALIZED ("
+        f"  SELECT * FROM unnest({', '.join(f'%s::{kind}[]' for kind in _PER_PERSON.values())}) WITH ORDINALITY "
+        f"  AS p({', '.join(_PER_PERSON)}, n)), "
+        "created AS ("
+        f"  INSERT INTO {Recipient._meta.db_table} ({', '.join([*columns, *_PER_PERSON])}) "
+        f"  SELECT {', '.join(['%s'] * len(shared))}, {', '.join(_PER_PERSON)} FROM person ORDER BY n "
+        "  ON CONFLICT ((lower(first_name)), (lower(last_name)), date_of_birth) DO NOTHING "
+        "  RETURNING id, lower(first_name) AS f, lower(last_name) AS l, date_of_birth AS d) "
+        "SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM created), '{}'), "
+        "       coalesce((SELECT array_agg(n - 1 ORDER BY n) FROM person p WHERE NOT EXISTS ("
+        "           SELECT 1 FROM created WHERE f = lower(p.first_name) AND l = lower(p.last_name) "
+        "           AND d = p.date_of_birth)), '{}')"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(sql, [*shared, *per_person])
-        created = cursor.fetchall()
-        created_ids = {(first, last, dob): pk for pk, first, last, dob in created}
-        if created_ids and source_location is not None:
-            Location.objects.filter(pk=source_location.pk).update(
-                loaded_recipient_count=F("loaded_recipient_count") + len(created_ids)
-            )
-        if created_ids:
-            audit_log(actor=created_by, action="registry.recipient.bulk_created",
-                      obj=source_location or source_organization,
-                      changes={"count": len(created_ids), "source": str(source)}, integration=str(source))
-        if send_welcome and created_ids:
-            from cvms.registry.welcome import queue_welcome_emails
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*per_person, *shared])
+        ids, skipped = cursor.fetchone()
+    return BulkCreated(ids, skipped)
 
-            queue_welcome_emails(list(created_ids.values()))
-    return created_ids
+
+def recipients_record_created(*, ids: list[int], source: c.RecipientSource, created_by=None,
+                              source_location: Location | None = None, employer=None,
+                              send_welcome: bool = True) -> None:
+    """What follows the insert, in the same transaction: the location's count, the audit entry
+    and the welcome emails (queued when the transaction commits). Kept apart so that a caller
+    inserting from several connections at once can take the location's row lock in commit order."""
+    if not ids:
+        return
+    if source_location is not None:
+        Location.objects.filter(pk=source_location.pk).update(
+            loaded_recipient_count=F("loaded_recipient_count") + len(ids))
+    audit_log(actor=created_by, action="registry.recipient.bulk_created", obj=source_location or employer,
+              changes={"count": len(ids), "source": str(source)}, integration=str(source))
+    if send_welcome:
+        from cvms.registry.welcome import queue_welcome_emails
+
+        queue_welcome_emails(ids)

@@ -96,11 +96,12 @@ class RecipientUpload(models.Model):
 
 
 class UploadError(models.Model):
-    """A row that was not loaded: its line, the message, and its cells as uploaded."""
+    """A row that was not loaded: its line, its problems and its cells as uploaded. Problems are
+    codes with their values (see ``validation.MESSAGES``), worded in the reader's language."""
 
     upload = models.ForeignKey(RecipientUpload, on_delete=models.CASCADE, related_name="errors")
     line = models.PositiveIntegerField(_("line"))
-    message = models.TextField(_("error"))
+    problems = models.JSONField(_("problems"), default=list)
     values = models.JSONField(default=list)
 
     class Meta:
@@ -109,3 +110,10 @@ class UploadError(models.Model):
 
     def __str__(self):
         return self.message
+
+    @property
+    def message(self) -> str:
+        """``Line <n>: `` and every problem, in the active language."""
+        from cvms.uploads.validation import line_message
+
+        return line_message(self.line, self.problems)

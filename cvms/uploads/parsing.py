@@ -21,8 +21,6 @@ from django.utils.translation import gettext as _
 #: Template columns, in order, and the header spellings each accepts (compared without case,
 #: spaces, underscores or punctuation).
 COLUMNS = ("FirstName", "LastName", "Date of birth", "Email")
-FIELD_OF_COLUMN = {"FirstName": "first_name", "LastName": "last_name", "Date of birth": "date_of_birth",
-                   "Email": "email"}
 HEADER_ALIASES = {
     "FirstName": {"firstname", "first", "fname", "givenname", "legalfirstname", "nombre"},
     "LastName": {"lastname", "last", "lname", "surname", "familyname", "legallastname", "apellido"},
@@ -38,11 +36,13 @@ class FileRefused(Exception):
     """The file as a whole cannot be used; nothing from it is saved."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SourceRow:
     line: int
-    values: tuple[str, ...]  # the cells as uploaded, for the failed-records file
-    fields: dict  # first_name, last_name, date_of_birth (str or date), email
+    values: list[str]  # the cells as uploaded, for the failed-records file
+    #: (first name, last name, date of birth, email) as text, except a date of birth that a
+    #: workbook stores as a date.
+    fields: tuple
 
 
 def normalize_header(name: str) -> str:
@@ -93,33 +93,28 @@ def _detect_encoding(handle: IO[bytes]) -> str:
 
 
 class Table:
-    def __init__(self, header: list[str], columns: dict[str, int], rows: Iterator[list]):
+    def __init__(self, header: list[str], columns: dict[str, int], rows: Iterator[list], *, text_only: bool):
         self.header = header
         self.columns = columns
         self._rows = rows
+        self.text_only = text_only  # every cell is a str (CSV)
 
     # rows() and count() run once per row of files of up to a million rows: CSV cells are text
     # already and skip _cell_text, and the column lookups are made once per file.
 
     def rows(self) -> Iterator[SourceRow]:
         width = len(self.header)
-        field_at = [(FIELD_OF_COLUMN[column], index) for column, index in self.columns.items()]
+        first, last, born, email = (self.columns[column] for column in COLUMNS)
         for line, cells in enumerate(self._rows, start=2):
-            values = [v if type(v) is str else _cell_text(v) for v in cells]
+            values = cells if self.text_only else [v if type(v) is str else _cell_text(v) for v in cells]
             if not "".join(values).strip():
                 continue  # blank lines (often trailing) are not records
-            values += [""] * (width - len(values))
-            fields = {}
-            for field, index in field_at:
-                raw = cells[index] if index < len(cells) else None
-                if type(raw) is not str:
-                    if isinstance(raw, datetime.datetime):
-                        raw = raw.date()
-                    if isinstance(raw, datetime.date):
-                        fields[field] = raw
-                        continue
-                fields[field] = values[index]
-            yield SourceRow(line=line, values=tuple(values), fields=fields)
+            if len(values) < width:
+                values = values + [""] * (width - len(values))
+            birth = values[born]
+            if not self.text_only and born < len(cells) and isinstance(cells[born], datetime.date):
+                birth = cells[born].date() if isinstance(cells[born], datetime.datetime) else cells[born]
+            yield SourceRow(line, values, (values[first], values[last], birth, values[email]))
 
     def count(self, cap: int | None = None) -> int:
         """How many rows ``rows()`` would yield, without building them; stops once past ``cap``."""
@@ -186,7 +181,7 @@ def _open_csv(handle: IO[bytes]) -> Table:
     except FileRefused:
         _detach(text)
         raise
-    return Table(header, columns, _safe_csv(reader, text))
+    return Table(header, columns, _safe_csv(reader, text), text_only=True)
 
 
 def _detach(text: io.TextIOWrapper) -> None:
@@ -223,4 +218,4 @@ def _open_xlsx(handle: IO[bytes]) -> Table:
         header.pop()
     if not header:
         raise FileRefused(_("The first row of the file is blank: it must name the columns."))
-    return Table(header, map_header(header), (list(r) for r in rows))
+    return Table(header, map_header(header), (list(r) for r in rows), text_only=False)

@@ -10,21 +10,27 @@ dies resumes from the last checkpoint without losing or doubling a row.
 
 import datetime
 import logging
+import queue
+import threading
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from psycopg2.errors import LockNotAvailable
 
 from cvms.core.audit import audit_log
 from cvms.registry import choices as rc
-from cvms.registry.bulk import NewRecipient, recipients_bulk_create
+from cvms.registry.bulk import NewRecipient, recipients_insert, recipients_record_created
 from cvms.registry.models import Recipient
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadError, UploadStatus
@@ -108,38 +114,56 @@ def _rows(upload: RecipientUpload) -> Iterator[SourceRow]:
 def upload_preview(*, upload: RecipientUpload) -> list[PreviewRow]:
     """Each row as it would load: valid, or the message it would fail with. Saves nothing."""
     rows = list(_rows(upload))
-    candidates, failures = _judge(rows, seen={}, today=timezone.localdate())
-    existing = _existing_identities([clean.identity for _row, clean in candidates])
-    for row, clean in candidates:
-        if clean.identity in existing:
-            failures[row.line] = validation.line_message(row.line, [validation.duplicate_message()])
-    return [PreviewRow(row.line, row.values, failures.get(row.line, "")) for row in rows]
+    batch = _judge(rows, seen={}, today=timezone.localdate())
+    problems = _failing_problems(batch)
+    existing = _existing_identities([identity for _row, _person, identity in batch.candidates])
+    for row, _person, identity in batch.candidates:
+        if identity in existing:
+            problems[row.line] = [validation.DUPLICATE]
+    return [PreviewRow(row.line, row.values, validation.line_message(row.line, problems[row.line])
+                       if row.line in problems else "") for row in rows]
 
 
-def _judge(rows: list[SourceRow], *, seen: dict, today: datetime.date):
-    """Validate a batch of rows. Returns the rows to create, as (row, clean) pairs, and
-    ``{line: message}`` for rows that fail. ``seen`` maps each identity to create to its line
-    and carries over from batch to batch; a duplicate of a stored recipient is found here for
-    failing rows (so it is reported with their other problems) and by the insert for the rest."""
-    candidates, failing = [], []
+@dataclass(slots=True)
+class _Batch:
+    """A chunk of rows, checked: who to create, and the rows that fail with their problems so far."""
+
+    candidates: list[tuple[SourceRow, NewRecipient, validation.Identity]]
+    failing: list[tuple[SourceRow, list[validation.Problem], validation.Identity | None]]
+    #: Identities of failing rows not already reported as repeated in the file: a duplicate of a
+    #: stored recipient is reported together with their other problems.
+    unflagged: list[validation.Identity]
+
+
+def _judge(rows: list[SourceRow], *, seen: dict, today: datetime.date) -> _Batch:
+    """Check a chunk of rows, without the database. ``seen`` maps each identity to create to its
+    line and carries over from chunk to chunk."""
+    batch = _Batch([], [], [])
+    check_row = validation.check_row
     for row in rows:
-        check = validation.check_row(row, today=today)
-        problems = list(check.problems)
-        if check.identity is not None and check.identity in seen:
-            problems.append(validation.duplicate_in_file_message(seen[check.identity]))
-        if problems:
-            failing.append((row, problems, check.identity))
+        person, problems, identity = check_row(row, today=today)
+        if identity is not None and identity in seen:
+            problems.append(validation.duplicate_in_file(seen[identity]))
+            batch.failing.append((row, problems, identity))
+        elif problems:
+            batch.failing.append((row, problems, identity))
+            if identity is not None:
+                batch.unflagged.append(identity)
         else:
-            seen[check.identity] = row.line
-            candidates.append((row, check.clean))
-    unflagged = [ident for _row, problems, ident in failing if ident is not None and ident not in seen]
-    existing = _existing_identities(unflagged)
+            seen[identity] = row.line
+            batch.candidates.append((row, person, identity))
+    return batch
+
+
+def _failing_problems(batch: _Batch) -> dict[int, list[validation.Problem]]:
+    """``{line: problems}`` of the failing rows, with duplicates of stored recipients added."""
+    existing = _existing_identities(batch.unflagged)
     failures = {}
-    for row, problems, ident in failing:
-        if ident is not None and ident in existing:
-            problems.append(validation.duplicate_message())
-        failures[row.line] = validation.line_message(row.line, problems)
-    return candidates, failures
+    for row, problems, identity in batch.failing:
+        if identity is not None and identity in existing:
+            problems.append(validation.DUPLICATE)
+        failures[row.line] = problems
+    return failures
 
 
 def _existing_identities(identities: list[tuple]) -> set[tuple]:
@@ -210,11 +234,12 @@ def upload_is_running(upload_id: int) -> bool:
 def upload_process(*, upload_id: int, chunk_size: int | None = None) -> RecipientUpload | None:
     """Load an upload's rows from its checkpoint to the end. Safe to run twice: a second runner
     returns at once while the first holds the lock, and a finished upload is left alone."""
-    chunk_size = chunk_size or settings.CVMS_UPLOAD_CHUNK_SIZE
     with _UploadLock(upload_id) as lock:
         if not lock.acquired:
             return None
         upload = RecipientUpload.objects.get(pk=upload_id)
+        chunk_size = chunk_size or (settings.CVMS_UPLOAD_BACKEND_CHUNK_SIZE if upload.channel == UploadChannel.BACKEND
+                                    else settings.CVMS_UPLOAD_CHUNK_SIZE)
         if upload.status not in (UploadStatus.QUEUED, UploadStatus.PROCESSING):
             return upload
         now = timezone.now()
@@ -231,38 +256,132 @@ def upload_process(*, upload_id: int, chunk_size: int | None = None) -> Recipien
 
 
 def _process_rows(upload: RecipientUpload, chunk_size: int) -> None:
+    writers = settings.CVMS_UPLOAD_WRITERS
+    try:
+        _process_rows_with(upload, chunk_size, writers)
+    except OperationalError as exc:
+        if writers == 1 or not isinstance(exc.__cause__, LockNotAvailable):
+            raise
+        # Two chunks waited on each other: PostgreSQL's lower() took two names for one person
+        # that Python's lower() told apart, and each chunk held the row the other needed. The
+        # checkpoint is sound (chunks commit in order); go on from it one chunk at a time.
+        log.warning("Upload %s: chunks stored side by side waited on each other; going on one by one.", upload.pk)
+        upload.refresh_from_db()
+        _process_rows_with(upload, chunk_size, 1)
+
+
+def _process_rows_with(upload: RecipientUpload, chunk_size: int, writers: int) -> None:
     today = timezone.localdate()
     rows = _rows(upload)
     seen: dict[tuple, int] = {}
     # Rows before the checkpoint are committed; read them again only to remember who was in them.
     for row in islice(rows, upload.rows_done):
-        check = validation.check_row(row, today=today)
-        if check.clean is not None:
-            seen.setdefault(check.identity, row.line)
-    while chunk := list(islice(rows, chunk_size)):
-        _load_chunk(upload, chunk, seen, today)
+        person, _problems, identity = validation.check_row(row, today=today)
+        if person is not None:
+            seen.setdefault(identity, row.line)
+    # Fetched here, before a second thread may read them.
+    upload.uploaded_by, upload.location, upload.organization  # noqa: B018
+    if upload.total_rows - upload.rows_done <= chunk_size or connection.in_atomic_block:
+        # One chunk, or a caller's transaction that other connections could not see into.
+        for chunk in iter(lambda: list(islice(rows, chunk_size)), []):
+            _store_chunk(upload, chunk, _judge(chunk, seen=seen, today=today))
+        return
+    with _ChunkWriters(writers) as write:
+        for chunk in iter(lambda: list(islice(rows, chunk_size)), []):
+            write(partial(_store_chunk, upload, chunk, _judge(chunk, seen=seen, today=today)))
 
 
-def _load_chunk(upload: RecipientUpload, chunk: list[SourceRow], seen: dict, today: datetime.date) -> None:
-    candidates, failures = _judge(chunk, seen=seen, today=today)
+class _ChunkWriters:
+    """Store checked chunks in threads of their own, each with its own database connection,
+    while the calling thread reads and checks the next chunk (the database driver lets go of the
+    interpreter lock while it waits on the server).
+
+    With several writers, chunks are inserted side by side but commit strictly in file order:
+    each waits for the chunk before it to commit before it moves the checkpoint, so the
+    checkpoint always covers exactly the rows committed. A chunk that fails rolls back itself and
+    every chunk after it; the failure is raised here, at the next chunk or at the end.
+    """
+
+    def __init__(self, count: int):
+        self.queues = [queue.SimpleQueue() for _ in range(count)]
+        self.threads = [threading.Thread(target=self._work, args=(q,), name=f"upload-writer-{n}", daemon=True)
+                        for n, q in enumerate(self.queues)]
+        self.in_flight: deque[Future] = deque()
+        self.previous = Future()  # the first chunk's "chunk before": done already
+        self.previous.set_result(None)
+        self.submitted = 0
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    @staticmethod
+    def _work(jobs: queue.SimpleQueue) -> None:
+        try:
+            while (job := jobs.get()) is not None:
+                store, future = job
+                try:
+                    future.set_result(store())
+                except BaseException as exc:  # noqa: BLE001 (handed to the calling thread)
+                    future.set_exception(exc)
+        finally:
+            connection.close()  # this thread's own connection
+
+    def __call__(self, store) -> None:
+        """Queue ``store(after=<the previous chunk's future>)``."""
+        if len(self.in_flight) == len(self.queues):
+            self.in_flight.popleft().result()
+        future = Future()
+        self.queues[self.submitted % len(self.queues)].put((partial(store, after=self.previous), future))
+        self.submitted += 1
+        self.previous = future
+        self.in_flight.append(future)
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            wait(self.in_flight)
+            if exc_type is None:
+                for future in self.in_flight:
+                    future.result()
+        finally:
+            for jobs in self.queues:
+                jobs.put(None)
+            for thread in self.threads:
+                thread.join()
+
+
+def _store_chunk(upload: RecipientUpload, chunk: list[SourceRow], batch: _Batch, after: Future | None = None) -> None:
+    """Create a checked chunk's recipients, keep its failed rows and move the checkpoint past it,
+    all in one transaction, committed once ``after`` (the chunk before) has committed."""
     by_organization = upload.location_id is None
     with transaction.atomic():
-        created = recipients_bulk_create(
-            people=[NewRecipient(c.first_name, c.last_name, c.date_of_birth, c.email) for _r, c in candidates],
-            source=rc.RecipientSource.ORGANIZATION_UPLOAD if by_organization else rc.RecipientSource.BULK_UPLOAD,
-            created_by=upload.uploaded_by, source_location=upload.location, source_organization=upload.organization,
-            employer=upload.organization if by_organization else None, send_welcome=upload.send_welcome,
-        )
-        for row, clean in candidates:
-            if clean.identity not in created:
-                failures[row.line] = validation.line_message(row.line, [validation.duplicate_message()])
-        values = {row.line: row.values for row in chunk}
-        UploadError.objects.bulk_create(
-            UploadError(upload=upload, line=line, message=message, values=list(values[line]))
-            for line, message in sorted(failures.items())
-        )
+        if after is not None:
+            # Chunks side by side may wait on each other (see _process_rows): never for ever.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = %s", [f"{settings.CVMS_UPLOAD_LOCK_TIMEOUT}s"])
+        failures = _failing_problems(batch)
+        origin = {
+            "source": rc.RecipientSource.ORGANIZATION_UPLOAD if by_organization else rc.RecipientSource.BULK_UPLOAD,
+            "created_by": upload.uploaded_by, "source_location": upload.location,
+            "employer": upload.organization if by_organization else None, "send_welcome": upload.send_welcome,
+        }
+        created = recipients_insert(people=[person for _row, person, _identity in batch.candidates], **origin)
+        for index in created.skipped:
+            failures[batch.candidates[index][0].line] = [validation.DUPLICATE]
+        # Rows every chunk updates (the location's count, the checkpoint) are locked only once
+        # the chunk before has committed, so chunks commit in file order and never wait in a circle.
+        if after is not None:
+            after.result()  # raises if the chunk before failed: this one rolls back too
+        recipients_record_created(ids=created.ids, **origin)
+        if failures:
+            values = {row.line: row.values for row in chunk}
+            UploadError.objects.bulk_create(
+                UploadError(upload_id=upload.pk, line=line, problems=problems, values=values[line])
+                for line, problems in sorted(failures.items())
+            )
         RecipientUpload.objects.filter(pk=upload.pk).update(
-            rows_done=F("rows_done") + len(chunk), created_count=F("created_count") + len(created),
+            rows_done=F("rows_done") + len(chunk), created_count=F("created_count") + len(created.ids),
             failed_count=F("failed_count") + len(failures), heartbeat_at=timezone.now(),
         )
 
@@ -271,7 +390,9 @@ def _finish(upload: RecipientUpload) -> None:
     upload.refresh_from_db()
     with transaction.atomic():
         if upload.failed_count:
-            content = files.failed_records_csv(upload.columns, upload.errors.order_by("line"))
+            # Kept in the uploader's language; downloads are worded again for whoever asks.
+            with translation.override(_uploader_language(upload)):
+                content = files.failed_records_csv(upload.columns, upload.errors.order_by("line"))
             upload.failed_file.save("failed-records.csv", ContentFile(content), save=False)
         upload.status = UploadStatus.COMPLETED
         upload.finished_at = timezone.now()
@@ -283,6 +404,10 @@ def _finish(upload: RecipientUpload) -> None:
             from cvms.uploads.tasks import send_upload_report
 
             transaction.on_commit(lambda: send_upload_report.delay(upload.pk))
+
+
+def _uploader_language(upload: RecipientUpload) -> str:
+    return getattr(upload.uploaded_by, "preferred_language", "") or settings.LANGUAGE_CODE
 
 
 def _fail(upload: RecipientUpload, message: str) -> None:
@@ -327,10 +452,11 @@ def upload_report_send(*, upload_id: int) -> None:
         return
     attachments = []
     if upload.failed_count:
-        content, name, mimetype = upload_failed_records(upload=upload, fmt="csv")
+        with translation.override(_uploader_language(upload)):
+            content, name, mimetype = upload_failed_records(upload=upload, fmt="csv")
         attachments.append((name, content, mimetype))
     send_templated_email(
         template_prefix="uploads/email/upload_report", to=[upload.uploaded_by.email],
-        language=upload.uploaded_by.preferred_language, attachments=attachments,
+        language=_uploader_language(upload), attachments=attachments,
         context={"upload": upload, "site_url": settings.SITE_URL},
     )

@@ -1,33 +1,59 @@
 """Row rules for recipient uploads. Each failed row gets one message that begins ``Line <n>: ``
-and lists every problem, as in the Recipient Bulk Upload User Guide."""
+and lists every problem, as in the Recipient Bulk Upload User Guide.
+
+A problem is kept as a code and its values (``Problem``), never as text: the message is worded
+when someone reads it, in their language, whoever processed the file and in whatever language.
+"""
 
 import datetime
 import re
-from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from cvms.uploads.parsing import COLUMNS, FIELD_OF_COLUMN, SourceRow
+from cvms.registry.bulk import NewRecipient
+from cvms.uploads.parsing import COLUMNS, SourceRow
 
 NAME_PUNCTUATION = frozenset(" -'’.")
 MAX_NAME = 100
 MAX_EMAIL = 254
-_DATE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 _EMAIL = re.compile(r"^[^@\s]+@([^@\s]+)$")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
+#: (code, values): JSON as it is stored, e.g. ``["invalid_email", {"value": "bademail"}]``.
+Problem = tuple[str, dict]
+Identity = tuple[str, str, datetime.date]
 
-@dataclass(frozen=True)
-class CleanRow:
-    line: int
-    first_name: str
-    last_name: str
-    date_of_birth: datetime.date
-    email: str
+MESSAGES = {
+    "missing": gettext_noop("Required fields are missing: [%(fields)s]"),
+    "invalid_characters": gettext_noop("%(column)s: invalid characters: %(value)s"),
+    "too_long": gettext_noop("%(column)s: longer than %(max)s characters"),
+    "invalid_email": gettext_noop("Email: invalid email address: %(value)s"),
+    "invalid_date": gettext_noop("Date of birth: invalid Date of birth: %(value)s"),
+    "duplicate": gettext_noop(
+        "Duplicate: a recipient with the same first name, last name and date of birth already exists"),
+    "duplicate_in_file": gettext_noop(
+        "Duplicate: the same first name, last name and date of birth appear earlier in this file (line %(line)s)"),
+    "text": "%(text)s",  # a message kept as text, from before problems were kept as codes
+}
+DUPLICATE: Problem = ("duplicate", {})
 
-    @property
-    def identity(self) -> tuple[str, str, datetime.date]:
-        return (self.first_name.lower(), self.last_name.lower(), self.date_of_birth)
+
+def problem_text(problem) -> str:
+    code, values = problem
+    if code == "text":
+        return values["text"]
+    return _(MESSAGES[code]) % values if values else _(MESSAGES[code])
+
+
+def line_message(line: int, problems) -> str:
+    """``Line <n>: `` and every problem, in the active language."""
+    return _("Line %(line)s: %(problems)s") % {"line": line, "problems": "; ".join(map(problem_text, problems))}
+
+
+def duplicate_in_file(first_line: int) -> Problem:
+    return ("duplicate_in_file", {"line": first_line})
 
 
 _WITHOUT_PUNCTUATION = str.maketrans("", "", "".join(NAME_PUNCTUATION))
@@ -52,79 +78,47 @@ def parse_birth_date(value, *, today: datetime.date) -> datetime.date | None:
     if isinstance(value, datetime.date):
         date = value
     else:
-        match = _DATE.match(value)
+        match = _DATE.match(value.strip())
         if not match:
             return None
-        month, day, year = (int(g) for g in match.groups())
+        month, day, year = match.groups()
         try:
-            date = datetime.date(year, month, day)
+            date = datetime.date(int(year), int(month), int(day))
         except ValueError:
             return None
     return date if EARLIEST_BIRTH <= date <= today else None
 
 
-def _text(value) -> str:
-    if isinstance(value, datetime.date):
-        return value.strftime("%m/%d/%Y")
-    return str(value or "").strip()
+def _name_problem(column: str, value: str) -> Problem | None:
+    if not valid_name(value):
+        return ("invalid_characters", {"column": column, "value": value})
+    if len(value) > MAX_NAME:
+        return ("too_long", {"column": column, "max": MAX_NAME})
+    return None
 
 
-@dataclass(frozen=True)
-class RowCheck:
-    clean: CleanRow | None
-    problems: list[str]
-    #: (first, last, date of birth) lowercased when all three are readable, even if the row has
-    #: other problems, so a duplicate is reported together with them.
-    identity: tuple[str, str, datetime.date] | None
-
-
-_FIELDS = tuple(FIELD_OF_COLUMN.values())
-
-
-def check_row(row: SourceRow, *, today: datetime.date) -> RowCheck:
-    """Validate one row: the clean row, or None and the list of problems (no line prefix)."""
-    # Once per row of a million-row file: text cells (every CSV cell) are stripped directly.
-    given = row.fields
-    fields = {}
-    for name in _FIELDS:
-        value = given.get(name)
-        fields[name] = value.strip() if type(value) is str else _text(value)
+def check_row(row: SourceRow, *, today: datetime.date) -> tuple[NewRecipient | None, list[Problem], Identity | None]:
+    """Validate one row: ``(recipient to create or None, problems, identity)``. The identity (first, last,
+    date of birth, lowercased) is there whenever all three are readable, even if the row has
+    other problems, so that a duplicate is reported together with them."""
+    # Once per row of a million-row file: the common case (a good row) takes the short path.
+    first, last, birth_cell, email = row.fields
+    first, last, email = first.strip(), last.strip(), email.strip()
+    birth = parse_birth_date(birth_cell, today=today) if birth_cell else None
+    if (birth is not None and first and last and email and valid_name(first) and valid_name(last)
+            and len(first) <= MAX_NAME and len(last) <= MAX_NAME and valid_email(email)):
+        return NewRecipient(first, last, birth, email.lower()), [], (first.lower(), last.lower(), birth)
+    birth_text = birth_cell.strip() if type(birth_cell) is str else birth_cell.strftime("%m/%d/%Y")
     problems = []
-    missing = [column for column in COLUMNS if not fields[FIELD_OF_COLUMN[column]]]
+    missing = [column for column, value in zip(COLUMNS, (first, last, birth_text, email), strict=True) if not value]
     if missing:
-        problems.append(_("Required fields are missing: [%(fields)s]") % {"fields": ", ".join(missing)})
-    for column in ("FirstName", "LastName"):
-        value = fields[FIELD_OF_COLUMN[column]]
-        if value and not valid_name(value):
-            problems.append(_("%(column)s: invalid characters: %(value)s") % {"column": column, "value": value})
-        elif len(value) > MAX_NAME:
-            problems.append(_("%(column)s: longer than %(max)s characters") % {"column": column, "max": MAX_NAME})
-    email = fields["email"]
+        problems.append(("missing", {"fields": ", ".join(missing)}))
+    for column, value in (("FirstName", first), ("LastName", last)):
+        if value and (problem := _name_problem(column, value)):
+            problems.append(problem)
     if email and not valid_email(email):
-        problems.append(_("Email: invalid email address: %(value)s") % {"value": email})
-    birth = None
-    if fields["date_of_birth"]:
-        birth = parse_birth_date(row.fields.get("date_of_birth"), today=today)
-        if birth is None:
-            problems.append(_("Date of birth: invalid Date of birth: %(value)s") % {"value": fields["date_of_birth"]})
-    identity = None
-    if fields["first_name"] and fields["last_name"] and birth is not None:
-        identity = (fields["first_name"].lower(), fields["last_name"].lower(), birth)
-    if problems:
-        return RowCheck(None, problems, identity)
-    clean = CleanRow(line=row.line, first_name=fields["first_name"], last_name=fields["last_name"],
-                     date_of_birth=birth, email=email.lower())
-    return RowCheck(clean, [], identity)
-
-
-def duplicate_message() -> str:
-    return _("Duplicate: a recipient with the same first name, last name and date of birth already exists")
-
-
-def line_message(line: int, problems: list[str]) -> str:
-    return _("Line %(line)s: %(problems)s") % {"line": line, "problems": "; ".join(problems)}
-
-
-def duplicate_in_file_message(first_line: int) -> str:
-    return _("Duplicate: the same first name, last name and date of birth appear earlier in this file "
-             "(line %(line)s)") % {"line": first_line}
+        problems.append(("invalid_email", {"value": email}))
+    if birth_text and birth is None:
+        problems.append(("invalid_date", {"value": birth_text}))
+    identity = (first.lower(), last.lower(), birth) if first and last and birth is not None else None
+    return None, problems, identity

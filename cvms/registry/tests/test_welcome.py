@@ -18,7 +18,7 @@ def loaded(tenant_a, django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks(execute=False):
             created = recipients_bulk_create(people=list(people), source=c.RecipientSource.BULK_UPLOAD,
                                              created_by=tenant_a.manager, source_location=tenant_a.location, **kwargs)
-        return list(created.values())
+        return created.ids
     return load
 
 
