@@ -56,6 +56,10 @@ CVMS_DEPARTMENT_NAME = env_str(
 CVMS_STATE_BRANCH_NAME = env_str("CVMS_STATE_BRANCH_NAME", "NC Immunization Branch")
 CVMS_RECIPIENT_USERNAME_SUFFIX = env_str("CVMS_RECIPIENT_USERNAME_SUFFIX", ".covid19vaccine")
 CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14)
+# Welcome emails a dead worker left "sending" are queued again after this many minutes; emails
+# still pending this many hours after they were queued (a lost task) too.
+CVMS_WELCOME_STUCK_MINUTES = env_int("CVMS_WELCOME_STUCK_MINUTES", 15)
+CVMS_WELCOME_LOST_HOURS = env_int("CVMS_WELCOME_LOST_HOURS", 6)
 CVMS_INVITATION_DAYS = env_int("CVMS_INVITATION_DAYS", 14)
 CVMS_UPLOAD_MAX_BYTES = env_int("CVMS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 # Rows committed together: the progress bar of a portal upload moves once per chunk; back-end
@@ -221,6 +225,7 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {"task": "cvms.core.tasks.heartbeat", "schedule": 60.0},
     "resume-stalled-uploads": {"task": "cvms.uploads.tasks.resume_stalled_uploads", "schedule": 60.0},
+    "requeue-welcome-emails": {"task": "cvms.registry.tasks.requeue_welcome_emails", "schedule": 300.0},
 }
 CELERY_TIMEZONE = "UTC"
 

@@ -137,5 +137,6 @@ class ImmunizationStatus(models.TextChoices):
 class WelcomeEmailStatus(models.TextChoices):
     NOT_SENT = "not_sent", _("Not sent")
     PENDING = "pending", _("Queued")
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")

@@ -220,6 +220,10 @@ class Recipient(Address):
         _("welcome email"), max_length=10, choices=c.WelcomeEmailStatus.choices, default=c.WelcomeEmailStatus.NOT_SENT
     )
     welcome_email_sent_at = models.DateTimeField(_("welcome email sent"), null=True, blank=True)
+    welcome_email_claimed_at = models.DateTimeField(
+        _("welcome email taken"), null=True, blank=True,
+        help_text=_("When a sender took the email (sending), or when it was queued again (pending)."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RecipientQuerySet.as_manager()
@@ -233,8 +237,8 @@ class Recipient(Address):
             models.Index(fields=["source_location", "first_name", "id"], name="recipient_loc_first_idx"),
             models.Index(fields=["source_location", "date_of_birth", "id"], name="recipient_loc_dob_idx"),
             models.Index(fields=["source_location", "email", "id"], name="recipient_loc_email_idx"),
-            models.Index(fields=["welcome_email_status"], name="recipient_welcome_idx",
-                         condition=Q(welcome_email_status="pending")),
+            models.Index(fields=["welcome_email_status", "created_at"], name="recipient_welcome_waiting_idx",
+                         condition=Q(welcome_email_status__in=["pending", "sending"])),
             models.Index(fields=["employer", "last_name", "id"], name="recipient_employer_last_idx",
                          condition=Q(employer__isnull=False)),
             models.Index(fields=["county"], name="recipient_county_idx", condition=~Q(county="")),

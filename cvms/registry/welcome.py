@@ -1,17 +1,22 @@
 """Welcome emails for recipients loaded by a provider or employer: their portal username and a
 one-time link to set their password, in their language, sent in batches over one connection."""
 
+import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from cvms.accounts.models import User
-from cvms.core.mail import build_email, send_many
+from cvms.core.mail import render_email
 from cvms.registry import choices as c
 from cvms.registry.models import Recipient
 
@@ -67,9 +72,9 @@ def recipient_for_welcome_token(token: str) -> Recipient:
     return recipient
 
 
-def _assign_usernames(recipients: list[Recipient]) -> None:
-    """Give each recipient a unique portal username: email + suffix, numbered (…2, …3) when
-    several recipients share an email."""
+def _choose_usernames(recipients: list[Recipient]) -> None:
+    """Give each recipient without one a unique portal username (in memory): email + suffix,
+    numbered (…2, …3) when several recipients share an email."""
     suffix = settings.CVMS_RECIPIENT_USERNAME_SUFFIX
     by_base = defaultdict(list)
     for recipient in recipients:
@@ -83,7 +88,6 @@ def _assign_usernames(recipients: list[Recipient]) -> None:
     for base in crowded:
         taken |= set(Recipient.objects.filter(portal_username__startswith=base).values_list("portal_username",
                                                                                               flat=True))
-    changed = []
     for base, group in by_base.items():
         number = 1
         for recipient in group:
@@ -93,62 +97,124 @@ def _assign_usernames(recipients: list[Recipient]) -> None:
                 name = f"{base}{number}"
             taken.add(name)
             recipient.portal_username = name
-            changed.append(recipient)
-    # One UPDATE joined to the new names: bulk_update's CASE WHEN over 500 ids takes longer to
-    # build and plan than the rest of the batch's database work together.
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {Recipient._meta.db_table} AS r SET portal_username = new.name "  # noqa: S608 (values are parameters)
-            "FROM unnest(%s::bigint[], %s::text[]) AS new(id, name) WHERE r.id = new.id",
-            [[r.pk for r in changed], [r.portal_username for r in changed]],
-        )
+
+
+_FIELDS = ("id", "first_name", "last_name", "email", "preferred_language", "portal_username")
+
+
+def _claim(recipient_ids: list[int]) -> list[Recipient]:
+    """Take the recipients still waiting for their email (pending, with an email, not taken by
+    another sender) and mark them *sending*, with their usernames, in one transaction."""
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                recipients = list(
+                    Recipient.objects.filter(pk__in=recipient_ids, welcome_email_status=c.WelcomeEmailStatus.PENDING)
+                    .exclude(email="").select_for_update(skip_locked=True).only(*_FIELDS)
+                )
+                if not recipients:
+                    return []
+                _choose_usernames(recipients)
+                # One UPDATE joined to the new names: bulk_update's CASE WHEN over 500 ids takes
+                # longer to build and plan than the rest of the batch's database work together.
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        f"UPDATE {Recipient._meta.db_table} AS r SET portal_username = new.name, "  # noqa: S608
+                        "welcome_email_status = %s, welcome_email_claimed_at = %s "
+                        "FROM unnest(%s::bigint[], %s::text[]) AS new(id, name) WHERE r.id = new.id",
+                        [c.WelcomeEmailStatus.SENDING, timezone.now(),
+                         [r.pk for r in recipients], [r.portal_username for r in recipients]],
+                    )
+            return recipients
+        except IntegrityError:  # another sender took one of the same usernames first
+            if attempt == 2:
+                raise
+    return []
+
+
+class _WelcomeLetter:
+    """The welcome email rendered once per language and batch, with a marker where each
+    recipient's own values go; each message fills them in (escaped in the HTML part). Rendering
+    three templates per message would take most of a sender's time."""
+
+    _OWN = ("first_name", "last_name", "portal_username", "set_password_url")
+
+    def __init__(self, language: str):
+        self.language = language
+        marks = {name: f"\ue000{index}\ue001" for index, name in enumerate(self._OWN)}
+        self.marks = list(marks.values())
+        context = {"recipient": SimpleNamespace(**marks), "set_password_url": marks["set_password_url"],
+                   "portal_url": settings.SITE_URL + reverse("recipient_portal:home"),
+                   "helpdesk_url": settings.SITE_URL + reverse("helpdesk:home"),
+                   "link_days": settings.CVMS_WELCOME_LINK_DAYS,
+                   "recipient_phone": settings.CVMS_RECIPIENT_HELP_PHONE}
+        self.subject, self.text, self.html = render_email("registry/email/welcome", context, language=language)
+
+    def message(self, recipient: Recipient) -> EmailMultiAlternatives:
+        link = settings.SITE_URL + reverse("recipient_portal:welcome", args=[welcome_token(recipient)])
+        own = (recipient.first_name, recipient.last_name, recipient.portal_username, link)
+        text, html = self.text, self.html
+        for mark, value in zip(self.marks, own, strict=True):
+            text = text.replace(mark, value)
+            html = html.replace(mark, escape(value))
+        message = EmailMultiAlternatives(subject=self.subject, body=text, to=[recipient.email])
+        message.attach_alternative(html, "text/html")
+        return message
 
 
 def welcome_emails_send(*, recipient_ids: list[int]) -> int:
-    """Send the welcome email to each recipient still waiting for one; returns the number sent.
+    """Send the welcome email to each recipient still waiting for one, over one connection;
+    returns the number sent.
 
-    Safe to run twice: only recipients whose status is pending are sent to.
+    Each recipient is claimed first, so two runs never send the same email, and marked sent as
+    soon as the server has taken their message: if the connection drops mid-batch, the ones
+    sent stay sent and the rest go back to pending for the retry.
     """
-    for attempt in range(3):
-        recipients = list(
-            Recipient.objects.filter(pk__in=recipient_ids, welcome_email_status=c.WelcomeEmailStatus.PENDING)
-            .exclude(email="").only("id", "first_name", "last_name", "email", "preferred_language", "portal_username")
-        )
-        try:
-            with transaction.atomic():
-                _assign_usernames(recipients)
-            break
-        except IntegrityError:
-            if attempt == 2:
-                raise
+    recipients = _claim(recipient_ids)
     if not recipients:
         return 0
-    portal_url = settings.SITE_URL + reverse("recipient_portal:home")
-    helpdesk_url = settings.SITE_URL + reverse("helpdesk:home")
-    messages = []
-    for recipient in recipients:
-        link = settings.SITE_URL + reverse("recipient_portal:welcome", args=[welcome_token(recipient)])
-        messages.append(build_email(
-            template_prefix="registry/email/welcome",
-            to=[recipient.email],
-            language=recipient.preferred_language,
-            context={"recipient": recipient, "set_password_url": link, "portal_url": portal_url,
-                     "helpdesk_url": helpdesk_url, "link_days": settings.CVMS_WELCOME_LINK_DAYS,
-                     "jurisdiction": settings.CVMS_JURISDICTION_NAME,
-                     "recipient_phone": settings.CVMS_RECIPIENT_HELP_PHONE,
-                     "department": settings.CVMS_DEPARTMENT_NAME},
-        ))
-    sent = send_many(messages)
-    Recipient.objects.filter(pk__in=[r.pk for r in recipients]).update(
-        welcome_email_status=c.WelcomeEmailStatus.SENT, welcome_email_sent_at=timezone.now()
-    )
-    return sent
+    letters: dict[str, _WelcomeLetter] = {}
+    sent: list[int] = []
+    try:
+        with get_connection() as mail:
+            for recipient in recipients:
+                language = recipient.preferred_language
+                letter = letters.get(language) or letters.setdefault(language, _WelcomeLetter(language))
+                mail.send_messages([letter.message(recipient)])
+                sent.append(recipient.pk)
+    finally:
+        Recipient.objects.filter(pk__in=sent).update(
+            welcome_email_status=c.WelcomeEmailStatus.SENT, welcome_email_sent_at=timezone.now(),
+            welcome_email_claimed_at=None)
+        sent_ids = set(sent)
+        Recipient.objects.filter(pk__in=[r.pk for r in recipients if r.pk not in sent_ids],
+                                 welcome_email_status=c.WelcomeEmailStatus.SENDING).update(
+            welcome_email_status=c.WelcomeEmailStatus.PENDING, welcome_email_claimed_at=None)
+    return len(sent)
 
 
 def welcome_emails_mark_failed(*, recipient_ids: list[int]) -> None:
     Recipient.objects.filter(pk__in=recipient_ids, welcome_email_status=c.WelcomeEmailStatus.PENDING).update(
         welcome_email_status=c.WelcomeEmailStatus.FAILED
     )
+
+
+def welcome_emails_requeue(*, stuck_after: datetime.timedelta, lost_after: datetime.timedelta) -> int:
+    """Queue again what no sender will finish: emails left *sending* by a worker that died, and
+    emails pending long after they were queued (the queued task was lost). The claim keeps a
+    task queued twice from sending twice. Returns the number of recipients queued."""
+    now = timezone.now()
+    with transaction.atomic():
+        stuck = Q(welcome_email_status=c.WelcomeEmailStatus.SENDING, welcome_email_claimed_at__lt=now - stuck_after)
+        lost = Q(welcome_email_status=c.WelcomeEmailStatus.PENDING) & (
+            Q(welcome_email_claimed_at__isnull=True, created_at__lt=now - lost_after)
+            | Q(welcome_email_claimed_at__lt=now - lost_after))
+        ids = list(Recipient.objects.filter(stuck | lost).order_by("id").values_list("id", flat=True)[:100_000])
+        # Pending again, stamped: the next run leaves them to the task queued now.
+        Recipient.objects.filter(pk__in=ids).update(welcome_email_status=c.WelcomeEmailStatus.PENDING,
+                                                    welcome_email_claimed_at=now)
+        queue_welcome_emails(ids)
+    return len(ids)
 
 
 def welcome_email_resend(*, recipient: Recipient) -> None:

@@ -1,14 +1,18 @@
 import datetime
 import re
+import smtplib
 
 import pytest
-from django.core import signing
+from django.core import mail, signing
+from django.core.mail.backends import locmem
 from django.urls import reverse
+from django.utils import timezone
 
 from cvms.accounts.models import Role, User
 from cvms.registry import choices as c
 from cvms.registry.bulk import NewRecipient, recipients_bulk_create
 from cvms.registry.models import Recipient
+from cvms.registry.tasks import requeue_welcome_emails, send_welcome_emails
 from cvms.registry.welcome import welcome_emails_send, welcome_token
 
 
@@ -138,3 +142,71 @@ def test_family_sharing_one_email_each_set_a_password_and_sign_in(client, loaded
                                                           "password": "a-strong-pass-2021"})
         assert response.status_code == 302 and response.url == reverse("recipient_portal:home")
     assert User.objects.filter(email="family@example.com").count() == 2
+
+
+class DropAfterOneMessage(locmem.EmailBackend):
+    """An SMTP server that takes one message and then drops the connection."""
+
+    def send_messages(self, messages):
+        if len(mail.outbox) >= 1:
+            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+        return super().send_messages(messages)
+
+
+def test_a_connection_dropped_mid_batch_keeps_the_sent_and_releases_the_rest(loaded, mailoutbox, settings):
+    ids = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), "ana@example.com"),
+                 NewRecipient("Luis", "Lopez", datetime.date(1982, 1, 1), "luis@example.com"))
+    settings.EMAIL_BACKEND = f"{__name__}.DropAfterOneMessage"
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        welcome_emails_send(recipient_ids=ids)
+    statuses = dict(Recipient.objects.filter(pk__in=ids).values_list("pk", "welcome_email_status"))
+    assert statuses == {ids[0]: c.WelcomeEmailStatus.SENT, ids[1]: c.WelcomeEmailStatus.PENDING}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert welcome_emails_send(recipient_ids=ids) == 1  # the retry sends only the second
+    assert [m.to for m in mail.outbox] == [["ana@example.com"], ["luis@example.com"]]
+
+
+def test_an_email_another_sender_has_taken_is_not_sent_again(loaded, mailoutbox):
+    ids = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), "ana@example.com"))
+    Recipient.objects.filter(pk__in=ids).update(welcome_email_status=c.WelcomeEmailStatus.SENDING,
+                                                welcome_email_claimed_at=timezone.now())
+    assert welcome_emails_send(recipient_ids=ids) == 0 and mailoutbox == []
+
+
+def test_stuck_and_lost_emails_are_queued_again(loaded, mailoutbox, django_capture_on_commit_callbacks, monkeypatch):
+    monkeypatch.setattr(send_welcome_emails, "delay", lambda ids: send_welcome_emails.apply(args=[ids], throw=True))
+    stuck, lost, fresh, recent = loaded(
+        NewRecipient("Ana", "Uno", datetime.date(1980, 1, 1), "a@example.com"),
+        NewRecipient("Ana", "Dos", datetime.date(1980, 1, 1), "b@example.com"),
+        NewRecipient("Ana", "Tres", datetime.date(1980, 1, 1), "c@example.com"),
+        NewRecipient("Ana", "Cuatro", datetime.date(1980, 1, 1), "d@example.com"),
+    )
+    long_ago = timezone.now() - datetime.timedelta(hours=7)
+    Recipient.objects.filter(pk=stuck).update(welcome_email_status=c.WelcomeEmailStatus.SENDING,
+                                              welcome_email_claimed_at=long_ago)
+    Recipient.objects.filter(pk=lost).update(created_at=long_ago)
+    Recipient.objects.filter(pk=recent).update(welcome_email_status=c.WelcomeEmailStatus.SENDING,
+                                               welcome_email_claimed_at=timezone.now())
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = requeue_welcome_emails.run()
+    assert queued == 2
+    sent_to = {m.to[0] for m in mailoutbox}
+    assert sent_to == {"a@example.com", "b@example.com"}  # the fresh one waits for its own task
+    assert Recipient.objects.get(pk=fresh).welcome_email_status == c.WelcomeEmailStatus.PENDING
+    assert Recipient.objects.get(pk=recent).welcome_email_status == c.WelcomeEmailStatus.SENDING
+    with django_capture_on_commit_callbacks(execute=True):
+        assert requeue_welcome_emails.run() == 0  # nothing is queued twice
+
+
+def test_each_message_carries_its_own_recipient_escaped_in_html(loaded, mailoutbox):
+    ids = loaded(NewRecipient("D'Andre", "O'Brien", datetime.date(1980, 1, 1), "dandre@example.com"),
+                 NewRecipient("Ana", "Lopez", datetime.date(1982, 1, 1), "ana@example.com"))
+    Recipient.objects.filter(pk=ids[1]).update(preferred_language="es")
+    assert welcome_emails_send(recipient_ids=ids) == 2
+    ana, dandre = sorted(mailoutbox, key=lambda m: m.to[0])
+    assert "Dear D'Andre O'Brien," in dandre.body
+    assert "D&#x27;Andre O&#x27;Brien" in dandre.alternatives[0][0]
+    assert "Username: dandre@example.com.covid19vaccine" in dandre.body
+    assert ana.subject.startswith("Bienvenid") and "ana@example.com.covid19vaccine" in ana.body
+    assert _link(dandre) != _link(ana)
+    assert "\ue000" not in dandre.body + dandre.alternatives[0][0] + ana.body
