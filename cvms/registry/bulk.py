@@ -22,6 +22,7 @@ class NewRecipient:
     last_name: str
     date_of_birth: datetime.date
     email: str = ""
+    preferred_language: str = ""  # "" for the default language
 
     @property
     def identity(self) -> Identity:
@@ -30,7 +31,7 @@ class NewRecipient:
 
 #: The columns that differ from person to person; every other column is the same for the batch.
 _PER_PERSON = {"first_name": "text", "last_name": "text", "date_of_birth": "date", "email": "text",
-               "welcome_email_status": "text"}
+               "preferred_language": "text", "welcome_email_status": "text"}
 
 
 def _shared_columns(overrides: dict) -> tuple[list[str], list]:
@@ -92,9 +93,11 @@ def recipients_insert(
         "employer_id": getattr(employer, "pk", None), "created_at": now,
     })
     pending, not_sent = c.WelcomeEmailStatus.PENDING.value, c.WelcomeEmailStatus.NOT_SENT.value
+    default_language = Recipient._meta.get_field("preferred_language").default
     per_person = [
         _text_array([p.first_name for p in people]), _text_array([p.last_name for p in people]),
         "{" + ",".join([p.date_of_birth.isoformat() for p in people]) + "}", _text_array([p.email for p in people]),
+        _text_array([p.preferred_language or default_language for p in people]),
         _text_array([pending if send_welcome and p.email else not_sent for p in people]),
     ]
     # One array per varying column, unnested into rows; the shared values are parameters once.
@@ -108,11 +111,12 @@ def recipients_insert(
         f"  INSERT INTO {Recipient._meta.db_table} ({', '.join([*columns, *_PER_PERSON])}) "
         f"  SELECT {', '.join(['%s'] * len(shared))}, {', '.join(_PER_PERSON)} FROM person ORDER BY n "
         "  ON CONFLICT ((lower(first_name)), (lower(last_name)), date_of_birth) DO NOTHING "
-        "  RETURNING id, lower(first_name) AS f, lower(last_name) AS l, date_of_birth AS d) "
+        "  RETURNING id, first_name, last_name, date_of_birth) "
+        # A created row holds its person's values exactly: compared as they are, no lower().
         "SELECT coalesce((SELECT array_agg(id ORDER BY id) FROM created), '{}'), "
         "       coalesce((SELECT array_agg(n - 1 ORDER BY n) FROM person p WHERE NOT EXISTS ("
-        "           SELECT 1 FROM created WHERE f = lower(p.first_name) AND l = lower(p.last_name) "
-        "           AND d = p.date_of_birth)), '{}')"
+        "           SELECT 1 FROM created c WHERE c.first_name = p.first_name AND c.last_name = p.last_name "
+        "           AND c.date_of_birth = p.date_of_birth)), '{}')"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*per_person, *shared])

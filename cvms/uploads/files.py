@@ -5,7 +5,7 @@ apostrophe."""
 import csv
 import io
 
-from cvms.uploads.parsing import COLUMNS
+from cvms.uploads.parsing import COLUMNS, OPTIONAL_COLUMNS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ERROR_COLUMN = "Error"
@@ -37,12 +37,12 @@ def failed_records_xlsx(header: list[str], errors) -> bytes:
 
 def template_csv() -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(COLUMNS)
+    csv.writer(buffer, lineterminator="\r\n").writerow(COLUMNS + OPTIONAL_COLUMNS)
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def template_xlsx() -> bytes:
-    return _xlsx([list(COLUMNS)], title="Recipients", text_columns=True)
+    return _xlsx([list(COLUMNS + OPTIONAL_COLUMNS)], title="Recipients", text_columns=True)
 
 
 def _xlsx(rows, *, title: str, text_columns: bool = False) -> bytes:
@@ -52,7 +52,7 @@ def _xlsx(rows, *, title: str, text_columns: bool = False) -> bytes:
     sheet = workbook.create_sheet(title)
     if text_columns:
         # Dates typed into a text column keep the MM/DD/YYYY the guide asks for.
-        for letter in "ABCD":
+        for letter in "ABCDE":
             sheet.column_dimensions[letter].width = 24
     for row in rows:
         sheet.append(row)

@@ -19,13 +19,15 @@ from django.core.files import File
 from django.utils.translation import gettext as _
 
 #: Template columns, in order, and the header spellings each accepts (compared without case,
-#: spaces, underscores or punctuation).
+#: spaces, underscores or punctuation). Language is optional: blank or absent means English.
 COLUMNS = ("FirstName", "LastName", "Date of birth", "Email")
+OPTIONAL_COLUMNS = ("Language",)
 HEADER_ALIASES = {
     "FirstName": {"firstname", "first", "fname", "givenname", "legalfirstname", "nombre"},
     "LastName": {"lastname", "last", "lname", "surname", "familyname", "legallastname", "apellido"},
     "Date of birth": {"dateofbirth", "dob", "birthdate", "birthday", "dateofbirthmmddyyyy", "fechadenacimiento"},
     "Email": {"email", "emailaddress", "mail", "correo", "correoelectronico"},
+    "Language": {"language", "preferredlanguage", "lang", "idioma", "languageoptional"},
 }
 _ALIAS_TO_COLUMN = {alias: column for column, aliases in HEADER_ALIASES.items() for alias in aliases}
 _SANITIZE = re.compile(r"[^a-z0-9]")
@@ -40,8 +42,8 @@ class FileRefused(Exception):
 class SourceRow:
     line: int
     values: list[str]  # the cells as uploaded, for the failed-records file
-    #: (first name, last name, date of birth, email) as text, except a date of birth that a
-    #: workbook stores as a date.
+    #: (first name, last name, date of birth, email, language) as text, except a date of birth
+    #: that a workbook stores as a date; language is "" when the file has no Language column.
     fields: tuple
 
 
@@ -105,6 +107,7 @@ class Table:
     def rows(self) -> Iterator[SourceRow]:
         width = len(self.header)
         first, last, born, email = (self.columns[column] for column in COLUMNS)
+        language = self.columns.get("Language")
         for line, cells in enumerate(self._rows, start=2):
             values = cells if self.text_only else [v if type(v) is str else _cell_text(v) for v in cells]
             if not "".join(values).strip():
@@ -114,7 +117,8 @@ class Table:
             birth = values[born]
             if not self.text_only and born < len(cells) and isinstance(cells[born], datetime.date):
                 birth = cells[born].date() if isinstance(cells[born], datetime.datetime) else cells[born]
-            yield SourceRow(line, values, (values[first], values[last], birth, values[email]))
+            yield SourceRow(line, values, (values[first], values[last], birth, values[email],
+                                           "" if language is None else values[language]))
 
     def count(self, cap: int | None = None) -> int:
         """How many rows ``rows()`` would yield, without building them; stops once past ``cap``."""

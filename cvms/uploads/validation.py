@@ -35,6 +35,7 @@ MESSAGES = {
         "Duplicate: a recipient with the same first name, last name and date of birth already exists"),
     "duplicate_in_file": gettext_noop(
         "Duplicate: the same first name, last name and date of birth appear earlier in this file (line %(line)s)"),
+    "invalid_language": gettext_noop("Language: write English or Spanish (or leave it blank): %(value)s"),
     "text": "%(text)s",  # a message kept as text, from before problems were kept as codes
 }
 DUPLICATE: Problem = ("duplicate", {})
@@ -89,6 +90,19 @@ def parse_birth_date(value, *, today: datetime.date) -> datetime.date | None:
     return date if EARLIEST_BIRTH <= date <= today else None
 
 
+#: What the Language column accepts (compared without case or accents), by language code.
+LANGUAGE_WORDS = {"en": {"en", "eng", "english", "ingles"}, "es": {"es", "spa", "spanish", "espanol"}}
+_LANGUAGE_OF_WORD = {word: code for code, words in LANGUAGE_WORDS.items() for word in words}
+_UNACCENT = str.maketrans("áéíóúñ", "aeioun")
+
+
+def parse_language(value: str) -> str | None:
+    """A language code from the Language column; "" when blank, None when not understood."""
+    if not value:
+        return ""
+    return _LANGUAGE_OF_WORD.get(value.lower().translate(_UNACCENT))
+
+
 def _name_problem(column: str, value: str) -> Problem | None:
     if not valid_name(value):
         return ("invalid_characters", {"column": column, "value": value})
@@ -102,12 +116,14 @@ def check_row(row: SourceRow, *, today: datetime.date) -> tuple[NewRecipient | N
     date of birth, lowercased) is there whenever all three are readable, even if the row has
     other problems, so that a duplicate is reported together with them."""
     # Once per row of a million-row file: the common case (a good row) takes the short path.
-    first, last, birth_cell, email = row.fields
-    first, last, email = first.strip(), last.strip(), email.strip()
+    first, last, birth_cell, email, language_cell = row.fields
+    first, last, email, language_cell = first.strip(), last.strip(), email.strip(), language_cell.strip()
     birth = parse_birth_date(birth_cell, today=today) if birth_cell else None
-    if (birth is not None and first and last and email and valid_name(first) and valid_name(last)
-            and len(first) <= MAX_NAME and len(last) <= MAX_NAME and valid_email(email)):
-        return NewRecipient(first, last, birth, email.lower()), [], (first.lower(), last.lower(), birth)
+    language = parse_language(language_cell)
+    if (birth is not None and first and last and email and language is not None and valid_name(first)
+            and valid_name(last) and len(first) <= MAX_NAME and len(last) <= MAX_NAME and valid_email(email)):
+        return (NewRecipient(first, last, birth, email.lower(), language),
+                [], (first.lower(), last.lower(), birth))
     birth_text = birth_cell.strip() if type(birth_cell) is str else birth_cell.strftime("%m/%d/%Y")
     problems = []
     missing = [column for column, value in zip(COLUMNS, (first, last, birth_text, email), strict=True) if not value]
@@ -120,5 +136,7 @@ def check_row(row: SourceRow, *, today: datetime.date) -> tuple[NewRecipient | N
         problems.append(("invalid_email", {"value": email}))
     if birth_text and birth is None:
         problems.append(("invalid_date", {"value": birth_text}))
+    if language is None:
+        problems.append(("invalid_language", {"value": language_cell}))
     identity = (first.lower(), last.lower(), birth) if first and last and birth is not None else None
     return None, problems, identity

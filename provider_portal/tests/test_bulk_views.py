@@ -92,7 +92,7 @@ def test_failed_records_download_in_csv_and_xlsx(client, tenant_a):
 def test_templates_download(client, tenant_a):
     client.force_login(tenant_a.vaccinator)
     assert client.get(reverse("provider_portal:bulk_template_csv")).content.decode("utf-8-sig").strip() == \
-        "FirstName,LastName,Date of birth,Email"
+        "FirstName,LastName,Date of birth,Email,Language"
     assert client.get(reverse("provider_portal:bulk_template_xlsx")).status_code == 200
 
 

@@ -181,3 +181,13 @@ def test_failed_records_file_escapes_formulas(make_upload):
         row = list(csv.reader(io.StringIO(handle.read().decode("utf-8-sig"))))[1]
     assert row[:4] == ["'=HYPERLINK(\"x\")", "'+Lopez", "01/02/1990", "'@bad"]
     assert row[4].startswith("Line 2: ")
+
+
+def test_optional_language_column_sets_each_recipients_language(make_upload):
+    text = (HEADER + ",Idioma\r\nAna,Uno,01/02/1990,a@example.com,Español\r\nAna,Dos,01/02/1990,b@example.com,es\r\n"
+            "Ana,Tres,01/02/1990,c@example.com,\r\nAna,Cuatro,01/02/1990,d@example.com,English\r\n"
+            "Ana,Cinco,01/02/1990,e@example.com,French\r\n")
+    upload = _load(make_upload, text)
+    languages = dict(Recipient.objects.filter(first_name="Ana").values_list("last_name", "preferred_language"))
+    assert languages == {"Uno": "es", "Dos": "es", "Tres": "en", "Cuatro": "en"}
+    assert upload.errors.get().message == "Line 6: Language: write English or Spanish (or leave it blank): French"
