@@ -60,6 +60,7 @@ CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14)
 # still pending this many hours after they were queued (a lost task) too.
 CVMS_WELCOME_STUCK_MINUTES = env_int("CVMS_WELCOME_STUCK_MINUTES", 15)
 CVMS_WELCOME_LOST_HOURS = env_int("CVMS_WELCOME_LOST_HOURS", 6)
+CVMS_WELCOME_SMTP_CONNECTIONS = env_int("CVMS_WELCOME_SMTP_CONNECTIONS", 2)  # per batch, used at once
 CVMS_INVITATION_DAYS = env_int("CVMS_INVITATION_DAYS", 14)
 CVMS_UPLOAD_MAX_BYTES = env_int("CVMS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
 # Rows committed together: the progress bar of a portal upload moves once per chunk; back-end

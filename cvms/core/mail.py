@@ -8,7 +8,7 @@ import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -47,6 +47,12 @@ def build_email(
 
 def send_templated_email(**kwargs) -> int:
     return build_email(**kwargs).send()
+
+
+def send_many(messages: list[EmailMultiAlternatives]) -> int:
+    """Send several messages over one connection."""
+    with get_connection() as connection:
+        return connection.send_messages(messages)
 
 
 class MailboxBackend(BaseEmailBackend):

@@ -4,6 +4,7 @@ one-time link to set their password, in their language, sent in batches over one
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -138,6 +139,7 @@ class _WelcomeLetter:
     three templates per message would take most of a sender's time."""
 
     _OWN = ("first_name", "last_name", "portal_username", "set_password_url")
+    _LINK_MARK = "welcome-link-token"  # where each link's own token goes
 
     def __init__(self, language: str):
         self.language = language
@@ -149,9 +151,10 @@ class _WelcomeLetter:
                    "link_days": settings.CVMS_WELCOME_LINK_DAYS,
                    "recipient_phone": settings.CVMS_RECIPIENT_HELP_PHONE}
         self.subject, self.text, self.html = render_email("registry/email/welcome", context, language=language)
+        self.link = settings.SITE_URL + reverse("recipient_portal:welcome", args=[self._LINK_MARK])
 
     def message(self, recipient: Recipient) -> EmailMultiAlternatives:
-        link = settings.SITE_URL + reverse("recipient_portal:welcome", args=[welcome_token(recipient)])
+        link = self.link.replace(self._LINK_MARK, welcome_token(recipient))
         own = (recipient.first_name, recipient.last_name, recipient.portal_username, link)
         text, html = self.text, self.html
         for mark, value in zip(self.marks, own, strict=True):
@@ -163,25 +166,31 @@ class _WelcomeLetter:
 
 
 def welcome_emails_send(*, recipient_ids: list[int]) -> int:
-    """Send the welcome email to each recipient still waiting for one, over one connection;
-    returns the number sent.
+    """Send the welcome email to each recipient still waiting for one; returns the number sent.
 
     Each recipient is claimed first, so two runs never send the same email, and marked sent as
-    soon as the server has taken their message: if the connection drops mid-batch, the ones
-    sent stay sent and the rest go back to pending for the retry.
+    soon as the server has taken their message: if a connection drops mid-batch, the ones sent
+    stay sent and the rest go back to pending for the retry. The batch goes out over
+    ``CVMS_WELCOME_SMTP_CONNECTIONS`` connections at once: one builds a message while another
+    waits for the server's replies.
     """
     recipients = _claim(recipient_ids)
     if not recipients:
         return 0
-    letters: dict[str, _WelcomeLetter] = {}
+    letters = {language: _WelcomeLetter(language) for language in {r.preferred_language for r in recipients}}
     sent: list[int] = []
-    try:
+
+    def send(share: list[Recipient]) -> None:
         with get_connection() as mail:
-            for recipient in recipients:
-                language = recipient.preferred_language
-                letter = letters.get(language) or letters.setdefault(language, _WelcomeLetter(language))
-                mail.send_messages([letter.message(recipient)])
+            for recipient in share:
+                mail.send_messages([letters[recipient.preferred_language].message(recipient)])
                 sent.append(recipient.pk)
+
+    lanes = max(1, min(settings.CVMS_WELCOME_SMTP_CONNECTIONS, len(recipients)))
+    try:
+        with ThreadPoolExecutor(lanes, thread_name_prefix="welcome-smtp") as pool:
+            for done in [pool.submit(send, recipients[lane::lanes]) for lane in range(lanes)]:
+                done.result()  # the first failure, once every lane has stopped
     finally:
         Recipient.objects.filter(pk__in=sent).update(
             welcome_email_status=c.WelcomeEmailStatus.SENT, welcome_email_sent_at=timezone.now(),

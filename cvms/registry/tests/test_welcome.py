@@ -159,11 +159,11 @@ def test_a_connection_dropped_mid_batch_keeps_the_sent_and_releases_the_rest(loa
     settings.EMAIL_BACKEND = f"{__name__}.DropAfterOneMessage"
     with pytest.raises(smtplib.SMTPServerDisconnected):
         welcome_emails_send(recipient_ids=ids)
-    statuses = dict(Recipient.objects.filter(pk__in=ids).values_list("pk", "welcome_email_status"))
-    assert statuses == {ids[0]: c.WelcomeEmailStatus.SENT, ids[1]: c.WelcomeEmailStatus.PENDING}
+    statuses = sorted(Recipient.objects.filter(pk__in=ids).values_list("welcome_email_status", flat=True))
+    assert statuses == [c.WelcomeEmailStatus.PENDING, c.WelcomeEmailStatus.SENT]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert welcome_emails_send(recipient_ids=ids) == 1  # the retry sends only the second
-    assert [m.to for m in mail.outbox] == [["ana@example.com"], ["luis@example.com"]]
+    assert welcome_emails_send(recipient_ids=ids) == 1  # the retry sends only the one not sent
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.com", "luis@example.com"]
 
 
 def test_an_email_another_sender_has_taken_is_not_sent_again(loaded, mailoutbox):
