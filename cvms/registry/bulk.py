@@ -13,8 +13,6 @@ from cvms.core.audit import audit_log
 from cvms.registry import choices as c
 from cvms.registry.models import Location, Recipient
 
-Identity = tuple[str, str, datetime.date]
-
 
 @dataclass(slots=True)
 class NewRecipient:
@@ -23,10 +21,6 @@ class NewRecipient:
     date_of_birth: datetime.date
     email: str = ""
     preferred_language: str = ""  # "" for the default language
-
-    @property
-    def identity(self) -> Identity:
-        return (self.first_name.lower(), self.last_name.lower(), self.date_of_birth)
 
 
 #: The columns that differ from person to person; every other column is the same for the batch.
