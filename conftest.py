@@ -17,6 +17,17 @@ from cvms.registry.tests.factories import LocationFactory, OrganizationFactory, 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _test_mailbox(tmp_path_factory):
+    """Each run gets an empty development mailbox of its own; the workers it starts write there too."""
+    from django.conf import settings
+
+    folder = tmp_path_factory.mktemp("mailbox")
+    settings.CVMS_MAILBOX_DIR = folder
+    os.environ["CVMS_MAILBOX_DIR"] = str(folder)
+    return folder
+
+
 @dataclass
 class Tenant:
     organization: object
@@ -154,7 +165,7 @@ def start_celery_worker(name: str, **extra_env):
          "--without-gossip", "--include", "tests.worker_hooks"],
         cwd=settings.BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    process.log = log
+    process.log, process.node = log, node
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if app.control.ping(timeout=0.5, destination=[node]):
@@ -165,22 +176,28 @@ def start_celery_worker(name: str, **extra_env):
     raise RuntimeError(f"The Celery worker did not start in 60 s; see {log.name}")
 
 
+_SESSION_WORKER: dict[str, str | None] = {"node": None}  # the session worker's node name, once started
+
+
 def wait_for_idle_workers(timeout: float = 60) -> None:
+    """Wait until the test queue is empty and the session worker runs no task."""
     import time
 
     from django.conf import settings
 
     from cvms.celery import app
 
+    node = _SESSION_WORKER["node"]
     deadline = time.monotonic() + timeout
     with app.connection_for_read() as connection:
         channel = connection.default_channel
         while time.monotonic() < deadline:
             waiting = channel.client.llen(settings.CELERY_TASK_DEFAULT_QUEUE)
-            active = app.control.inspect(timeout=0.5).active() or {}
-            if not waiting and not any(active.values()):
+            # One worker to hear from: the reply comes as soon as it answers.
+            active = app.control.inspect(timeout=1, destination=[node], limit=1).active() or {}
+            if not waiting and active and not any(active.values()):
                 return
-            time.sleep(0.1)
+            time.sleep(0.05)
 
 
 @contextmanager
@@ -211,18 +228,40 @@ def stop_celery_worker(process):
     process.log.close()
 
 
+@pytest.fixture
+def tasks_sent():
+    """Tasks this test queues go to Redis for a real worker (``celery_worker_process`` asks for it;
+    so does a test that starts workers of its own)."""
+
+
+@pytest.fixture(autouse=True)
+def queued_tasks(request, monkeypatch):
+    """Tasks a test queues are kept in this list, not sent, unless the test asks for
+    ``tasks_sent``: the session worker would otherwise run them beside the test, on rows the test
+    is still using and the flush after it is about to empty."""
+    held = []
+    if "tasks_sent" not in request.fixturenames:
+        from celery.app.task import Task
+
+        monkeypatch.setattr(Task, "apply_async",
+                            lambda task, args=None, kwargs=None, **options: held.append((task.name, args, kwargs)))
+    return held
+
+
 @pytest.fixture(scope="session")
 def _session_worker(django_db_setup, django_db_blocker):
     from cvms.celery import app
 
     app.control.purge()
     process = start_celery_worker("session")
+    _SESSION_WORKER["node"] = process.node
     yield process
+    _SESSION_WORKER["node"] = None
     stop_celery_worker(process)
 
 
 @pytest.fixture
-def celery_worker_process(_session_worker):
+def celery_worker_process(_session_worker, tasks_sent):
     """A real Celery worker for the whole session (stale messages from earlier runs purged). After
     each test that uses it, wait until it has finished that test's tasks: the database is flushed
     next, and a task still writing would deadlock with the flush."""

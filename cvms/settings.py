@@ -299,7 +299,7 @@ if PRODUCTION:
 
 if CVMS_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    CVMS_MAILBOX_DIR = BASE_DIR / ".var" / "test-mail"
+    CVMS_MAILBOX_DIR = Path(env_str("CVMS_MAILBOX_DIR", str(BASE_DIR / ".var" / "test-mail")))
 
 LOGGING = {
     "version": 1,

@@ -28,7 +28,7 @@ def _file_with_problems() -> str:
     return "\r\n".join(lines) + "\r\n"
 
 
-def test_a_file_of_many_chunks_loads_in_order_with_every_problem(make_upload, tenant_a):
+def test_a_file_of_many_chunks_loads_in_order_with_every_problem(make_upload, tenant_a, queued_tasks):
     RecipientFactory(first_name="Stored", last_name="Person", date_of_birth=datetime.date(1960, 3, 4))
     tenant_a.location.refresh_from_db()
     counted_before = tenant_a.location.loaded_recipient_count
@@ -47,6 +47,12 @@ def test_a_file_of_many_chunks_loads_in_order_with_every_problem(make_upload, te
     assert loaded.count() == 22
     tenant_a.location.refresh_from_db()
     assert tenant_a.location.loaded_recipient_count == counted_before + 22
+    # Queued for the worker: the upload itself, a welcome batch per chunk, then the report.
+    queued = [(name, args) for name, args, _kwargs in queued_tasks]
+    assert queued.index(("cvms.uploads.tasks.process_upload", (upload.pk,))) < len(queued) - 1
+    assert queued[-1] == ("cvms.uploads.tasks.send_upload_report", (upload.pk,))
+    welcomed = [i for name, args in queued if name == "cvms.registry.tasks.send_welcome_emails" for i in args[0]]
+    assert sorted(welcomed) == list(loaded.values_list("id", flat=True))
 
 
 def test_a_chunk_that_fails_to_store_stops_the_run_at_its_checkpoint(make_upload, monkeypatch):

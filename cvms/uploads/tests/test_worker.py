@@ -41,7 +41,7 @@ def test_high_volume_upload_is_processed_by_the_worker(tenant_a, celery_worker_p
     assert (upload.created_count, upload.failed_count, upload.rows_done) == (300, 0, 300)
 
 
-def test_worker_killed_mid_upload_resumes_without_losing_or_doubling_rows(tenant_a):
+def test_worker_killed_mid_upload_resumes_without_losing_or_doubling_rows(tenant_a, tasks_sent):
     from cvms.celery import app
 
     app.control.purge()
