@@ -1,4 +1,8 @@
-"""Small typed readers for environment variables; bad values stop start-up with a clear message."""
+"""Small typed readers for environment variables; bad values stop start-up with a clear message.
+
+A variable that is empty or only spaces counts as unset and gives the default, in every reader:
+an env file lists every variable, and ``CELERY_BROKER_URL=`` must not mean "no broker".
+"""
 
 import os
 import secrets
@@ -7,15 +11,24 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _raw(name: str) -> str | None:
+    """The variable's value, or None when it is unset, empty or only spaces."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return None
+    return raw
 
 
 def env_str(name: str, default: str) -> str:
-    return os.environ.get(name, default)
+    raw = _raw(name)
+    return default if raw is None else raw
 
 
 def env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name)
+    raw = _raw(name)
     if raw is None:
         return default
     value = raw.strip().lower()
@@ -27,8 +40,8 @@ def env_bool(name: str, default: bool) -> bool:
 
 
 def env_int(name: str, default: int) -> int:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    raw = _raw(name)
+    if raw is None:
         return default
     try:
         return int(raw)
@@ -37,10 +50,9 @@ def env_int(name: str, default: int) -> int:
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
-    raw = os.environ.get(name)
-    if raw is None:
-        return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
+    """Comma-separated items, stripped; blank items are dropped, and a list of none is unset."""
+    items = [item.strip() for item in (_raw(name) or "").split(",") if item.strip()]
+    return items or default
 
 
 def dev_secret_key(path: Path) -> str:

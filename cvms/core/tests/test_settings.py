@@ -47,3 +47,32 @@ def test_bad_boolean_is_reported_by_name():
 def test_sqlite_is_refused():
     result = _manage("check", DATABASE_URL="sqlite:///x.db")
     assert result.returncode != 0 and "PostgreSQL" in result.stderr
+
+
+def _setting(name, **env):
+    """The value a fresh process reads for ``settings.<name>``, under ``env``."""
+    code = f"from django.conf import settings; print(repr(settings.{name}))"
+    result = _manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip()
+
+
+def test_empty_celery_broker_url_means_redis_not_amqp():
+    code = "from cvms.celery import app; print(app.connection_for_write().as_uri())"
+    result = _manage("shell", "--no-imports", "-c", code, CELERY_BROKER_URL="", CELERY_RESULT_BACKEND="  ",
+                     REDIS_URL="redis://127.0.0.1:6399/3")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "redis://127.0.0.1:6399/3"
+
+
+def test_empty_paths_fall_back_to_their_defaults():
+    assert _setting("MEDIA_ROOT", MEDIA_ROOT="").endswith("/.var/media')")
+    assert _setting("EMAIL_BACKEND", EMAIL_BACKEND=" ") == "'cvms.core.mail.MailboxBackend'"
+
+
+def test_empty_boolean_keeps_the_production_default():
+    assert _setting("SECURE_SSL_REDIRECT", **PRODUCTION_ENV, SECURE_SSL_REDIRECT="") == "True"
+
+
+def test_empty_allowed_hosts_keeps_the_development_default():
+    assert _setting("ALLOWED_HOSTS", ALLOWED_HOSTS=" ") == "['localhost', '127.0.0.1', '[::1]']"
