@@ -5,6 +5,7 @@ an env file lists every variable, and ``CELERY_BROKER_URL=`` must not mean "no b
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -53,6 +54,45 @@ def env_list(name: str, default: list[str]) -> list[str]:
     """Comma-separated items, stripped; blank items are dropped, and a list of none is unset."""
     items = [item.strip() for item in (_raw(name) or "").split(",") if item.strip()]
     return items or default
+
+
+# What Django compares a Host header with: a name, ".name" for a domain and its subdomains, or a
+# bracketed IPv6 address. Anything else either matches every host ("*") or none.
+_HOST_PATTERN = re.compile(r"\.?[a-z0-9-]+(\.[a-z0-9-]+)*\.?|\[[a-f0-9]*:[a-f0-9.:]+\]")
+# A trusted origin: scheme, then a host, or "*." and a domain for its subdomains; an optional port.
+_ORIGIN_PATTERN = re.compile(r"https?://(\*\.)?([a-z0-9-]+(\.[a-z0-9-]+)*|\[[a-f0-9:.]+\])(:[0-9]+)?")
+
+
+def _whole_top_level_domain(domain: str) -> bool:
+    """``.gov`` or ``*.gov``: a pattern that takes every site under a top-level domain."""
+    return "." not in domain.strip(".").lstrip("*.")
+
+
+def check_production_hosts(hosts: list[str]) -> None:
+    """Refuse ALLOWED_HOSTS entries that accept any Host header, or that can never match one."""
+    for host in hosts:
+        if host == "*" or (host.startswith(".") and _whole_top_level_domain(host)):
+            raise ImproperlyConfigured(
+                f"ALLOWED_HOSTS must not be {host!r} in production: it accepts the Host header of "
+                "any site. Name the site's hosts (cvms.example.gov, or .example.gov for a domain and "
+                "its subdomains)."
+            )
+        if not _HOST_PATTERN.fullmatch(host.lower()):
+            raise ImproperlyConfigured(
+                f"ALLOWED_HOSTS entry {host!r} is not a host name. Write names such as cvms.example.gov, "
+                ".example.gov for a domain and its subdomains, or an IP address: no scheme, path, port or '*'."
+            )
+
+
+def check_production_origins(origins: list[str]) -> None:
+    """Refuse CSRF_TRUSTED_ORIGINS entries that trust any site, or that Django cannot read."""
+    for origin in origins:
+        match = _ORIGIN_PATTERN.fullmatch(origin.lower())
+        if not match or (match.group(1) and _whole_top_level_domain(match.group(2))):
+            raise ImproperlyConfigured(
+                f"CSRF_TRUSTED_ORIGINS entry {origin!r} must be one site's origin, such as "
+                "https://cvms.example.gov (or https://*.example.gov for a domain's subdomains)."
+            )
 
 
 def dev_secret_key(path: Path) -> str:

@@ -2,7 +2,8 @@
 
 Every variable has a development default except where production must set it: with
 CVMS_ENV=production the process refuses to start on the default SECRET_KEY, DEBUG on, or an
-empty ALLOWED_HOSTS.
+ALLOWED_HOSTS that is empty, '*' or not a list of host names, or a CSRF_TRUSTED_ORIGINS entry that
+trusts any site.
 """
 
 import os
@@ -12,7 +13,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cvms.env import dev_secret_key, env_bool, env_int, env_list, env_str
+from cvms.env import (
+    check_production_hosts,
+    check_production_origins,
+    dev_secret_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +48,8 @@ if PRODUCTION:
         raise ImproperlyConfigured("DEBUG must be off in production.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Set ALLOWED_HOSTS in production.")
+    check_production_hosts(ALLOWED_HOSTS)
+    check_production_origins(CSRF_TRUSTED_ORIGINS)
 
 # --- Jurisdiction: North Carolina is the default; another state deploys by configuration alone.
 CVMS_JURISDICTION_NAME = env_str("CVMS_JURISDICTION_NAME", "North Carolina")

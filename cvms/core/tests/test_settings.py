@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
@@ -49,6 +50,11 @@ def test_sqlite_is_refused():
     assert result.returncode != 0 and "PostgreSQL" in result.stderr
 
 
+def _start(**env):
+    """Load the settings as a server process would, without Django's system checks."""
+    return _manage("shell", "--no-imports", "-c", "import cvms.wsgi", **env)
+
+
 def _setting(name, **env):
     """The value a fresh process reads for ``settings.<name>``, under ``env``."""
     code = f"from django.conf import settings; print(repr(settings.{name}))"
@@ -76,3 +82,41 @@ def test_empty_boolean_keeps_the_production_default():
 
 def test_empty_allowed_hosts_keeps_the_development_default():
     assert _setting("ALLOWED_HOSTS", ALLOWED_HOSTS=" ") == "['localhost', '127.0.0.1', '[::1]']"
+
+
+@pytest.mark.parametrize("hosts", ["*", "cvms.example.gov,*", "*.example.gov", ".", "*.", ". , cvms.example.gov",
+                                   "https://cvms.example.gov", "cvms.example.gov/enroll"])
+def test_production_refuses_allowed_hosts_that_allow_any_host_or_cannot_match(hosts):
+    result = _start(**{**PRODUCTION_ENV, "ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", ["", " , ,"])
+def test_production_refuses_allowed_hosts_without_a_host(hosts):
+    result = _start(**{**PRODUCTION_ENV, "ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    assert "Set ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_takes_host_names_subdomain_patterns_and_addresses():
+    hosts = "cvms.example.gov, .vaccines.example.gov,10.0.0.5,[2001:db8::1]"
+    assert _setting("ALLOWED_HOSTS", **{**PRODUCTION_ENV, "ALLOWED_HOSTS": hosts}) == (
+        "['cvms.example.gov', '.vaccines.example.gov', '10.0.0.5', '[2001:db8::1]']")
+
+
+def test_production_refuses_a_subdomain_pattern_for_a_whole_top_level_domain():
+    result = _start(**{**PRODUCTION_ENV, "ALLOWED_HOSTS": ".gov"})
+    assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.parametrize("origins", ["*", "https://*", "https://*.gov", "cvms.example.gov"])
+def test_production_refuses_csrf_trusted_origins_that_trust_any_site(origins):
+    result = _start(**{**PRODUCTION_ENV, "CSRF_TRUSTED_ORIGINS": origins})
+    assert result.returncode != 0 and "CSRF_TRUSTED_ORIGINS" in result.stderr
+
+
+def test_production_takes_trusted_origins_of_its_own_domain():
+    origins = "https://cvms.example.gov,https://*.vaccines.example.gov"
+    assert _setting("CSRF_TRUSTED_ORIGINS", **{**PRODUCTION_ENV, "CSRF_TRUSTED_ORIGINS": origins}) == (
+        "['https://cvms.example.gov', 'https://*.vaccines.example.gov']")
