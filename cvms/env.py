@@ -11,6 +11,8 @@ from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
+# What the example env files hold where the operator must write a value of their own.
+PLACEHOLDER = "CHANGE-ME"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -54,6 +56,16 @@ def env_list(name: str, default: list[str]) -> list[str]:
     """Comma-separated items, stripped; blank items are dropped, and a list of none is unset."""
     items = [item.strip() for item in (_raw(name) or "").split(",") if item.strip()]
     return items or default
+
+
+def check_no_placeholders(environ) -> None:
+    """Refuse to start while any variable still holds the example env file's placeholder."""
+    left = sorted(name for name, value in environ.items() if PLACEHOLDER in value)
+    if left:
+        raise ImproperlyConfigured(
+            f"Replace {PLACEHOLDER} with a value of your own in: {', '.join(left)} "
+            "(see the README, Deploying with Docker Compose)."
+        )
 
 
 # What Django compares a Host header with: a name, ".name" for a domain and its subdomains, or a

@@ -1,9 +1,9 @@
 """CVMS settings, read from environment variables (see .env.example).
 
 Every variable has a development default except where production must set it: with
-CVMS_ENV=production the process refuses to start on the default SECRET_KEY, DEBUG on, or an
-ALLOWED_HOSTS that is empty, '*' or not a list of host names, or a CSRF_TRUSTED_ORIGINS entry that
-trusts any site.
+CVMS_ENV=production the process refuses to start while a variable still holds the example env
+file's CHANGE-ME placeholder, on the default SECRET_KEY, with DEBUG on, with an ALLOWED_HOSTS that
+is empty, '*' or not a list of host names, or with a CSRF_TRUSTED_ORIGINS entry that trusts any site.
 """
 
 import os
@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from cvms.env import (
+    check_no_placeholders,
     check_production_hosts,
     check_production_origins,
     dev_secret_key,
@@ -42,6 +43,7 @@ if not SECRET_KEY and not PRODUCTION:
     SECRET_KEY = dev_secret_key(BASE_DIR / ".var" / "dev-secret-key")
 
 if PRODUCTION:
+    check_no_placeholders(os.environ)
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("Set SECRET_KEY to a random value of 50+ characters in production.")
     if DEBUG:

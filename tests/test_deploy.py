@@ -2,11 +2,24 @@
 
 import ast
 import importlib.metadata
+import os
+import re
+import secrets
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+import yaml
+from dotenv import dotenv_values
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
+APP_SERVICES = ("migrate", "web", "worker", "beat")
+# The README's compose steps: copy the production example, then replace every CHANGE-ME.
+PRODUCTION_EXAMPLE = ROOT / ".env.production.example"
+FILLED = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "cvms.example.gov",
+          "SITE_URL": "cvms.example.gov", "POSTGRES_PASSWORD": secrets.token_urlsafe(32)}
 
 
 def _requirements(name: str) -> tuple[list[str], dict[str, Requirement]]:
@@ -82,3 +95,251 @@ def test_the_image_installs_only_runtime_requirements_and_make_setup_installs_bo
     makefile = (ROOT / "Makefile").read_text()
     assert "pip install --quiet -r requirements-dev.txt" in makefile
     assert "$(VENV)/.installed: requirements.txt requirements-dev.txt" in makefile
+
+
+# --- The compose file and the production env file, read as docker compose reads them
+
+_VARIABLE = re.compile(r"\$\{(?P<name>\w+)(?:(?P<op>:-|:\?)(?P<arg>[^}]*))?\}")
+
+
+def _interpolate(text: str, variables: dict) -> str:
+    """Compose's ``${NAME}``, ``${NAME:-default}`` and ``${NAME:?error}`` (the forms the file uses)."""
+    def value(match):
+        found = variables.get(match["name"]) or ""
+        if match["op"] == ":?" and not found:
+            raise ValueError(match["arg"])
+        return found or (match["arg"] if match["op"] == ":-" else "")
+    assert "$" not in _VARIABLE.sub("", text), "a variable form this reader does not know"
+    return _VARIABLE.sub(value, text)
+
+
+def _compose(variables: dict | None = None) -> dict:
+    text = (ROOT / "docker-compose.yml").read_text()
+    return yaml.safe_load(_interpolate(text, {"POSTGRES_PASSWORD": "x"} if variables is None else variables))
+
+
+def _production_env_file(**left_as_placeholder) -> dict:
+    """.env.production.example with every CHANGE-ME replaced as the README says, except those named."""
+    values = dotenv_values(PRODUCTION_EXAMPLE, interpolate=False)
+    for name, value in values.items():
+        if "CHANGE-ME" in (value or "") and name not in left_as_placeholder:
+            values[name] = value.replace("CHANGE-ME", FILLED[name])
+    return values
+
+
+def _container_env(service: str, env_file: dict) -> dict:
+    """What a service's process sees: the env file, then the service's ``environment`` on top."""
+    compose = yaml.safe_load(_interpolate((ROOT / "docker-compose.yml").read_text(), env_file))
+    return {**env_file, **{k: str(v) for k, v in compose["services"][service]["environment"].items()}}
+
+
+def _run(args, env, **kwargs):
+    """A process with only the container's environment (and a PATH that finds this virtualenv)."""
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    base = {"PATH": path, "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8"}
+    return subprocess.run(args, cwd=ROOT, env={**base, **env}, capture_output=True, text=True,  # noqa: S603
+                          timeout=kwargs.pop("timeout", 120), **kwargs)
+
+
+def test_the_readme_steps_use_the_production_example_and_name_every_placeholder():
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Deploying with Docker Compose", 1)[1].split("\n## ", 1)[0]
+    assert "cp .env.production.example .env" in section
+    assert "docker compose up --build -d" in section
+    placeholders = {name for name, value in dotenv_values(PRODUCTION_EXAMPLE).items() if "CHANGE-ME" in value}
+    assert placeholders == set(FILLED)
+    for name in placeholders:
+        assert f"`{name}`" in section, f"the README does not say how to set {name}"
+
+
+def test_the_production_example_boots_production_with_debug_off():
+    env = _container_env("web", _production_env_file())
+    assert env["CVMS_ENV"] == "production" and env["DEBUG"] == "false"
+
+
+def test_check_deploy_is_clean_with_the_documented_production_env_file():
+    result = _run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                  _container_env("web", _production_env_file()))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize("name", sorted(FILLED))
+def test_production_refuses_to_start_while_a_placeholder_is_left(name):
+    env = _container_env("web", _production_env_file(**{name: True}))
+    result = _run([sys.executable, "manage.py", "shell", "--no-imports", "-c", "import cvms.wsgi"], env)
+    assert result.returncode != 0
+    assert "Replace CHANGE-ME" in result.stderr and name in result.stderr
+
+
+def test_compose_refuses_to_start_without_a_postgres_password():
+    with pytest.raises(ValueError, match="POSTGRES_PASSWORD"):
+        _compose({"POSTGRES_PASSWORD": ""})
+
+
+def test_compose_runs_production_settings_whatever_the_env_file_says():
+    env = _container_env("web", {"CVMS_ENV": "development", "DEBUG": "true", "POSTGRES_PASSWORD": "x"})
+    assert env["CVMS_ENV"] == "production"
+    result = _run([sys.executable, "manage.py", "shell", "--no-imports", "-c", "import cvms.wsgi"],
+                  {**env, "SECRET_KEY": FILLED["SECRET_KEY"], "ALLOWED_HOSTS": "cvms.example.gov"})
+    assert result.returncode != 0 and "DEBUG must be off in production" in result.stderr
+
+
+def _exact_version(image: str) -> bool:
+    """A release, not a moving tag: 7.4.11 (three numbers; PostgreSQL's releases have two, 15.18)."""
+    name, _, tag = image.partition(":")
+    numbers = 2 if name == "postgres" else 3
+    return bool(re.fullmatch(rf"v?\d+(\.\d+){{{numbers - 1}}}(-[a-z0-9.-]+)?", tag))
+
+
+def test_every_image_is_pinned_to_an_exact_version():
+    for name, service in _compose()["services"].items():
+        if "build" not in service:
+            assert _exact_version(service["image"]), f"{name}: {service['image']} is not an exact version"
+    bases = re.findall(r"^FROM\s+(\S+)", (ROOT / "Dockerfile").read_text(), re.MULTILINE)
+    assert bases and all(_exact_version(base) for base in bases), bases
+    assert ":latest" not in (ROOT / "docker-compose.yml").read_text()
+    assert not _exact_version("redis:7.4") and not _exact_version("postgres:15")
+
+
+def test_migrations_run_once_before_web_worker_and_beat_start():
+    services = _compose()["services"]
+    migrate = services["migrate"]
+    assert migrate["command"] == ('sh -c "python manage.py migrate --noinput && '
+                                  'python manage.py load_reference_data"')
+    assert migrate["restart"] == "no" and "ports" not in migrate and "healthcheck" not in migrate
+    assert migrate["depends_on"] == {"db": {"condition": "service_healthy"}}
+    for name in ("web", "worker", "beat"):
+        assert services[name]["depends_on"]["migrate"] == {"condition": "service_completed_successfully"}
+        assert services[name]["depends_on"]["db"] == {"condition": "service_healthy"}
+        assert services[name]["depends_on"]["redis"] == {"condition": "service_healthy"}
+        assert "migrate" not in services[name]["command"] and "load_reference_data" not in services[name]["command"]
+
+
+def test_redis_keeps_queued_work_across_a_restart():
+    compose = _compose()
+    redis = compose["services"]["redis"]
+    command = redis["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    volume, target = redis["volumes"][0].split(":")
+    assert target == "/data" and volume in compose["volumes"]
+
+
+def test_healthchecks_are_kept_and_the_app_waits_for_them():
+    services = _compose()["services"]
+    for name in ("web", "db", "redis"):
+        assert services[name]["healthcheck"]["test"], name
+    assert services["web"]["healthcheck"]["test"] == ["CMD", "python", "scripts/healthcheck.py"]
+
+
+def test_the_mail_catcher_and_web_are_published_on_loopback_only():
+    services = _compose()["services"]
+    assert services["mail"]["ports"] == ["127.0.0.1:8025:8025"]
+    assert services["web"]["ports"] == ["127.0.0.1:8000:8000"]
+    for name in ("db", "redis", "migrate", "worker", "beat"):
+        assert "ports" not in services[name], name
+
+
+def test_the_media_volume_is_writable_by_the_app_user():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    user = re.search(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)[1]
+    for name in APP_SERVICES:
+        for mount in _compose()["services"][name]["volumes"]:
+            target = mount.split(":")[1]
+            assert f"install -d -o {user} -g {user} {target}" in dockerfile, f"{target} would belong to root"
+    assert dockerfile.index("install -d -o") < dockerfile.index(f"USER {user}")
+
+
+# --- The compose services' own commands, run directly (no container engine needed)
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def stack_env(tmp_path):
+    """The web container's environment from the documented env file, its addresses pointed at a
+    fresh database on the test cluster and a Redis database of its own (dropped afterwards)."""
+    import psycopg2
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    name = f"cvms_stack_{secrets.token_hex(4)}"
+    admin = psycopg2.connect(dbname="postgres", host=db["HOST"], port=db["PORT"], user=db["USER"])
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    env = _container_env("web", _production_env_file())
+    password = env["DATABASE_URL"].split(":")[2].split("@")[0]
+    env["DATABASE_URL"] = f"postgres://{db['USER']}:{password}@{db['HOST']}:{db['PORT']}/{name}"
+    env["REDIS_URL"] = settings.REDIS_URL.rsplit("/", 1)[0] + "/7"
+    env["MEDIA_ROOT"] = str(tmp_path / "media")
+    yield env
+    admin.cursor().execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def _start(command: str, env: dict, log: Path, **replace) -> subprocess.Popen:
+    """A long-running service's command as compose runs it, with some options replaced."""
+    import shlex
+
+    args = shlex.split(command)
+    for option, value in replace.items():
+        if option in args:
+            args[args.index(option) + 1] = value
+        else:
+            args[[a.split("=")[0] for a in args].index(option)] = f"{option}={value}"
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.Popen(args, cwd=ROOT, env={"PATH": path, "HOME": os.environ.get("HOME", "/root"), **env},  # noqa: S603
+                            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    import signal
+
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+def test_the_stack_starts_from_the_documented_env_file_and_its_web_probe_passes(stack_env, tmp_path):
+    import shlex
+    import time
+
+    services = _compose()["services"]
+    migrate = shlex.split(services["migrate"]["command"])
+    for _ in range(2):  # every `docker compose up` runs it again: it must be repeatable
+        result = _run(migrate, stack_env)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert "Vaccine products:" in result.stdout
+
+    port = str(_free_port())
+    started = []
+    try:
+        started.append(_start(services["web"]["command"], stack_env, tmp_path / "web.log",
+                              **{"--bind": f"127.0.0.1:{port}", "--workers": "1"}))
+        started.append(_start(services["worker"]["command"], stack_env, tmp_path / "worker.log",
+                              **{"--concurrency": "1"}))
+        probe = [*services["web"]["healthcheck"]["test"][1:], port]
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            result = _run(probe, stack_env, timeout=30)
+            if result.returncode == 0 or any(process.poll() is not None for process in started):
+                break
+            time.sleep(1)
+        logs = (tmp_path / "web.log").read_text() + (tmp_path / "worker.log").read_text()
+        assert result.returncode == 0, result.stdout + logs[-3000:]
+    finally:
+        for process in started:
+            _stop(process)
+
+
+def test_the_web_probe_fails_when_healthz_does_not_answer_200():
+    result = _run([sys.executable, "scripts/healthcheck.py", str(_free_port())], {"ALLOWED_HOSTS": "cvms.example.gov"})
+    assert result.returncode == 1 and "did not answer" in result.stdout
