@@ -343,3 +343,12 @@ def test_the_stack_starts_from_the_documented_env_file_and_its_web_probe_passes(
 def test_the_web_probe_fails_when_healthz_does_not_answer_200():
     result = _run([sys.executable, "scripts/healthcheck.py", str(_free_port())], {"ALLOWED_HOSTS": "cvms.example.gov"})
     assert result.returncode == 1 and "did not answer" in result.stdout
+
+
+def test_every_variable_the_settings_read_is_in_the_env_example_and_the_readme():
+    read = set(re.findall(r'env_(?:str|int|bool|list)\(\s*"(\w+)"', (ROOT / "cvms" / "settings.py").read_text()))
+    listed = set(dotenv_values(ROOT / ".env.example"))
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
+    assert read - listed == set(), "missing from .env.example"
+    assert {name for name in read if f"`{name}`" not in table} == set(), "missing from the README's table"
