@@ -5,14 +5,21 @@ import importlib.metadata
 import os
 import re
 import secrets
+import shlex
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import psycopg2
 import pytest
 import yaml
+from django.conf import settings
 from dotenv import dotenv_values
 from packaging.requirements import Requirement
+
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 APP_SERVICES = ("migrate", "web", "worker", "beat")
@@ -129,16 +136,19 @@ def _production_env_file(**left_as_placeholder) -> dict:
 
 def _container_env(service: str, env_file: dict) -> dict:
     """What a service's process sees: the env file, then the service's ``environment`` on top."""
-    compose = yaml.safe_load(_interpolate((ROOT / "docker-compose.yml").read_text(), env_file))
-    return {**env_file, **{k: str(v) for k, v in compose["services"][service]["environment"].items()}}
+    environment = _compose(env_file)["services"][service]["environment"]
+    return {**env_file, **{name: str(value) for name, value in environment.items()}}
 
 
-def _run(args, env, **kwargs):
-    """A process with only the container's environment (and a PATH that finds this virtualenv)."""
+def _process_env(env: dict) -> dict:
+    """Only the container's environment, and a PATH that finds this virtualenv's commands first."""
     path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    base = {"PATH": path, "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8"}
-    return subprocess.run(args, cwd=ROOT, env={**base, **env}, capture_output=True, text=True,  # noqa: S603
-                          timeout=kwargs.pop("timeout", 120), **kwargs)
+    return {"PATH": path, "HOME": os.environ.get("HOME", "/root"), "LANG": "C.UTF-8", **env}
+
+
+def _run(args, env, timeout=120):
+    return subprocess.run(args, cwd=ROOT, env=_process_env(env), capture_output=True, text=True,  # noqa: S603
+                          timeout=timeout)
 
 
 def test_the_readme_steps_use_the_production_example_and_name_every_placeholder():
@@ -252,21 +262,10 @@ def test_the_media_volume_is_writable_by_the_app_user():
 
 # --- The compose services' own commands, run directly (no container engine needed)
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture
 def stack_env(tmp_path):
     """The web container's environment from the documented env file, its addresses pointed at a
-    fresh database on the test cluster and a Redis database of its own (dropped afterwards)."""
-    import psycopg2
-    from django.conf import settings
-
+    fresh database on the test cluster (dropped afterwards) and a Redis database of its own."""
     db = settings.DATABASES["default"]
     name = f"cvms_stack_{secrets.token_hex(4)}"
     admin = psycopg2.connect(dbname="postgres", host=db["HOST"], port=db["PORT"], user=db["USER"])
@@ -284,22 +283,18 @@ def stack_env(tmp_path):
 
 def _start(command: str, env: dict, log: Path, **replace) -> subprocess.Popen:
     """A long-running service's command as compose runs it, with some options replaced."""
-    import shlex
-
     args = shlex.split(command)
     for option, value in replace.items():
         if option in args:
             args[args.index(option) + 1] = value
         else:
             args[[a.split("=")[0] for a in args].index(option)] = f"{option}={value}"
-    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
-    return subprocess.Popen(args, cwd=ROOT, env={"PATH": path, "HOME": os.environ.get("HOME", "/root"), **env},  # noqa: S603
-                            stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True)
+    with log.open("w") as out:
+        return subprocess.Popen(args, cwd=ROOT, env=_process_env(env), stdout=out,  # noqa: S603
+                                stderr=subprocess.STDOUT, start_new_session=True)
 
 
 def _stop(process: subprocess.Popen) -> None:
-    import signal
-
     os.killpg(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout=20)
@@ -309,9 +304,6 @@ def _stop(process: subprocess.Popen) -> None:
 
 
 def test_the_stack_starts_from_the_documented_env_file_and_its_web_probe_passes(stack_env, tmp_path):
-    import shlex
-    import time
-
     services = _compose()["services"]
     migrate = shlex.split(services["migrate"]["command"])
     for _ in range(2):  # every `docker compose up` runs it again: it must be repeatable
@@ -319,7 +311,7 @@ def test_the_stack_starts_from_the_documented_env_file_and_its_web_probe_passes(
         assert result.returncode == 0, result.stdout + result.stderr
     assert "Vaccine products:" in result.stdout
 
-    port = str(_free_port())
+    port = str(free_port())
     started = []
     try:
         started.append(_start(services["web"]["command"], stack_env, tmp_path / "web.log",
@@ -341,7 +333,7 @@ def test_the_stack_starts_from_the_documented_env_file_and_its_web_probe_passes(
 
 
 def test_the_web_probe_fails_when_healthz_does_not_answer_200():
-    result = _run([sys.executable, "scripts/healthcheck.py", str(_free_port())], {"ALLOWED_HOSTS": "cvms.example.gov"})
+    result = _run([sys.executable, "scripts/healthcheck.py", str(free_port())], {"ALLOWED_HOSTS": "cvms.example.gov"})
     assert result.returncode == 1 and "did not answer" in result.stdout
 
 
@@ -356,8 +348,6 @@ def test_every_variable_the_settings_read_is_in_the_env_example_and_the_readme()
 
 def test_the_image_build_step_passes_the_production_checks():
     """The Dockerfile's collectstatic runs under production settings with build-only values."""
-    import shlex
-
     dockerfile = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
     step = next(line for line in dockerfile.splitlines() if line.startswith("RUN") and "collectstatic" in line)
     words = shlex.split(step.removeprefix("RUN"))

@@ -3,7 +3,6 @@
 import os
 import re
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
@@ -11,14 +10,10 @@ import psycopg2
 import pytest
 import redis
 
+from tests.ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = shutil.ignore_patterns(".git", ".venv", ".var", "staticfiles", "__pycache__", ".pytest_cache", ".ruff_cache")
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _reachable(pg_port: int, redis_port: int) -> tuple[bool, bool]:
@@ -41,7 +36,7 @@ def test_services_start_stop_and_clean_in_a_clone_inside_a_private_home(tmp_path
     home.chmod(0o700)  # like /root on a fresh cloud machine: nobody else may even pass through
     clone = home / "cvms"
     shutil.copytree(ROOT, clone, ignore=SKIP)
-    pg_port, redis_port = _free_port(), _free_port()
+    pg_port, redis_port = free_port(), free_port()
     env = {**os.environ, "CVMS_PG_PORT": str(pg_port), "CVMS_REDIS_PORT": str(redis_port)}
 
     def run(*args):
