@@ -7,11 +7,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
-export CVMS_PG_PORT ?= 5433
-export CVMS_REDIS_PORT ?= 6380
-export DATABASE_URL ?= postgres://cvms@127.0.0.1:$(CVMS_PG_PORT)/cvms
-export REDIS_URL ?= redis://127.0.0.1:$(CVMS_REDIS_PORT)/0
-export SITE_URL ?= http://$(HOST):$(PORT)
+# An empty variable counts as unset, as in the settings.
+export CVMS_PG_PORT := $(or $(strip $(CVMS_PG_PORT)),5433)
+export CVMS_REDIS_PORT := $(or $(strip $(CVMS_REDIS_PORT)),6380)
+export DATABASE_URL := $(or $(strip $(DATABASE_URL)),postgres://cvms@127.0.0.1:$(CVMS_PG_PORT)/cvms)
+export REDIS_URL := $(or $(strip $(REDIS_URL)),redis://127.0.0.1:$(CVMS_REDIS_PORT)/0)
+export SITE_URL := $(or $(strip $(SITE_URL)),http://$(HOST):$(PORT))
 
 .PHONY: help setup system-packages venv services services-stop migrate run test lint migrations-check bench messages clean
 
@@ -19,8 +20,9 @@ help:
 	@echo "make run            install what is missing, start everything with demo data"
 	@echo "make test           lint, migrations check and the whole test suite"
 	@echo "make setup          install system packages and the virtualenv (idempotent)"
-	@echo "make services       start local PostgreSQL and Redis under .var/ (idempotent)"
+	@echo "make services       start local PostgreSQL and Redis (idempotent)"
 	@echo "make services-stop  stop them"
+	@echo "make clean          stop them and delete their data"
 	@echo "make bench          run the benchmarks and print a table"
 	@echo "make lint           ruff"
 
@@ -31,10 +33,11 @@ system-packages:
 
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+# Runtime and development requirements (the image installs only requirements.txt).
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
 services: system-packages
@@ -68,5 +71,7 @@ messages: venv
 	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv
 
-clean: services-stop
+# Also deletes the PostgreSQL cluster, wherever it lives (outside the checkout when run as root).
+clean:
+	@scripts/services.sh destroy
 	rm -rf .var staticfiles

@@ -1,8 +1,9 @@
 """CVMS settings, read from environment variables (see .env.example).
 
 Every variable has a development default except where production must set it: with
-CVMS_ENV=production the process refuses to start on the default SECRET_KEY, DEBUG on, or an
-empty ALLOWED_HOSTS.
+CVMS_ENV=production the process refuses to start while a variable still holds the example env
+file's CHANGE-ME placeholder, on the default SECRET_KEY, with DEBUG on, with an ALLOWED_HOSTS that
+is empty, '*' or not a list of host names, or with a CSRF_TRUSTED_ORIGINS entry that trusts any site.
 """
 
 import os
@@ -12,7 +13,16 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cvms.env import dev_secret_key, env_bool, env_int, env_list, env_str
+from cvms.env import (
+    check_no_placeholders,
+    check_production_hosts,
+    check_production_origins,
+    dev_secret_key,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -33,12 +43,15 @@ if not SECRET_KEY and not PRODUCTION:
     SECRET_KEY = dev_secret_key(BASE_DIR / ".var" / "dev-secret-key")
 
 if PRODUCTION:
+    check_no_placeholders(os.environ)
     if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("Set SECRET_KEY to a random value of 50+ characters in production.")
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("Set ALLOWED_HOSTS in production.")
+    check_production_hosts(ALLOWED_HOSTS)
+    check_production_origins(CSRF_TRUSTED_ORIGINS)
 
 # --- Jurisdiction: North Carolina is the default; another state deploys by configuration alone.
 CVMS_JURISDICTION_NAME = env_str("CVMS_JURISDICTION_NAME", "North Carolina")

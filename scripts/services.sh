@@ -1,15 +1,26 @@
 #!/usr/bin/env bash
-# Start or stop the project-local PostgreSQL and Redis servers under .var/, on loopback only.
-# Idempotent: starting what already runs does nothing. PostgreSQL refuses to run as root, so
-# when invoked as root the cluster belongs to the unprivileged "postgres" system user.
+# Start, stop or destroy the project-local PostgreSQL and Redis servers, on loopback only.
+# Idempotent: starting what already runs does nothing. Redis keeps its files under .var/.
+# PostgreSQL refuses to run as root, so when invoked as root the cluster belongs to the
+# unprivileged "postgres" system user, and lives where that user can reach it wherever the clone
+# sits (root's own home is private): /var/lib/cvms/<key of this checkout>/pg. Otherwise it is
+# .var/pg, run by the invoking user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-ROOT=$(pwd)
+ROOT=$(pwd -P)
 VAR="$ROOT/.var"
-PGDATA="$VAR/pg"
 PGPORT="${CVMS_PG_PORT:-5433}"
 REDIS_PORT="${CVMS_REDIS_PORT:-6380}"
 PGBIN="${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}"
+PGHOME=""
+PGDATA="$VAR/pg"
+# A cluster an earlier version made in .var/pg stays where it is.
+if [ "$(id -u)" = 0 ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
+  CLUSTERS=/var/lib/cvms
+  # One cluster per checkout: the key is a hash of the checkout's path.
+  PGHOME="$CLUSTERS/$(printf '%s' "$ROOT" | sha256sum | cut -c1-16)"
+  PGDATA="$PGHOME/pg"
+fi
 
 as_pg() {
   if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
@@ -17,6 +28,11 @@ as_pg() {
 
 pg_start() {
   mkdir -p "$VAR"
+  if [ -n "$PGHOME" ]; then
+    install -d -m 755 "$CLUSTERS"
+    install -d -m 700 -o postgres -g postgres "$PGHOME"
+    printf '%s\n' "$ROOT" > "$PGHOME/checkout"  # which clone this cluster serves
+  fi
   if [ ! -s "$PGDATA/PG_VERSION" ]; then
     mkdir -p "$PGDATA"
     if [ "$(id -u)" = 0 ]; then
@@ -44,7 +60,7 @@ CONF
   psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -tAc \
     "SELECT 1 FROM pg_database WHERE datname='cvms'" | grep -q 1 \
     || psql -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres -qc "CREATE DATABASE cvms OWNER cvms"
-  echo "PostgreSQL on 127.0.0.1:$PGPORT (data in .var/pg)"
+  echo "PostgreSQL on 127.0.0.1:$PGPORT (data in $PGDATA)"
 }
 
 redis_start() {
@@ -63,8 +79,18 @@ stop() {
   echo "Stopped PostgreSQL and Redis"
 }
 
+# Stop, then delete the cluster kept outside the checkout (make clean deletes .var/).
+destroy() {
+  stop
+  if [ -n "$PGHOME" ] && [ -d "$PGHOME" ]; then
+    rm -rf -- "$PGHOME"
+    echo "Deleted $PGDATA"
+  fi
+}
+
 case "${1:-start}" in
   start) pg_start; redis_start ;;
   stop) stop ;;
-  *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+  destroy) destroy ;;
+  *) echo "usage: $0 start|stop|destroy" >&2; exit 2 ;;
 esac

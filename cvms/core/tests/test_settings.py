@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 PRODUCTION_ENV = {
@@ -47,3 +48,75 @@ def test_bad_boolean_is_reported_by_name():
 def test_sqlite_is_refused():
     result = _manage("check", DATABASE_URL="sqlite:///x.db")
     assert result.returncode != 0 and "PostgreSQL" in result.stderr
+
+
+def _start(**env):
+    """Load the settings as a server process would, without Django's system checks."""
+    return _manage("shell", "--no-imports", "-c", "import cvms.wsgi", **env)
+
+
+def _setting(name, **env):
+    """The value a fresh process reads for ``settings.<name>``, under ``env``."""
+    code = f"from django.conf import settings; print(repr(settings.{name}))"
+    result = _manage("shell", "--no-imports", "-c", code, **env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout.strip()
+
+
+def test_empty_celery_broker_url_means_redis_not_amqp():
+    code = "from cvms.celery import app; print(app.connection_for_write().as_uri())"
+    result = _manage("shell", "--no-imports", "-c", code, CELERY_BROKER_URL="", CELERY_RESULT_BACKEND="  ",
+                     REDIS_URL="redis://127.0.0.1:6399/3")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "redis://127.0.0.1:6399/3"
+
+
+def test_empty_paths_fall_back_to_their_defaults():
+    assert _setting("MEDIA_ROOT", MEDIA_ROOT="").endswith("/.var/media')")
+    assert _setting("EMAIL_BACKEND", EMAIL_BACKEND=" ") == "'cvms.core.mail.MailboxBackend'"
+
+
+def test_empty_boolean_keeps_the_production_default():
+    assert _setting("SECURE_SSL_REDIRECT", **PRODUCTION_ENV, SECURE_SSL_REDIRECT="") == "True"
+
+
+def test_empty_allowed_hosts_keeps_the_development_default():
+    assert _setting("ALLOWED_HOSTS", ALLOWED_HOSTS=" ") == "['localhost', '127.0.0.1', '[::1]']"
+
+
+@pytest.mark.parametrize("hosts", ["*", "cvms.example.gov,*", "*.example.gov", ".", "*.", ". , cvms.example.gov",
+                                   "https://cvms.example.gov", "cvms.example.gov/enroll"])
+def test_production_refuses_allowed_hosts_that_allow_any_host_or_cannot_match(hosts):
+    result = _start(**{**PRODUCTION_ENV, "ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.parametrize("hosts", ["", " , ,"])
+def test_production_refuses_allowed_hosts_without_a_host(hosts):
+    result = _start(**{**PRODUCTION_ENV, "ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    assert "Set ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_takes_host_names_subdomain_patterns_and_addresses():
+    hosts = "cvms.example.gov, .vaccines.example.gov,10.0.0.5,[2001:db8::1]"
+    assert _setting("ALLOWED_HOSTS", **{**PRODUCTION_ENV, "ALLOWED_HOSTS": hosts}) == (
+        "['cvms.example.gov', '.vaccines.example.gov', '10.0.0.5', '[2001:db8::1]']")
+
+
+def test_production_refuses_a_subdomain_pattern_for_a_whole_top_level_domain():
+    result = _start(**{**PRODUCTION_ENV, "ALLOWED_HOSTS": ".gov"})
+    assert result.returncode != 0 and "ALLOWED_HOSTS" in result.stderr
+
+
+@pytest.mark.parametrize("origins", ["*", "https://*", "https://*.gov", "cvms.example.gov"])
+def test_production_refuses_csrf_trusted_origins_that_trust_any_site(origins):
+    result = _start(**{**PRODUCTION_ENV, "CSRF_TRUSTED_ORIGINS": origins})
+    assert result.returncode != 0 and "CSRF_TRUSTED_ORIGINS" in result.stderr
+
+
+def test_production_takes_trusted_origins_of_its_own_domain():
+    origins = "https://cvms.example.gov,https://*.vaccines.example.gov"
+    assert _setting("CSRF_TRUSTED_ORIGINS", **{**PRODUCTION_ENV, "CSRF_TRUSTED_ORIGINS": origins}) == (
+        "['https://cvms.example.gov', 'https://*.vaccines.example.gov']")
