@@ -4,7 +4,7 @@ run as a formula are prefixed with an apostrophe (``cvms.core.spreadsheet.safe_c
 import csv
 import io
 
-from cvms.core.spreadsheet import safe_cell
+from cvms.core.spreadsheet import safe_cell, xlsx_value
 from cvms.uploads.parsing import COLUMNS, OPTIONAL_COLUMNS
 
 ERROR_COLUMN = "Error"
@@ -49,7 +49,7 @@ def _xlsx(rows, *, title: str, text_columns: bool = False) -> bytes:
         for letter in "ABCDE":
             sheet.column_dimensions[letter].width = 24
     for row in rows:
-        sheet.append(row)
+        sheet.append([xlsx_value(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -88,3 +88,14 @@ def test_xlsx_export_keeps_numbers_and_replaces_control_characters():
     dataset.append(["bad\x07bell", -5])
     sheet = load_workbook(io.BytesIO(SafeXLSX().export_data(dataset)), read_only=True).worksheets[0]
     assert list(sheet.iter_rows(values_only=True))[1] == ("bad\N{REPLACEMENT CHARACTER}bell", -5)
+
+
+def test_failed_records_workbook_holds_control_characters_and_formulas():
+    from types import SimpleNamespace
+
+    from cvms.uploads.files import failed_records_xlsx
+
+    error = SimpleNamespace(values=["Ana\x07", "=1+1", "01/02/1990", "a@example.com"], message="Line 2: bad")
+    content = failed_records_xlsx(["FirstName", "LastName", "Date of birth", "Email"], [error])
+    rows = list(load_workbook(io.BytesIO(content), read_only=True).worksheets[0].iter_rows(values_only=True))
+    assert rows[1] == ("Ana\N{REPLACEMENT CHARACTER}", "'=1+1", "01/02/1990", "a@example.com", "Line 2: bad")
