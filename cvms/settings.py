@@ -13,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cvms.core.exports import FORMATS as export_formats_list
 from cvms.env import (
     check_no_placeholders,
     check_production_hosts,
@@ -285,13 +286,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / ".var" / "media")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files hold personal data: nothing serves them at a URL; people download them
+    # through views that check who asks (see cvms.core.storage).
+    "default": {"BACKEND": "cvms.core.storage.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Admin import and export (django-import-export): CSV and XLSX whose cells never carry a formula.
+IMPORT_EXPORT_FORMATS = export_formats_list
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -24,7 +24,7 @@ cat <<BANNER
    health:      http://$HOST:$PORT/healthz
    API docs:    http://$HOST:$PORT/api/v1/docs/   (schema: /api/v1/schema/)
    admin:       http://$HOST:$PORT/admin/
-   dev mailbox: http://$HOST:$PORT/dev/mail/      (every email sent in development)
+   dev mailbox: http://$HOST:$PORT/dev/mail/      (every email sent; staff, on this machine)
  Worker and beat logs: .var/log/   Stop with Ctrl-C; 'make services-stop' stops the databases.
 BANNER
 sed 's/^/ /' .var/demo-logins.txt

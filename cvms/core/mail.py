@@ -70,12 +70,22 @@ class MailboxBackend(BaseEmailBackend):
 _MAILBOX_NAME = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9]{6}-[0-9a-f]{8}\.eml$")
 
 
-def mailbox_messages(limit: int = 200) -> list[dict]:
+def mailbox_names() -> list[str]:
+    """Every kept message's file name, newest first."""
     folder = Path(settings.CVMS_MAILBOX_DIR)
     if not folder.exists():
         return []
-    files = sorted((p for p in folder.iterdir() if _MAILBOX_NAME.match(p.name)), reverse=True)[:limit]
-    return [_summary(p) for p in files]
+    return sorted((p.name for p in folder.iterdir() if _MAILBOX_NAME.match(p.name)), reverse=True)
+
+
+def mailbox_summaries(names) -> list[dict]:
+    folder = Path(settings.CVMS_MAILBOX_DIR)
+    return [_summary(folder / name) for name in names]
+
+
+def mailbox_messages(limit: int = 200) -> list[dict]:
+    """The newest ``limit`` messages (subject, recipient, date)."""
+    return mailbox_summaries(mailbox_names()[:limit])
 
 
 def mailbox_message(name: str) -> dict | None:

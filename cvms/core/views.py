@@ -1,11 +1,16 @@
+import ipaddress
+
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cvms.core.health import health_report
-from cvms.core.mail import mailbox_message, mailbox_messages
+from cvms.core.mail import mailbox_message, mailbox_names, mailbox_summaries
 
 
 @require_GET
@@ -20,20 +25,36 @@ def healthz(request):
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 
 
-def _require_dev_mailbox():
+def _dev_mailbox_refusal(request):
+    """Development mail holds sign-in and password links: it is shown only in development, to
+    signed-in staff, on the machine itself (loopback), whatever address the server listens on."""
     if not (settings.DEBUG and settings.EMAIL_BACKEND == "cvms.core.mail.MailboxBackend"):
         raise Http404
+    try:
+        loopback = ipaddress.ip_address(request.META.get("REMOTE_ADDR", "")).is_loopback
+    except ValueError:
+        loopback = False
+    if not loopback:
+        raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return None
 
 
 @require_GET
 def dev_mailbox(request):
-    _require_dev_mailbox()
-    return render(request, "core/mailbox.html", {"messages_list": mailbox_messages()})
+    if refusal := _dev_mailbox_refusal(request):
+        return refusal
+    page = Paginator(mailbox_names(), 50).get_page(request.GET.get("page"))
+    return render(request, "core/mailbox.html", {"page": page, "messages_list": mailbox_summaries(page)})
 
 
 @require_GET
 def dev_mailbox_message(request, name):
-    _require_dev_mailbox()
+    if refusal := _dev_mailbox_refusal(request):
+        return refusal
     message = mailbox_message(name)
     if message is None:
         raise Http404

@@ -1,19 +1,13 @@
 """The failed-records file (CSV or XLSX) and the blank template. Cells that a spreadsheet would
-run as a formula (starting with = + - @, or a tab or carriage return) are prefixed with an
-apostrophe."""
+run as a formula are prefixed with an apostrophe (``cvms.core.spreadsheet.safe_cell``)."""
 
 import csv
 import io
 
+from cvms.core.spreadsheet import safe_cell, xlsx_value
 from cvms.uploads.parsing import COLUMNS, OPTIONAL_COLUMNS
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 ERROR_COLUMN = "Error"
-
-
-def safe_cell(value: str) -> str:
-    value = "" if value is None else str(value)
-    return f"'{value}" if value.startswith(FORMULA_START) else value
 
 
 def _rows(header, errors):
@@ -55,7 +49,7 @@ def _xlsx(rows, *, title: str, text_columns: bool = False) -> bytes:
         for letter in "ABCDE":
             sheet.column_dimensions[letter].width = 24
     for row in rows:
-        sheet.append(row)
+        sheet.append([xlsx_value(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -17,10 +17,18 @@ def mailbox(tmp_path, settings):
     return tmp_path
 
 
-def test_development_mailbox_keeps_each_email_readable(client, db, mailbox):
+@pytest.fixture
+def staff(db):
+    from cvms.accounts.tests.factories import UserFactory
+
+    return UserFactory(email="developer@example.com", is_staff=True)
+
+
+def test_development_mailbox_keeps_each_email_readable(client, mailbox, staff):
     message = mail.EmailMultiAlternatives("Welcome", "Set your password: http://x/reset/abc", to=["pat@example.com"])
     message.attach_alternative("<p><a href='http://x/reset/abc'>Set your password</a></p>", "text/html")
     MailboxBackend().send_messages([message])
+    client.force_login(staff)
     listing = client.get(reverse("dev_mailbox"))
     assert listing.status_code == 200 and b"Welcome" in listing.content
     name = next(mailbox.iterdir()).name
@@ -29,9 +37,52 @@ def test_development_mailbox_keeps_each_email_readable(client, db, mailbox):
     assert mailbox_message("../../etc/passwd") is None
 
 
-def test_development_mailbox_is_hidden_in_production_mode(client, db):
+def test_development_mailbox_is_hidden_in_production_mode(client, mailbox, staff):
+    client.force_login(staff)
     with override_settings(DEBUG=False):
         assert client.get(reverse("dev_mailbox")).status_code == 404
+
+
+def _one_message(mailbox):
+    MailboxBackend().send_messages([mail.EmailMessage("Reset", "http://x/reset/secret", to=["pat@example.com"])])
+    return next(mailbox.iterdir()).name
+
+
+def test_development_mailbox_asks_anonymous_visitors_to_sign_in(client, mailbox):
+    name = _one_message(mailbox)
+    for url in (reverse("dev_mailbox"), reverse("dev_mailbox_message", args=[name])):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+
+
+def test_development_mailbox_is_refused_to_people_who_are_not_staff(client, mailbox, outsider):
+    name = _one_message(mailbox)
+    client.force_login(outsider)
+    assert client.get(reverse("dev_mailbox")).status_code == 403
+    assert client.get(reverse("dev_mailbox_message", args=[name])).status_code == 403
+
+
+@pytest.mark.parametrize("address", ["192.168.1.20", "10.0.0.5", "2001:db8::1", ""])
+def test_development_mailbox_is_not_shown_off_the_machine(client, mailbox, staff, address):
+    name = _one_message(mailbox)
+    client.force_login(staff)
+    assert client.get(reverse("dev_mailbox"), REMOTE_ADDR=address).status_code == 404
+    assert client.get(reverse("dev_mailbox_message", args=[name]), REMOTE_ADDR=address).status_code == 404
+    # A forwarded-for header naming loopback does not help.
+    assert client.get(reverse("dev_mailbox"), REMOTE_ADDR=address, HTTP_X_FORWARDED_FOR="127.0.0.1").status_code == 404
+
+
+def test_development_mailbox_pages_through_every_message(client, mailbox, staff):
+    MailboxBackend().send_messages([mail.EmailMessage(f"Message {n:03}", "body", to=["pat@example.com"])
+                                    for n in range(120)])
+    client.force_login(staff)
+    first = client.get(reverse("dev_mailbox"))
+    assert b"120 messages" in first.content and first.content.count(b"Message ") == 50
+    last = client.get(reverse("dev_mailbox"), {"page": 3})
+    assert last.content.count(b"Message ") == 20 and b"Page 3 of 3" in last.content
+    seen = {n for page in (1, 2, 3) for n in range(120)
+            if f"Message {n:03}".encode() in client.get(reverse("dev_mailbox"), {"page": page}).content}
+    assert seen == set(range(120))
 
 
 def test_audit_log_records_actor_object_and_changes(db, provider_a, tenant_a):
