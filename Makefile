@@ -61,8 +61,9 @@ lint: venv
 migrations-check: setup services
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Tests use Redis database 1, so a running `make run` (database 0) never sees their data or tasks.
 test: setup services lint migrations-check
-	CVMS_ENV=test $(PY) -m pytest
+	CVMS_ENV=test REDIS_URL=redis://127.0.0.1:$(CVMS_REDIS_PORT)/1 $(PY) -m pytest
 
 bench: migrate
 	CVMS_ENV=test $(PY) bench/run.py
