@@ -42,7 +42,8 @@ class RecipientUploadQuerySet(models.QuerySet):
 
 class RecipientUpload(models.Model):
     """One uploaded recipient file, kept with who, when, where, progress, counts and the
-    failed-records file. ``rows_done`` is the checkpoint a resumed run starts from."""
+    failed-records file. ``rows_done`` is the checkpoint a resumed run starts from and
+    ``checkpoint_line`` the file line it covers; ``attempts`` counts the runs, which are bounded."""
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=16, choices=UploadChannel.choices)
@@ -60,6 +61,8 @@ class RecipientUpload(models.Model):
     send_welcome = models.BooleanField(_("send welcome emails"), default=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    checkpoint_line = models.PositiveIntegerField(_("processed through line"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
     failed_file = models.FileField(_("failed-records file"), upload_to=_failed_path, max_length=255, blank=True)
