@@ -79,7 +79,8 @@ class RecipientUploadSerializer(serializers.ModelSerializer):
     class Meta:
         model = RecipientUpload
         fields = ["id", "status", "channel", "location", "original_name", "total_rows", "rows_done", "percent_done",
-                  "created_count", "failed_count", "error_message", "created_at", "finished_at", "failed_records_url"]
+                  "checkpoint_line", "attempts", "created_count", "failed_count", "error_message", "created_at",
+                  "finished_at", "failed_records_url"]
 
     def get_failed_records_url(self, upload) -> str | None:
         if not upload.failed_count:

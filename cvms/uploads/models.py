@@ -94,6 +94,16 @@ class RecipientUpload(models.Model):
         return 100 if not self.total_rows else round(100 * self.rows_done / self.total_rows)
 
     @property
+    def saved_summary(self) -> str:
+        """Which rows a stopped upload saved (the checkpoint) and which it did not, in the active language."""
+        if not self.rows_done:
+            return str(_("No row of the file was saved."))
+        return _("Lines 2 to %(line)s were processed: %(created)s recipients created, %(failed)s rows failed. "
+                 "Nothing from line %(next)s on was saved: upload the file again to load the rest (rows already "
+                 "loaded are not loaded twice).") % {"line": self.checkpoint_line, "created": self.created_count,
+                                                     "failed": self.failed_count, "next": self.checkpoint_line + 1}
+
+    @property
     def is_finished(self) -> bool:
         return self.status in (UploadStatus.COMPLETED, UploadStatus.CANCELLED, UploadStatus.FAILED)
 
