@@ -15,6 +15,12 @@ from cvms.uploads.tests.conftest import rows_csv
 NOW = datetime.timedelta(0)
 
 
+def _stalled(upload, attempts: int) -> None:
+    """As a worker killed mid-file leaves it, ``attempts`` runs in."""
+    RecipientUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.PROCESSING, attempts=attempts,
+                                                        heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+
+
 def _queued(queued_tasks, name, upload):
     return [args for task, args, _kwargs in queued_tasks
             if task == f"cvms.uploads.tasks.{name}" and args == (upload.pk,)]
@@ -63,8 +69,7 @@ def test_beat_gives_up_on_an_upload_whose_runs_are_spent(make_upload, queued_tas
                                                           django_capture_on_commit_callbacks):
     """A worker killed again and again: each run counted, beat stops queueing it at the bound."""
     upload = make_upload(rows_csv(3))
-    RecipientUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.PROCESSING, attempts=5,
-                                                        heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+    _stalled(upload, 5)
     with django_capture_on_commit_callbacks(execute=True):
         assert uploads_resume_stalled() == []
     upload.refresh_from_db()
@@ -85,8 +90,7 @@ def test_a_run_past_the_bound_ends_the_upload_instead_of_processing(make_upload,
 
 def test_a_back_end_load_that_stopped_ends_failed_instead_of_processing_for_ever(make_upload):
     upload = make_upload(rows_csv(3), channel=UploadChannel.BACKEND)
-    RecipientUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.PROCESSING, attempts=1,
-                                                        heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+    _stalled(upload, 1)
     assert uploads_resume_stalled() == []
     assert RecipientUpload.objects.get(pk=upload.pk).status == UploadStatus.FAILED
 
@@ -94,8 +98,7 @@ def test_a_back_end_load_that_stopped_ends_failed_instead_of_processing_for_ever
 def test_a_stalled_upload_with_runs_left_is_queued_again(make_upload, queued_tasks,
                                                          django_capture_on_commit_callbacks):
     upload = make_upload(rows_csv(3))
-    RecipientUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.PROCESSING, attempts=2,
-                                                        heartbeat_at=timezone.now() - datetime.timedelta(hours=1))
+    _stalled(upload, 2)
     with django_capture_on_commit_callbacks(execute=True):
         assert uploads_resume_stalled() == [upload.pk]
     assert _queued(queued_tasks, "process_upload", upload)
