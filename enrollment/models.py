@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cvms.core.validators import validate_mail_address
 from cvms.registry import choices as rc
 from cvms.registry.models import Address
 
@@ -201,7 +202,7 @@ class Contact(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=100, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    email = models.EmailField(_("email"), blank=True, validators=[validate_mail_address])
     phone = models.CharField(_("phone"), max_length=15, blank=True)
 
     class Meta:

@@ -4,8 +4,10 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Lower, Upper
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cvms.core.validators import validate_mail_address
 from cvms.registry import choices as c
 
 PIN_REGEX = r"^[A-Z]{2,4}[0-9]{6}$"
@@ -183,7 +185,7 @@ class Recipient(Address):
     first_name = models.CharField(_("legal first name"), max_length=100)
     last_name = models.CharField(_("legal last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
-    email = models.EmailField(_("email"), blank=True)
+    email = models.EmailField(_("email"), blank=True, validators=[validate_mail_address])
     phone = models.CharField(_("phone"), max_length=15, blank=True, help_text=_("Digits only, e.g. 9195555555."))
     sex = models.CharField(_("sex"), max_length=1, choices=c.Sex.choices, default=c.Sex.UNKNOWN)
     race = ArrayField(
@@ -220,6 +222,8 @@ class Recipient(Address):
         _("welcome email"), max_length=10, choices=c.WelcomeEmailStatus.choices, default=c.WelcomeEmailStatus.NOT_SENT
     )
     welcome_email_sent_at = models.DateTimeField(_("welcome email sent"), null=True, blank=True)
+    #: Why the welcome email failed, as a code and its values (``WELCOME_FAILURES``), worded when read.
+    welcome_email_failure = models.JSONField(_("welcome email failure"), null=True, blank=True)
     welcome_email_claimed_at = models.DateTimeField(
         _("welcome email taken"), null=True, blank=True,
         help_text=_("When a sender took the email (sending), or when it was queued again (pending)."),
@@ -258,6 +262,14 @@ class Recipient(Address):
 
     def __str__(self):
         return f"{self.first_name} {self.last_name} ({self.date_of_birth:%m/%d/%Y})"
+
+    @property
+    def welcome_email_failure_text(self) -> str:
+        """Why the welcome email failed, in the active language ("" when it did not)."""
+        if not self.welcome_email_failure:
+            return ""
+        code, values = self.welcome_email_failure
+        return gettext(c.WELCOME_FAILURES[code]) % values
 
 
 class VaccineProductQuerySet(models.QuerySet):
