@@ -103,7 +103,7 @@ class AgreementVersion(Address):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    review_comments = models.TextField(_("reviewer's comments"), blank=True)
+    review_comments = models.CharField(_("reviewer's comments"), max_length=4000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -148,7 +148,7 @@ class VersionLocation(Address):
     name = models.CharField(_("location name"), max_length=200, blank=True)
     location_type = models.CharField(_("location type"), max_length=32, choices=rc.LocationType.choices, blank=True)
     phone = models.CharField(_("location phone"), max_length=15, blank=True)
-    hours = models.TextField(_("hours of operation"), blank=True,
+    hours = models.CharField(_("hours of operation"), max_length=500, blank=True,
                              help_text=_("For example: Monday–Friday 8 AM–5 PM, Saturday 9 AM–1 PM."))
     population_served = models.PositiveIntegerField(
         _("estimated population served"), null=True, blank=True,

@@ -83,7 +83,7 @@ class Location(Address):
     vtrcks_pin = models.CharField(_("VTrckS PIN"), max_length=6, blank=True)
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     location_type = models.CharField(_("location type"), max_length=32, choices=c.LocationType.choices, blank=True)
-    hours = models.TextField(_("hours of operation"), blank=True)
+    hours = models.CharField(_("hours of operation"), max_length=500, blank=True)
     population_served = models.PositiveIntegerField(_("estimated population served"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=False)
     loaded_recipient_count = models.PositiveIntegerField(
@@ -286,8 +286,10 @@ class VaccineProduct(models.Model):
     label_border = models.CharField(_("label border"), max_length=40, blank=True)
     cvx = models.CharField(_("CVX"), max_length=3)
     mvx = models.CharField(_("MVX"), max_length=3, blank=True)
-    ndc_unit_of_sale = ArrayField(models.CharField(max_length=13), verbose_name=_("NDC unit of sale"), default=list)
-    ndc_unit_of_use = ArrayField(models.CharField(max_length=13), verbose_name=_("NDC unit of use"), default=list)
+    ndc_unit_of_sale = ArrayField(models.CharField(max_length=13), size=10, verbose_name=_("NDC unit of sale"),
+                                  default=list)
+    ndc_unit_of_use = ArrayField(models.CharField(max_length=13), size=10, verbose_name=_("NDC unit of use"),
+                                 default=list)
     doses_per_vial = models.PositiveSmallIntegerField(_("doses per vial"), null=True, blank=True)
     dose_volume_ml = models.DecimalField(_("dose volume (mL)"), max_digits=4, decimal_places=2, null=True, blank=True)
     dose_mcg = models.DecimalField(_("dose (mcg)"), max_digits=5, decimal_places=1, null=True, blank=True)

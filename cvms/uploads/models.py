@@ -66,7 +66,7 @@ class RecipientUpload(models.Model):
     created_count = models.PositiveIntegerField(_("created"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
     failed_file = models.FileField(_("failed-records file"), upload_to=_failed_path, max_length=255, blank=True)
-    error_message = models.TextField(_("error"), blank=True)
+    error_message = models.CharField(_("error"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)

@@ -420,7 +420,7 @@ def _finish(upload: RecipientUpload) -> None:
 
 def _fail(upload: RecipientUpload, message: str) -> None:
     """End the upload *Failed*: the chunks committed stay, with their failed-records file."""
-    _end(upload, UploadStatus.FAILED, action="uploads.upload.failed", error=storable(message))
+    _end(upload, UploadStatus.FAILED, action="uploads.upload.failed", error=storable(message)[:1000])
 
 
 def _give_up(upload: RecipientUpload) -> None:
