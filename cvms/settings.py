@@ -84,6 +84,15 @@ CVMS_UPLOAD_BACKEND_CHUNK_SIZE = env_int("CVMS_UPLOAD_BACKEND_CHUNK_SIZE", 10000
 # Database connections storing chunks side by side while the file is read (each commits in order).
 CVMS_UPLOAD_WRITERS = env_int("CVMS_UPLOAD_WRITERS", 2)
 CVMS_UPLOAD_LOCK_TIMEOUT = env_int("CVMS_UPLOAD_LOCK_TIMEOUT", 20)  # seconds a writer waits on a row lock
+# The work one portal or API file may cause (the back-end command is bounded only by columns):
+# rows under the header counting blank ones, cells per row, an XLSX's unpacked size, and the
+# seconds a web request may spend reading it. Past any of them the file is refused whole.
+CVMS_UPLOAD_MAX_LINES = env_int("CVMS_UPLOAD_MAX_LINES", 10_000)
+CVMS_UPLOAD_MAX_COLUMNS = env_int("CVMS_UPLOAD_MAX_COLUMNS", 250)
+CVMS_UPLOAD_MAX_UNZIPPED_BYTES = env_int("CVMS_UPLOAD_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024)
+CVMS_UPLOAD_READ_SECONDS = env_int("CVMS_UPLOAD_READ_SECONDS", 20)
+# Runs an upload gets (a worker killed, an error) before it is marked failed and its uploader told.
+CVMS_UPLOAD_MAX_ATTEMPTS = env_int("CVMS_UPLOAD_MAX_ATTEMPTS", 5)
 
 # --- Applications
 INSTALLED_APPS = [

@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from cvms.core.validators import validate_mail_address
 from cvms.registry import choices as rc
 from cvms.registry.models import Address
 
@@ -102,7 +103,7 @@ class AgreementVersion(Address):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
-    review_comments = models.TextField(_("reviewer's comments"), blank=True)
+    review_comments = models.CharField(_("reviewer's comments"), max_length=4000, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -147,7 +148,7 @@ class VersionLocation(Address):
     name = models.CharField(_("location name"), max_length=200, blank=True)
     location_type = models.CharField(_("location type"), max_length=32, choices=rc.LocationType.choices, blank=True)
     phone = models.CharField(_("location phone"), max_length=15, blank=True)
-    hours = models.TextField(_("hours of operation"), blank=True,
+    hours = models.CharField(_("hours of operation"), max_length=500, blank=True,
                              help_text=_("For example: Monday–Friday 8 AM–5 PM, Saturday 9 AM–1 PM."))
     population_served = models.PositiveIntegerField(
         _("estimated population served"), null=True, blank=True,
@@ -201,7 +202,7 @@ class Contact(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     title = models.CharField(_("title"), max_length=100, blank=True)
-    email = models.EmailField(_("email"), blank=True)
+    email = models.EmailField(_("email"), blank=True, validators=[validate_mail_address])
     phone = models.CharField(_("phone"), max_length=15, blank=True)
 
     class Meta:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -120,10 +121,7 @@ def bulk_upload_detail(request, location_id, upload_id):
 @role_required(*BULK_UPLOAD_ROLES)
 def bulk_failed_records(request, location_id, upload_id, fmt):
     upload = access_upload_by_user(request.user, location_id, upload_id)
-    content, name, mimetype = upload_failed_records(upload=upload, fmt=fmt)
-    response = HttpResponse(content, content_type=mimetype)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(*upload_failed_records(upload=upload, fmt=fmt))
 
 
 @require_GET
@@ -141,9 +139,13 @@ def bulk_template(request, fmt):
         (files.template_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         if fmt == "xlsx" else (files.template_csv(), "text/csv")
     )
-    response = HttpResponse(content, content_type=mimetype)
-    response["Content-Disposition"] = f'attachment; filename="recipient-bulk-upload-template.{fmt}"'
-    return response
+    return _download(content, f"recipient-bulk-upload-template.{fmt}", mimetype)
+
+
+def _download(content: bytes, filename: str, mimetype: str) -> HttpResponse:
+    """An attachment whose name the browser keeps as given (quoted, or RFC 5987 when not ASCII)."""
+    return HttpResponse(content, content_type=mimetype,
+                        headers={"Content-Disposition": content_disposition_header(True, filename)})
 
 
 @require_GET

@@ -5,6 +5,7 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from cvms.accounts.models import Role, User
@@ -22,6 +23,7 @@ class LoginForm(AllauthLoginForm):
         self.fields["login"].label = _("Email or username")
         self.fields["login"].widget.attrs["placeholder"] = ""
         self.fields["login"].widget.attrs["autocomplete"] = "username"
+        _bound(self.fields["login"], User._meta.get_field("username").max_length)
 
     def clean(self):
         cleaned = super().clean()
@@ -31,6 +33,13 @@ class LoginForm(AllauthLoginForm):
             # one email cannot all hold it verified, so verification is not asked of them again.
             self._login.email_verification = EmailVerificationMethod.NONE
         return cleaned
+
+
+def _bound(field: forms.CharField, max_length: int) -> None:
+    """Give a field built by a library the maximum it lacks, checked and shown in the input."""
+    field.max_length = max_length
+    field.validators.append(MaxLengthValidator(max_length))
+    field.widget.attrs["maxlength"] = str(max_length)
 
 
 def _is_recipient_login(user) -> bool:

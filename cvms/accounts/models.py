@@ -5,6 +5,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cvms.core.validators import validate_mail_address
+
 
 class Language(models.TextChoices):
     ENGLISH = "en", _("English")
@@ -46,7 +48,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """
 
     username = models.CharField(_("username"), max_length=300, unique=True)
-    email = models.EmailField(_("email address"), max_length=254)
+    email = models.EmailField(_("email address"), max_length=254, validators=[validate_mail_address])
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     phone = models.CharField(_("phone"), max_length=15, blank=True, help_text=_("Digits only, e.g. 9195555555."))
@@ -176,7 +178,7 @@ class Invitation(models.Model):
     invitation is sent again, so only the newest link works and a copy of the database holds no
     usable link. Following the link proves the address, so no separate verification."""
 
-    email = models.EmailField(_("email"))
+    email = models.EmailField(_("email"), validators=[validate_mail_address])
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)

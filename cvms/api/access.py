@@ -13,9 +13,8 @@ def upload_locations_for_user(user):
     return Location.objects.for_user(user, UPLOAD_ROLES)
 
 
-def access_upload_location_by_user(user, pin_or_id: str) -> Location:
-    value = str(pin_or_id).strip().upper()
-    lookup = {"pk": int(value)} if value.isdigit() else {"provider_pin": value}
+def access_upload_location_by_user(user, lookup: dict) -> Location:
+    """``lookup`` is ``{"provider_pin": ...}`` or ``{"pk": ...}``, as the input serializer checked it."""
     return get_object_or_404(upload_locations_for_user(user), **lookup)
 
 

@@ -1,8 +1,11 @@
+import re
+
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cvms.accounts.models import Membership, User
-from cvms.registry.models import Location, VaccineProduct
+from cvms.registry.models import PIN_REGEX, Location, VaccineProduct
 from cvms.uploads.models import RecipientUpload
 
 
@@ -45,12 +48,27 @@ class LocationSerializer(serializers.ModelSerializer):
                   "county", "is_active"]
 
 
+#: A location id as the API takes it: ASCII digits (not ², ①...), no sign, within bigint.
+_LOCATION_ID = re.compile(r"[0-9]{1,18}")
+
+
 class RecipientUploadInputSerializer(serializers.Serializer):
     file = serializers.FileField(
-        help_text="CSV or XLSX with FirstName, LastName, Date of birth, Email (up to 5,000 rows)"
+        max_length=255, help_text="CSV or XLSX with FirstName, LastName, Date of birth, Email (up to 5,000 rows)"
     )
-    location = serializers.CharField(help_text="Provider PIN (e.g. NCA000001) or id of a location you manage")
+    location = serializers.CharField(max_length=20,
+                                     help_text="Provider PIN (e.g. NCA000001) or id of a location you manage")
     send_welcome = serializers.BooleanField(default=True, help_text="Email each recipient created")
+
+    def validate_location(self, value: str) -> dict:
+        """The look-up for the location named: ``{"provider_pin": ...}`` or ``{"pk": ...}``."""
+        value = value.strip().upper()
+        if re.match(PIN_REGEX, value):
+            return {"provider_pin": value}
+        if _LOCATION_ID.fullmatch(value):
+            return {"pk": int(value)}
+        raise serializers.ValidationError(
+            _("Give the Provider PIN (for example NCA000001) or the number of a location you manage."))
 
 
 class RecipientUploadSerializer(serializers.ModelSerializer):
@@ -61,7 +79,8 @@ class RecipientUploadSerializer(serializers.ModelSerializer):
     class Meta:
         model = RecipientUpload
         fields = ["id", "status", "channel", "location", "original_name", "total_rows", "rows_done", "percent_done",
-                  "created_count", "failed_count", "error_message", "created_at", "finished_at", "failed_records_url"]
+                  "checkpoint_line", "attempts", "created_count", "failed_count", "error_message", "created_at",
+                  "finished_at", "failed_records_url"]
 
     def get_failed_records_url(self, upload) -> str | None:
         if not upload.failed_count:

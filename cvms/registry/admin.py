@@ -50,12 +50,17 @@ class RecipientAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ["source", "welcome_email_status"]
     search_fields = ["last_name", "first_name", "email", "portal_username"]
     raw_id_fields = ["employer", "source_location", "created_by", "user"]
-    readonly_fields = ["portal_username", "welcome_email_status", "welcome_email_sent_at"]
+    readonly_fields = ["portal_username", "welcome_email_status", "welcome_email_sent_at", "welcome_email_failure_text",
+                       "welcome_email_failure"]
     show_full_result_count = False
     actions = ["remove_recipients"]
 
     def has_delete_permission(self, request, obj=None):
         return False  # removal goes through the audited service (the action below), with a reason
+
+    @admin.display(description=_("why the welcome email failed"))
+    def welcome_email_failure_text(self, recipient):
+        return recipient.welcome_email_failure_text
 
     @admin.action(description=_("Remove selected recipients (help desk request)"), permissions=["change"])
     def remove_recipients(self, request, queryset):

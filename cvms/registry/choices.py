@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class OrganizationKind(models.TextChoices):
@@ -132,6 +133,15 @@ class Route(models.TextChoices):
 class ImmunizationStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     ENTERED_IN_ERROR = "entered_in_error", _("Entered in error")
+
+
+#: Why a welcome email failed: codes stored on the recipient with their values, worded when read.
+WELCOME_FAILURES = {
+    "invalid_address": gettext_noop("The address cannot be used for email: %(value)s"),
+    "refused": gettext_noop("The mail server refused it: %(reply)s"),
+    "unbuildable": gettext_noop("The message could not be built: %(error)s"),
+    "unreachable": gettext_noop("The mail server could not be reached after several tries."),
+}
 
 
 class WelcomeEmailStatus(models.TextChoices):

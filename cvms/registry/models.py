@@ -4,8 +4,10 @@ from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Lower, Upper
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cvms.core.validators import validate_mail_address
 from cvms.registry import choices as c
 
 PIN_REGEX = r"^[A-Z]{2,4}[0-9]{6}$"
@@ -81,7 +83,7 @@ class Location(Address):
     vtrcks_pin = models.CharField(_("VTrckS PIN"), max_length=6, blank=True)
     phone = models.CharField(_("phone"), max_length=15, blank=True)
     location_type = models.CharField(_("location type"), max_length=32, choices=c.LocationType.choices, blank=True)
-    hours = models.TextField(_("hours of operation"), blank=True)
+    hours = models.CharField(_("hours of operation"), max_length=500, blank=True)
     population_served = models.PositiveIntegerField(_("estimated population served"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=False)
     loaded_recipient_count = models.PositiveIntegerField(
@@ -183,7 +185,7 @@ class Recipient(Address):
     first_name = models.CharField(_("legal first name"), max_length=100)
     last_name = models.CharField(_("legal last name"), max_length=100)
     date_of_birth = models.DateField(_("date of birth"))
-    email = models.EmailField(_("email"), blank=True)
+    email = models.EmailField(_("email"), blank=True, validators=[validate_mail_address])
     phone = models.CharField(_("phone"), max_length=15, blank=True, help_text=_("Digits only, e.g. 9195555555."))
     sex = models.CharField(_("sex"), max_length=1, choices=c.Sex.choices, default=c.Sex.UNKNOWN)
     race = ArrayField(
@@ -220,6 +222,8 @@ class Recipient(Address):
         _("welcome email"), max_length=10, choices=c.WelcomeEmailStatus.choices, default=c.WelcomeEmailStatus.NOT_SENT
     )
     welcome_email_sent_at = models.DateTimeField(_("welcome email sent"), null=True, blank=True)
+    #: Why the welcome email failed, as a code and its values (``WELCOME_FAILURES``), worded when read.
+    welcome_email_failure = models.JSONField(_("welcome email failure"), null=True, blank=True)
     welcome_email_claimed_at = models.DateTimeField(
         _("welcome email taken"), null=True, blank=True,
         help_text=_("When a sender took the email (sending), or when it was queued again (pending)."),
@@ -259,6 +263,14 @@ class Recipient(Address):
     def __str__(self):
         return f"{self.first_name} {self.last_name} ({self.date_of_birth:%m/%d/%Y})"
 
+    @property
+    def welcome_email_failure_text(self) -> str:
+        """Why the welcome email failed, in the active language ("" when it did not)."""
+        if not self.welcome_email_failure:
+            return ""
+        code, values = self.welcome_email_failure
+        return gettext(c.WELCOME_FAILURES[code]) % values
+
 
 class VaccineProductQuerySet(models.QuerySet):
     def orderable(self):
@@ -274,8 +286,10 @@ class VaccineProduct(models.Model):
     label_border = models.CharField(_("label border"), max_length=40, blank=True)
     cvx = models.CharField(_("CVX"), max_length=3)
     mvx = models.CharField(_("MVX"), max_length=3, blank=True)
-    ndc_unit_of_sale = ArrayField(models.CharField(max_length=13), verbose_name=_("NDC unit of sale"), default=list)
-    ndc_unit_of_use = ArrayField(models.CharField(max_length=13), verbose_name=_("NDC unit of use"), default=list)
+    ndc_unit_of_sale = ArrayField(models.CharField(max_length=13), size=10, verbose_name=_("NDC unit of sale"),
+                                  default=list)
+    ndc_unit_of_use = ArrayField(models.CharField(max_length=13), size=10, verbose_name=_("NDC unit of use"),
+                                 default=list)
     doses_per_vial = models.PositiveSmallIntegerField(_("doses per vial"), null=True, blank=True)
     dose_volume_ml = models.DecimalField(_("dose volume (mL)"), max_digits=4, decimal_places=2, null=True, blank=True)
     dose_mcg = models.DecimalField(_("dose (mcg)"), max_digits=5, decimal_places=1, null=True, blank=True)

@@ -26,7 +26,8 @@ MATCH_COUNT_CAP = 1000
 #: Rows past the cursor that a search with many matches looks through in page order before it
 #: sorts the matches instead (see _search_rows).
 SEARCH_PROBE_ROWS = 2000
-_LIST_FIELDS = ("id", "first_name", "last_name", "date_of_birth", "email", "welcome_email_status", "user_id")
+_LIST_FIELDS = ("id", "first_name", "last_name", "date_of_birth", "email", "welcome_email_status",
+                "welcome_email_failure", "user_id")
 
 
 @dataclass

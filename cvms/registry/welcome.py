@@ -2,6 +2,8 @@
 one-time link to set their password, in their language, sent in batches over one connection."""
 
 import datetime
+import json
+import smtplib
 from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +20,7 @@ from django.utils.html import escape
 
 from cvms.accounts.models import User
 from cvms.core.mail import render_email
+from cvms.core.validators import is_mail_address
 from cvms.registry import choices as c
 from cvms.registry.models import Recipient
 
@@ -165,26 +168,58 @@ class _WelcomeLetter:
         return message
 
 
+def _failure(recipient: Recipient, letter: _WelcomeLetter, mail) -> list | None:
+    """Send one recipient's letter over ``mail``; ``None`` once the server has taken it, or why it
+    never will: an address the mail layer cannot encode, or one the server refuses for good (5xx).
+    A refusal for now (4xx) or a dropped connection raises, for the task's retry."""
+    if not is_mail_address(recipient.email):
+        return ["invalid_address", {"value": recipient.email}]
+    try:
+        mail.send_messages([letter.message(recipient)])
+    except (ValueError, UnicodeError) as exc:  # raised while the message is built and encoded
+        return ["unbuildable", {"error": _reply_text(exc)}]
+    except smtplib.SMTPRecipientsRefused as refusal:
+        code, reply = next(iter(refusal.recipients.values()))
+        if code < 500:
+            raise
+        return ["refused", {"reply": f"{code} {_reply_text(reply)}"}]
+    except smtplib.SMTPDataError as refusal:
+        if refusal.smtp_code < 500:
+            raise
+        return ["refused", {"reply": f"{refusal.smtp_code} {_reply_text(refusal.smtp_error)}"}]
+    return None
+
+
+def _reply_text(reply) -> str:
+    text = reply.decode("utf-8", "replace") if isinstance(reply, bytes) else str(reply)
+    return text.replace("\x00", "")[:300]
+
+
 def welcome_emails_send(*, recipient_ids: list[int]) -> int:
     """Send the welcome email to each recipient still waiting for one; returns the number sent.
 
     Each recipient is claimed first, so two runs never send the same email, and marked sent as
     soon as the server has taken their message: if a connection drops mid-batch, the ones sent
-    stay sent and the rest go back to pending for the retry. The batch goes out over
-    ``CVMS_WELCOME_SMTP_CONNECTIONS`` connections at once: one builds a message while another
-    waits for the server's replies.
+    stay sent and the rest go back to pending for the retry. A recipient whose message cannot be
+    built or whose address the server refuses for good is marked failed, with the reason, and
+    the batch goes on. The batch goes out over ``CVMS_WELCOME_SMTP_CONNECTIONS`` connections at
+    once: one builds a message while another waits for the server's replies.
     """
     recipients = _claim(recipient_ids)
     if not recipients:
         return 0
     letters = {language: _WelcomeLetter(language) for language in {r.preferred_language for r in recipients}}
     sent: list[int] = []
+    failed: dict[int, list] = {}
 
     def send(share: list[Recipient]) -> None:
         with get_connection() as mail:
             for recipient in share:
-                mail.send_messages([letters[recipient.preferred_language].message(recipient)])
-                sent.append(recipient.pk)
+                failure = _failure(recipient, letters[recipient.preferred_language], mail)
+                if failure is None:
+                    sent.append(recipient.pk)
+                else:
+                    failed[recipient.pk] = failure
 
     lanes = max(1, min(settings.CVMS_WELCOME_SMTP_CONNECTIONS, len(recipients)))
     try:
@@ -194,17 +229,31 @@ def welcome_emails_send(*, recipient_ids: list[int]) -> int:
     finally:
         Recipient.objects.filter(pk__in=sent).update(
             welcome_email_status=c.WelcomeEmailStatus.SENT, welcome_email_sent_at=timezone.now(),
-            welcome_email_claimed_at=None)
-        sent_ids = set(sent)
-        Recipient.objects.filter(pk__in=[r.pk for r in recipients if r.pk not in sent_ids],
+            welcome_email_claimed_at=None, welcome_email_failure=None)
+        _mark_failed(failed)
+        done = set(sent) | set(failed)
+        Recipient.objects.filter(pk__in=[r.pk for r in recipients if r.pk not in done],
                                  welcome_email_status=c.WelcomeEmailStatus.SENDING).update(
             welcome_email_status=c.WelcomeEmailStatus.PENDING, welcome_email_claimed_at=None)
     return len(sent)
 
 
+def _mark_failed(failed: dict[int, list]) -> None:
+    """Each recipient failed with their own reason, in one statement."""
+    if not failed:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Recipient._meta.db_table} AS r SET welcome_email_status = %s, welcome_email_claimed_at = NULL, "  # noqa: S608
+            "welcome_email_failure = why.failure FROM unnest(%s::bigint[], %s::jsonb[]) AS why(id, failure) "
+            "WHERE r.id = why.id",
+            [c.WelcomeEmailStatus.FAILED, list(failed), [json.dumps(f) for f in failed.values()]],
+        )
+
+
 def welcome_emails_mark_failed(*, recipient_ids: list[int]) -> None:
     Recipient.objects.filter(pk__in=recipient_ids, welcome_email_status=c.WelcomeEmailStatus.PENDING).update(
-        welcome_email_status=c.WelcomeEmailStatus.FAILED
+        welcome_email_status=c.WelcomeEmailStatus.FAILED, welcome_email_failure=["unreachable", {}]
     )
 
 

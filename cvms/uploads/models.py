@@ -42,7 +42,8 @@ class RecipientUploadQuerySet(models.QuerySet):
 
 class RecipientUpload(models.Model):
     """One uploaded recipient file, kept with who, when, where, progress, counts and the
-    failed-records file. ``rows_done`` is the checkpoint a resumed run starts from."""
+    failed-records file. ``rows_done`` is the checkpoint a resumed run starts from and
+    ``checkpoint_line`` the file line it covers; ``attempts`` counts the runs, which are bounded."""
 
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=16, choices=UploadChannel.choices)
@@ -60,10 +61,12 @@ class RecipientUpload(models.Model):
     send_welcome = models.BooleanField(_("send welcome emails"), default=True)
     total_rows = models.PositiveIntegerField(_("rows"), default=0)
     rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    checkpoint_line = models.PositiveIntegerField(_("processed through line"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_count = models.PositiveIntegerField(_("created"), default=0)
     failed_count = models.PositiveIntegerField(_("failed"), default=0)
     failed_file = models.FileField(_("failed-records file"), upload_to=_failed_path, max_length=255, blank=True)
-    error_message = models.TextField(_("error"), blank=True)
+    error_message = models.CharField(_("error"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
@@ -89,6 +92,16 @@ class RecipientUpload(models.Model):
     @property
     def percent_done(self) -> int:
         return 100 if not self.total_rows else round(100 * self.rows_done / self.total_rows)
+
+    @property
+    def saved_summary(self) -> str:
+        """Which rows a stopped upload saved (the checkpoint) and which it did not, in the active language."""
+        if not self.rows_done:
+            return str(_("No row of the file was saved."))
+        return _("Lines 2 to %(line)s were processed: %(created)s recipients created, %(failed)s rows failed. "
+                 "Nothing from line %(next)s on was saved: upload the file again to load the rest (rows already "
+                 "loaded are not loaded twice).") % {"line": self.checkpoint_line, "created": self.created_count,
+                                                     "failed": self.failed_count, "next": self.checkpoint_line + 1}
 
     @property
     def is_finished(self) -> bool:

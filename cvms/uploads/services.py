@@ -11,6 +11,7 @@ dies resumes from the last checkpoint without losing or doubling a row.
 import datetime
 import logging
 import queue
+import re
 import threading
 from collections import deque
 from collections.abc import Iterator
@@ -34,7 +35,7 @@ from cvms.registry.bulk import NewRecipient, recipients_insert, recipients_recor
 from cvms.registry.models import Recipient
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadError, UploadStatus
-from cvms.uploads.parsing import FileRefused, SourceRow, open_table
+from cvms.uploads.parsing import FileRefused, ReadLimits, SourceRow, open_table, storable
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,16 @@ class PreviewRow:
 
 # --- Refusing bad files up front
 
+def read_limits(channel: UploadChannel, *, in_request: bool = False) -> ReadLimits:
+    """The work a file may cause: portal and API files are bounded in rows, columns, unpacked size
+    and (while a web request waits) reading time; the back-end command in columns only."""
+    if channel == UploadChannel.BACKEND:
+        return ReadLimits(max_columns=settings.CVMS_UPLOAD_MAX_COLUMNS)
+    return ReadLimits(max_lines=settings.CVMS_UPLOAD_MAX_LINES, max_columns=settings.CVMS_UPLOAD_MAX_COLUMNS,
+                      max_unzipped_bytes=settings.CVMS_UPLOAD_MAX_UNZIPPED_BYTES,
+                      seconds=settings.CVMS_UPLOAD_READ_SECONDS if in_request else None)
+
+
 def check_file(*, handle, filename: str, size: int, channel: UploadChannel) -> tuple[list[str], int]:
     """Refuse (``FileRefused``) a file that cannot be loaded through ``channel``; else return its
     header and its number of recipient rows. Reads the file; the caller rewinds it."""
@@ -59,7 +70,7 @@ def check_file(*, handle, filename: str, size: int, channel: UploadChannel) -> t
     if channel != UploadChannel.BACKEND and size > max_bytes:
         raise FileRefused(_("The file is %(size)s MB; the limit is %(limit)s MB.")
                           % {"size": f"{size / 2 ** 20:.1f}", "limit": f"{max_bytes / 2 ** 20:g}"})
-    table = open_table(handle, filename)
+    table = open_table(handle, filename, read_limits(channel, in_request=channel != UploadChannel.BACKEND))
     cap = None if channel == UploadChannel.BACKEND else HIGH_VOLUME_MAX
     rows = table.count(cap)
     if rows == 0:
@@ -86,7 +97,7 @@ def upload_create(*, file, filename: str, channel: UploadChannel, location=None,
             channel=channel, status=status, location=location,
             organization=organization or (location.organization if location else None),
             uploaded_by=uploaded_by, uploaded_by_label=uploaded_by_label or getattr(uploaded_by, "email", "system"),
-            original_name=filename[:255], columns=header, total_rows=rows, send_welcome=send_welcome,
+            original_name=storable(filename)[:255], columns=header, total_rows=rows, send_welcome=send_welcome,
             created_at=timezone.now(),
         )
         upload.original_file.save(filename, file, save=False)
@@ -107,8 +118,9 @@ def upload_queue(*, upload: RecipientUpload) -> None:
 # --- Low Volume review
 
 def _rows(upload: RecipientUpload) -> Iterator[SourceRow]:
+    """The upload's rows, read within the limits its file was checked against on upload."""
     with upload.original_file.open("rb") as handle:
-        yield from open_table(handle, upload.original_name).rows()
+        yield from open_table(handle, upload.original_name, read_limits(upload.channel)).rows()
 
 
 def upload_preview(*, upload: RecipientUpload) -> list[PreviewRow]:
@@ -226,14 +238,15 @@ class _UploadLock:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, self.upload_id])
 
 
-def upload_is_running(upload_id: int) -> bool:
-    with _UploadLock(upload_id) as lock:
-        return not lock.acquired
-
-
 def upload_process(*, upload_id: int, chunk_size: int | None = None) -> RecipientUpload | None:
     """Load an upload's rows from its checkpoint to the end. Safe to run twice: a second runner
-    returns at once while the first holds the lock, and a finished upload is left alone."""
+    returns at once while the first holds the lock, and a finished upload is left alone.
+
+    Each run is counted. A run that stops with an error keeps the chunks it committed and leaves
+    the upload for ``uploads_resume_stalled``; once ``CVMS_UPLOAD_MAX_ATTEMPTS`` runs have not
+    finished it (or at once for the back-end command, which its operator reruns), the upload
+    ends *Failed* and its uploader is told which rows were saved.
+    """
     with _UploadLock(upload_id) as lock:
         if not lock.acquired:
             return None
@@ -242,17 +255,31 @@ def upload_process(*, upload_id: int, chunk_size: int | None = None) -> Recipien
                                     else settings.CVMS_UPLOAD_CHUNK_SIZE)
         if upload.status not in (UploadStatus.QUEUED, UploadStatus.PROCESSING):
             return upload
+        if upload.attempts >= settings.CVMS_UPLOAD_MAX_ATTEMPTS:
+            _give_up(upload)
+            return _refreshed(upload)
         now = timezone.now()
+        upload.attempts += 1
         RecipientUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.PROCESSING, heartbeat_at=now,
-                                                            started_at=upload.started_at or now)
+                                                            started_at=upload.started_at or now,
+                                                            attempts=upload.attempts)
         try:
             _process_rows(upload, chunk_size)
         except FileRefused as exc:
             _fail(upload, str(exc))
-            return upload
-        _finish(upload)
-        upload.refresh_from_db()
-        return upload
+        except Exception:  # noqa: BLE001 (whatever stopped it, the upload must not stay Processing for ever)
+            log.exception("Upload %s: run %s of %s stopped", upload.pk, upload.attempts,
+                          settings.CVMS_UPLOAD_MAX_ATTEMPTS)
+            if upload.channel == UploadChannel.BACKEND or upload.attempts >= settings.CVMS_UPLOAD_MAX_ATTEMPTS:
+                _give_up(upload)
+        else:
+            _finish(upload)
+        return _refreshed(upload)
+
+
+def _refreshed(upload: RecipientUpload) -> RecipientUpload:
+    upload.refresh_from_db()
+    return upload
 
 
 def _process_rows(upload: RecipientUpload, chunk_size: int) -> None:
@@ -383,10 +410,30 @@ def _store_chunk(upload: RecipientUpload, chunk: list[SourceRow], batch: _Batch,
         RecipientUpload.objects.filter(pk=upload.pk).update(
             rows_done=F("rows_done") + len(chunk), created_count=F("created_count") + len(created.ids),
             failed_count=F("failed_count") + len(failures), heartbeat_at=timezone.now(),
+            checkpoint_line=chunk[-1].line,
         )
 
 
 def _finish(upload: RecipientUpload) -> None:
+    _end(upload, UploadStatus.COMPLETED, action="uploads.upload.completed")
+
+
+def _fail(upload: RecipientUpload, message: str) -> None:
+    """End the upload *Failed*: the chunks committed stay, with their failed-records file."""
+    _end(upload, UploadStatus.FAILED, action="uploads.upload.failed", error=storable(message)[:1000])
+
+
+def _give_up(upload: RecipientUpload) -> None:
+    with translation.override(_uploader_language(upload)):
+        message = ngettext(
+            "Processing stopped before the end of the file and was given up after %(count)s attempt.",
+            "Processing stopped before the end of the file and was given up after %(count)s attempts.",
+            upload.attempts) % {"count": upload.attempts}
+    _fail(upload, message)
+
+
+def _end(upload: RecipientUpload, status: UploadStatus, *, action: str, error: str = "") -> None:
+    """Write the failed-records file, set the final status and tell the uploader, at once."""
     upload.refresh_from_db()
     with transaction.atomic():
         if upload.failed_count:
@@ -394,12 +441,15 @@ def _finish(upload: RecipientUpload) -> None:
             with translation.override(_uploader_language(upload)):
                 content = files.failed_records_csv(upload.columns, upload.errors.order_by("line"))
             upload.failed_file.save("failed-records.csv", ContentFile(content), save=False)
-        upload.status = UploadStatus.COMPLETED
+        upload.status = status
+        upload.error_message = error
         upload.finished_at = timezone.now()
-        upload.save(update_fields=["failed_file", "status", "finished_at"])
-        audit_log(actor=upload.uploaded_by, action="uploads.upload.completed", obj=upload,
-                  integration=upload.uploaded_by_label,
-                  changes={"rows": upload.total_rows, "created": upload.created_count, "failed": upload.failed_count})
+        upload.save(update_fields=["failed_file", "status", "error_message", "finished_at"])
+        changes = {"rows": upload.total_rows, "created": upload.created_count, "failed": upload.failed_count}
+        if error:
+            changes |= {"error": error, "checkpoint_line": upload.checkpoint_line, "attempts": upload.attempts}
+        audit_log(actor=upload.uploaded_by, action=action, obj=upload, integration=upload.uploaded_by_label,
+                  changes=changes)
         if upload.uploaded_by_id:
             from cvms.uploads.tasks import send_upload_report
 
@@ -410,24 +460,28 @@ def _uploader_language(upload: RecipientUpload) -> str:
     return getattr(upload.uploaded_by, "preferred_language", "") or settings.LANGUAGE_CODE
 
 
-def _fail(upload: RecipientUpload, message: str) -> None:
-    RecipientUpload.objects.filter(pk=upload.pk).update(status=UploadStatus.FAILED, error_message=message,
-                                                        finished_at=timezone.now())
-    audit_log(actor=upload.uploaded_by, action="uploads.upload.failed", obj=upload,
-              integration=upload.uploaded_by_label, changes={"error": message})
-
-
 def uploads_resume_stalled(*, stalled_after: datetime.timedelta = datetime.timedelta(minutes=2)) -> list[int]:
-    """Queue again every upload left queued or processing by a worker that died."""
+    """Queue again every upload left queued or processing by a worker that died or a run that
+    stopped, while it has runs left; end the others *Failed* (a back-end load that stopped is
+    its operator's to run again). Returns the ids queued."""
     cutoff = timezone.now() - stalled_after
     stalled = RecipientUpload.objects.filter(
         status__in=[UploadStatus.QUEUED, UploadStatus.PROCESSING], heartbeat_at__lt=cutoff,
     ) | RecipientUpload.objects.filter(status=UploadStatus.QUEUED, heartbeat_at__isnull=True, created_at__lt=cutoff)
     resumed = []
-    for upload in stalled.exclude(channel=UploadChannel.BACKEND):
-        if not upload_is_running(upload.pk):
-            upload_queue(upload=upload)
-            resumed.append(upload.pk)
+    for upload in stalled.select_related("uploaded_by"):
+        with _UploadLock(upload.pk) as lock:
+            if not lock.acquired:
+                continue  # running
+            upload.refresh_from_db()
+            if upload.status not in (UploadStatus.QUEUED, UploadStatus.PROCESSING):
+                continue
+            if upload.channel == UploadChannel.BACKEND or upload.attempts >= settings.CVMS_UPLOAD_MAX_ATTEMPTS:
+                _give_up(upload)
+                continue
+        # Queued once the lock is let go, or the run it queues could find it taken and return.
+        upload_queue(upload=upload)
+        resumed.append(upload.pk)
     return resumed
 
 
@@ -436,11 +490,18 @@ def uploads_resume_stalled(*, stalled_after: datetime.timedelta = datetime.timed
 def upload_failed_records(*, upload: RecipientUpload, fmt: str) -> tuple[bytes, str, str]:
     """The failed-records file as (content, filename, content type), CSV or XLSX."""
     errors = upload.errors.order_by("line")
-    stem = upload.original_name.rsplit(".", 1)[0] or "upload"
+    stem = download_stem(upload.original_name)
     if fmt == "xlsx":
         return (files.failed_records_xlsx(upload.columns, errors), f"{stem}-failed-records.xlsx",
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     return files.failed_records_csv(upload.columns, errors), f"{stem}-failed-records.csv", "text/csv"
+
+
+def download_stem(filename: str) -> str:
+    """A file name's stem, safe to name a download after: letters, digits, ``_`` and ``-`` only
+    (no dot, so the extension is always ours; no quote, control or bidi character), 80 at most."""
+    stem = re.sub(r"[^\w-]+", "-", filename.rsplit(".", 1)[0]).strip("-_")[:80].strip("-_")
+    return stem or "upload"
 
 
 def upload_report_send(*, upload_id: int) -> None:

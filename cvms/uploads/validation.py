@@ -11,14 +11,13 @@ import re
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from cvms.core.validators import is_mail_address
 from cvms.registry.bulk import NewRecipient
 from cvms.uploads.parsing import COLUMNS, SourceRow
 
 NAME_PUNCTUATION = frozenset(" -'’.")
 MAX_NAME = 100
-MAX_EMAIL = 254
 _DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-_EMAIL = re.compile(r"^[^@\s]+@([^@\s]+)$")
 EARLIEST_BIRTH = datetime.date(1900, 1, 1)
 
 #: (code, values): JSON as it is stored, e.g. ``["invalid_email", {"value": "bademail"}]``.
@@ -36,6 +35,9 @@ MESSAGES = {
     "duplicate_in_file": gettext_noop(
         "Duplicate: the same first name, last name and date of birth appear earlier in this file (line %(line)s)"),
     "invalid_language": gettext_noop("Language: write English or Spanish (or leave it blank): %(value)s"),
+    "unstorable": gettext_noop(
+        "%(column)s: contains a character that cannot be saved (such as a NUL byte); delete it and type the "
+        "cell again"),
     "text": "%(text)s",  # a message kept as text, from before problems were kept as codes
 }
 DUPLICATE: Problem = ("duplicate", {})
@@ -65,14 +67,6 @@ def valid_name(value: str) -> bool:
     letter, so that is: what is left without punctuation is all letters and not empty, which
     ``str.isalpha`` tells in one call instead of a Python loop per character."""
     return value.translate(_WITHOUT_PUNCTUATION).isalpha()
-
-
-def valid_email(value: str) -> bool:
-    match = _EMAIL.match(value)
-    if not match or len(value) > MAX_EMAIL:
-        return False
-    domain = match.group(1)
-    return "." in domain and all(domain.split("."))
 
 
 def parse_birth_date(value, *, today: datetime.date) -> datetime.date | None:
@@ -120,19 +114,20 @@ def check_row(row: SourceRow, *, today: datetime.date) -> tuple[NewRecipient | N
     first, last, email, language_cell = first.strip(), last.strip(), email.strip(), language_cell.strip()
     birth = parse_birth_date(birth_cell, today=today) if birth_cell else None
     language = parse_language(language_cell)
-    if (birth is not None and first and last and email and language is not None and valid_name(first)
-            and valid_name(last) and len(first) <= MAX_NAME and len(last) <= MAX_NAME and valid_email(email)):
+    if (birth is not None and first and last and email and language is not None and not row.unstorable
+            and valid_name(first) and valid_name(last) and len(first) <= MAX_NAME and len(last) <= MAX_NAME
+            and is_mail_address(email)):
         return (NewRecipient(first, last, birth, email.lower(), language),
                 [], (first.lower(), last.lower(), birth))
     birth_text = birth_cell.strip() if type(birth_cell) is str else birth_cell.strftime("%m/%d/%Y")
-    problems = []
+    problems: list[Problem] = [("unstorable", {"column": column}) for column in row.unstorable]
     missing = [column for column, value in zip(COLUMNS, (first, last, birth_text, email), strict=True) if not value]
     if missing:
         problems.append(("missing", {"fields": ", ".join(missing)}))
     for column, value in (("FirstName", first), ("LastName", last)):
         if value and (problem := _name_problem(column, value)):
             problems.append(problem)
-    if email and not valid_email(email):
+    if email and not is_mail_address(email):
         problems.append(("invalid_email", {"value": email}))
     if birth_text and birth is None:
         problems.append(("invalid_date", {"value": birth_text}))

@@ -1,5 +1,7 @@
 import io
+import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -142,3 +144,38 @@ def test_wrong_method_and_anonymous(client, tenant_a):
     assert client.get(url).status_code in (302, 405)
     client.force_login(tenant_a.manager)
     assert client.get(url).status_code == 405
+
+
+CRAFTED_NAMES = ['evil.html"; x=.csv', "evil.html\r\nSet-Cookie: a=b.csv", 'a"b\'c.csv', "récord ñ.csv",
+                 "report.html.csv", "x\u202egpj.csv", "../../etc/passwd.csv", ".csv"]
+
+
+@pytest.mark.parametrize("name", CRAFTED_NAMES, ids=[ascii(n) for n in CRAFTED_NAMES])
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_failed_records_download_names_cannot_be_steered_by_the_uploaded_name(client, tenant_a, name, fmt):
+    upload = upload_create(file=_file(HEADER + "Bad,,1/1/1990,x\n"), filename=name, channel=UploadChannel.BACKEND,
+                           location=tenant_a.location, uploaded_by=tenant_a.manager, send_welcome=False)
+    upload_process(upload_id=upload.pk)
+    client.force_login(tenant_a.manager)
+    response = client.get(reverse(f"provider_portal:bulk_failed_{fmt}", args=[tenant_a.location.pk, upload.pk]))
+    header = response["Content-Disposition"]
+    saved = _saved_name(header)
+    assert re.fullmatch(rf"[\w-]+-failed-records\.{fmt}", saved), header
+    assert "\r" not in header and "\n" not in header and "\u202e" not in saved
+
+
+def _saved_name(header: str) -> str:
+    """The file name a browser saves under, as RFC 6266 reads the header (filename* first)."""
+    from email.message import Message
+
+    message = Message()
+    message["Content-Disposition"] = header
+    assert message.get_content_disposition() == "attachment"
+    return message.get_filename()
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_template_downloads_are_attachments_with_their_own_name(client, tenant_a, fmt):
+    client.force_login(tenant_a.manager)
+    response = client.get(reverse(f"provider_portal:bulk_template_{fmt}"))
+    assert _saved_name(response["Content-Disposition"]) == f"recipient-bulk-upload-template.{fmt}"

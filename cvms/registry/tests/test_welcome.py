@@ -210,3 +210,51 @@ def test_each_message_carries_its_own_recipient_escaped_in_html(loaded, mailoutb
     assert ana.subject.startswith("Bienvenid") and "ana@example.com.covid19vaccine" in ana.body
     assert _link(dandre) != _link(ana)
     assert "\ue000" not in dandre.body + dandre.alternatives[0][0] + ana.body
+
+
+class RefusingServer(locmem.EmailBackend):
+    """A server that refuses gone@ for good (550) and busy@ for now (450)."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            mailbox = message.to[0].split("@")[0]
+            if mailbox == "gone":
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (550, b"5.1.1 No such user")})
+            if mailbox == "busy":
+                raise smtplib.SMTPRecipientsRefused({message.to[0]: (450, b"4.2.1 Try again later")})
+        return super().send_messages(messages)
+
+
+def test_one_bad_recipient_never_holds_back_the_batch(loaded, mailoutbox, settings, client, tenant_a, agent):
+    # Stored before addresses were checked as the mail layer uses them; the batch is shared out
+    # over two connections, so each bad one sits in a lane with good ones.
+    ids = loaded(NewRecipient("Ana", "Lopez", datetime.date(1980, 1, 1), "ana@example.com"),
+                 NewRecipient("Rita", "Rtl", datetime.date(1981, 1, 1), "rita@example.com\u202e"),
+                 NewRecipient("Gus", "Gone", datetime.date(1982, 1, 1), "gone@example.com"),
+                 NewRecipient("Luis", "Lopez", datetime.date(1983, 1, 1), "luis@example.com"))
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingServer"
+    assert welcome_emails_send(recipient_ids=ids) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["ana@example.com", "luis@example.com"]
+    by_name = {r.first_name: r for r in Recipient.objects.filter(pk__in=ids)}
+    assert {name: r.welcome_email_status for name, r in by_name.items()} == {
+        "Ana": "sent", "Luis": "sent", "Rita": "failed", "Gus": "failed"}
+    assert by_name["Rita"].welcome_email_failure_text == "The address cannot be used for email: rita@example.com\u202e"
+    assert by_name["Gus"].welcome_email_failure_text == "The mail server refused it: 550 5.1.1 No such user"
+
+    client.force_login(tenant_a.manager)
+    page = client.get(reverse("provider_portal:bulk", args=[tenant_a.location.pk])).content.decode()
+    assert "The mail server refused it: 550 5.1.1 No such user" in page
+    client.force_login(agent)
+    admin_page = client.get(reverse("admin:registry_recipient_change", args=[by_name["Gus"].pk]))
+    assert "The mail server refused it: 550 5.1.1 No such user" in admin_page.content.decode()
+
+
+def test_a_refusal_for_now_is_retried_not_failed(loaded, mailoutbox, settings):
+    ids = loaded(NewRecipient("Bea", "Busy", datetime.date(1980, 1, 1), "busy@example.com"),
+                 NewRecipient("Ana", "Lopez", datetime.date(1981, 1, 1), "ana@example.com"))
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingServer"
+    settings.CVMS_WELCOME_SMTP_CONNECTIONS = 1
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        welcome_emails_send(recipient_ids=sorted(ids, reverse=True))
+    statuses = dict(Recipient.objects.filter(pk__in=ids).values_list("first_name", "welcome_email_status"))
+    assert statuses["Bea"] == "pending"

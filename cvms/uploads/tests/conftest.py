@@ -1,4 +1,5 @@
 import io
+import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -47,3 +48,38 @@ def xlsx_file(rows: list[list], name: str = "recipients.xlsx") -> SimpleUploaded
     buffer = io.BytesIO()
     workbook.save(buffer)
     return SimpleUploadedFile(name, buffer.getvalue())
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+HEADER_ROW = ["FirstName", "LastName", "Date of birth", "Email"]
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    return xlsx_file(rows).read()
+
+
+def people(count: int, start: int = 0) -> list[list]:
+    """``count`` valid recipient rows for a workbook."""
+    return [[f"Pat{letters(i)}", "Sheet", f"01/{1 + i % 28:02d}/19{50 + i % 50}", f"pat{i}@example.com"]
+            for i in range(start, start + count)]
+
+
+def rezip(workbook: bytes, *, drop=(), **replace: bytes) -> bytes:
+    """``workbook`` with parts dropped or replaced (``replace`` keys name parts with ``__`` for ``/``
+    and ``_dot_`` for ``.``: ``xl__worksheets__sheet1_dot_xml``)."""
+    replace = {name.replace("__", "/").replace("_dot_", "."): data for name, data in replace.items()}
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(workbook)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            if name not in drop:
+                target.writestr(name, replace.get(name, source.read(name)))
+    return out.getvalue()
+
+
+def sheet_xml(workbook: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(workbook)) as archive:
+        return archive.read(SHEET).decode()
+
+
+def with_sheet(workbook: bytes, xml: str) -> bytes:
+    return rezip(workbook, xl__worksheets__sheet1_dot_xml=xml.encode())

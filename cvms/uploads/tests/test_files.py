@@ -140,8 +140,15 @@ def test_birth_date_in_the_future_fails(make_upload):
     assert "invalid Date of birth" in upload.errors.get().message
 
 
-@pytest.mark.parametrize("email", ["bademail", "Nicholas.NoEmail@", "@example.com", "a@b@example.com",
-                                   "a@localhost", "a b@example.com", "a@example..com"])
+UNSENDABLE = ["bademail", "Nicholas.NoEmail@", "@example.com", "a@b@example.com", "a@localhost", "a b@example.com",
+              "a@example..com",
+              # Addresses the mail layer cannot send to as written: bidi and format controls,
+              # a non-ASCII local part, labels too long once encoded.
+              "ana@example.com\u202e", "an\u200ba@example.com", "ana@exa\u200dmple.com", "josé@example.com",
+              "a@" + "b" * 64 + ".com", "a@" + "ü" * 60 + ".com"]
+
+
+@pytest.mark.parametrize("email", UNSENDABLE, ids=[ascii(e) for e in UNSENDABLE])
 def test_invalid_emails_fail_with_the_value(make_upload, email):
     upload = _load(make_upload, f"{HEADER}\nAna,Lopez,01/02/1990,{email}\n")
     assert upload.errors.get().message == f"Line 2: Email: invalid email address: {email}"

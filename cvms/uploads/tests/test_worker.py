@@ -41,6 +41,17 @@ def test_high_volume_upload_is_processed_by_the_worker(tenant_a, celery_worker_p
     assert (upload.created_count, upload.failed_count, upload.rows_done) == (300, 0, 300)
 
 
+def test_a_nul_byte_past_the_first_4_kb_fails_one_row_and_the_worker_finishes(tenant_a, celery_worker_process):
+    lines = rows_csv(300).split("\r\n")
+    lines[200] = lines[200].replace("Tester", "Tes\x00ter")
+    upload = _upload(tenant_a, "\r\n".join(lines))
+    finished = _wait_for(lambda: RecipientUpload.objects.get(pk=upload.pk).is_finished, timeout=120)
+    assert finished, f"never finished: {RecipientUpload.objects.filter(pk=upload.pk).values().first()}"
+    upload.refresh_from_db()
+    assert (upload.status, upload.created_count, upload.failed_count, upload.attempts) == (
+        UploadStatus.COMPLETED, 299, 1, 1)
+
+
 def test_worker_killed_mid_upload_resumes_without_losing_or_doubling_rows(tenant_a, tasks_sent):
     from cvms.celery import app
 
