@@ -17,6 +17,15 @@ from cvms.registry.tests.factories import LocationFactory, OrganizationFactory, 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _redis_breakers_closed():
+    """A test that makes Redis fail leaves no open breaker behind for the next."""
+    yield
+    from cvms.core.breaker import breakers_reset
+
+    breakers_reset()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_mailbox(tmp_path_factory):
     """Each run gets an empty development mailbox of its own; the workers it starts write there too."""

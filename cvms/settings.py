@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from cvms.env import dev_secret_key, env_bool, env_int, env_list, env_str
+from cvms.env import dev_secret_key, env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -150,9 +150,15 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # Tests use their own Redis database and Celery queue, so a running development worker never
 # takes a test's task.
 REDIS_URL = env_str("REDIS_URL", f"redis://127.0.0.1:6380/{1 if CVMS_ENV == 'test' else 0}")
+# Redis may go away: every client (cache, health, task publishing) gives up after these many
+# seconds, and after a failure leaves Redis alone for REDIS_RETRY_AFTER seconds. The cache then
+# answers as a miss and rate limits let requests through.
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.5, minimum=0.01)
+REDIS_READ_TIMEOUT = env_float("REDIS_READ_TIMEOUT", 1.0, minimum=0.01)
+REDIS_RETRY_AFTER = env_float("REDIS_RETRY_AFTER", 10.0)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cvms.core.cache.FailSafeRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cvms"),
     }
