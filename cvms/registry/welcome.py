@@ -18,6 +18,7 @@ from django.utils.html import escape
 
 from cvms.accounts.models import User
 from cvms.core.mail import render_email
+from cvms.core.outbox import outbox_enqueue_many
 from cvms.registry import choices as c
 from cvms.registry.models import Recipient
 
@@ -38,16 +39,13 @@ class WelcomeLinkUsed(WelcomeLinkInvalid):
 
 
 def queue_welcome_emails(recipient_ids: Iterable[int]) -> None:
-    """Queue the welcome emails once the caller's transaction commits, in batches."""
+    """Queue the welcome emails in batches, recorded in the caller's transaction and sent once it
+    commits: if the process dies right after the commit, the outbox relay still sends them."""
     from cvms.registry.tasks import send_welcome_emails
 
     ids = list(recipient_ids)
-
-    def enqueue():
-        for start in range(0, len(ids), BATCH):
-            send_welcome_emails.delay(ids[start:start + BATCH])
-
-    transaction.on_commit(enqueue)
+    outbox_enqueue_many(task=send_welcome_emails, calls=[((ids[start:start + BATCH],), {})
+                                                         for start in range(0, len(ids), BATCH)])
 
 
 def welcome_token(recipient: Recipient) -> str:

@@ -29,6 +29,7 @@ from django.utils.translation import ngettext
 from psycopg2.errors import LockNotAvailable
 
 from cvms.core.audit import audit_log
+from cvms.core.outbox import outbox_enqueue
 from cvms.registry import choices as rc
 from cvms.registry.bulk import NewRecipient, recipients_insert, recipients_record_created
 from cvms.registry.models import Recipient
@@ -101,7 +102,7 @@ def upload_create(*, file, filename: str, channel: UploadChannel, location=None,
 def upload_queue(*, upload: RecipientUpload) -> None:
     from cvms.uploads.tasks import process_upload
 
-    transaction.on_commit(lambda: process_upload.delay(upload.pk))
+    outbox_enqueue(task=process_upload, args=(upload.pk,))
 
 
 # --- Low Volume review
@@ -403,7 +404,7 @@ def _finish(upload: RecipientUpload) -> None:
         if upload.uploaded_by_id:
             from cvms.uploads.tasks import send_upload_report
 
-            transaction.on_commit(lambda: send_upload_report.delay(upload.pk))
+            outbox_enqueue(task=send_upload_report, args=(upload.pk,))
 
 
 def _uploader_language(upload: RecipientUpload) -> str:

@@ -174,7 +174,8 @@ def test_an_email_another_sender_has_taken_is_not_sent_again(loaded, mailoutbox)
 
 
 def test_stuck_and_lost_emails_are_queued_again(loaded, mailoutbox, django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(send_welcome_emails, "delay", lambda ids: send_welcome_emails.apply(args=[ids], throw=True))
+    monkeypatch.setattr(send_welcome_emails, "apply_async",
+                        lambda args, kwargs, **options: send_welcome_emails.apply(args, kwargs, throw=True))
     stuck, lost, fresh, recent = loaded(
         NewRecipient("Ana", "Uno", datetime.date(1980, 1, 1), "a@example.com"),
         NewRecipient("Ana", "Dos", datetime.date(1980, 1, 1), "b@example.com"),
