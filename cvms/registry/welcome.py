@@ -224,6 +224,22 @@ def welcome_emails_requeue(*, stuck_after: datetime.timedelta, lost_after: datet
     return len(ids)
 
 
+def welcome_emails_requeue_loaded(*, since: datetime.datetime, location=None, employer=None) -> int:
+    """Queue again the welcome emails of recipients loaded at ``location`` (or for ``employer``)
+    since ``since`` that still wait and were never taken by a sender: called when a load is
+    resumed after its worker died, which may have taken their queued tasks with it. The claim
+    keeps a task queued twice from sending twice. Returns the number of recipients queued."""
+    loaded = Q(source_location=location) if location is not None else Q(employer=employer, source_location=None)
+    with transaction.atomic():
+        ids = list(Recipient.objects.filter(loaded, welcome_email_status=c.WelcomeEmailStatus.PENDING,
+                                            welcome_email_claimed_at__isnull=True, created_at__gte=since)
+                   .order_by("id").values_list("id", flat=True)[:100_000])
+        # Stamped, as by welcome_emails_requeue: the lost-email rule counts from now.
+        Recipient.objects.filter(pk__in=ids).update(welcome_email_claimed_at=timezone.now())
+        queue_welcome_emails(ids)
+    return len(ids)
+
+
 def welcome_email_resend(*, recipient: Recipient) -> None:
     """Queue a fresh welcome email (a new link) for a recipient who has not set a password yet."""
     if recipient.user_id or not recipient.email:

@@ -33,6 +33,7 @@ from cvms.core.outbox import outbox_enqueue
 from cvms.registry import choices as rc
 from cvms.registry.bulk import NewRecipient, recipients_insert, recipients_record_created
 from cvms.registry.models import Recipient
+from cvms.registry.welcome import welcome_emails_requeue_loaded
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadError, UploadStatus
 from cvms.uploads.parsing import FileRefused, SourceRow, open_table
@@ -419,7 +420,8 @@ def _fail(upload: RecipientUpload, message: str) -> None:
 
 
 def uploads_resume_stalled(*, stalled_after: datetime.timedelta = datetime.timedelta(minutes=2)) -> list[int]:
-    """Queue again every upload left queued or processing by a worker that died."""
+    """Queue again every upload left queued or processing by a worker that died, and the welcome
+    emails of the recipients it loaded that still wait: the dead worker may have held their tasks."""
     cutoff = timezone.now() - stalled_after
     stalled = RecipientUpload.objects.filter(
         status__in=[UploadStatus.QUEUED, UploadStatus.PROCESSING], heartbeat_at__lt=cutoff,
@@ -427,7 +429,11 @@ def uploads_resume_stalled(*, stalled_after: datetime.timedelta = datetime.timed
     resumed = []
     for upload in stalled.exclude(channel=UploadChannel.BACKEND):
         if not upload_is_running(upload.pk):
-            upload_queue(upload=upload)
+            with transaction.atomic():
+                upload_queue(upload=upload)
+                if upload.started_at and upload.send_welcome:
+                    welcome_emails_requeue_loaded(since=upload.started_at, location=upload.location,
+                                                  employer=upload.organization)
             resumed.append(upload.pk)
     return resumed
 
