@@ -47,3 +47,10 @@ def test_bad_boolean_is_reported_by_name():
 def test_sqlite_is_refused():
     result = _manage("check", DATABASE_URL="sqlite:///x.db")
     assert result.returncode != 0 and "PostgreSQL" in result.stderr
+
+
+def test_bad_redis_timeouts_are_reported_by_name():
+    result = _manage("check", REDIS_CONNECT_TIMEOUT="soon")
+    assert result.returncode != 0 and "REDIS_CONNECT_TIMEOUT must be a number, not 'soon'" in result.stderr
+    result = _manage("check", REDIS_READ_TIMEOUT="0")
+    assert result.returncode != 0 and "REDIS_READ_TIMEOUT must be at least 0.01, not '0'" in result.stderr
