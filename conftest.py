@@ -272,9 +272,9 @@ def tasks_sent():
 
 @pytest.fixture(autouse=True)
 def queued_tasks(request, monkeypatch):
-    """Tasks a test queues are kept in this list, not sent, unless the test asks for
-    ``tasks_sent``: the session worker would otherwise run them beside the test, on rows the test
-    is still using and the flush after it is about to empty."""
+    """Tasks a test queues are kept in this list, not sent (their outbox rows are marked sent),
+    unless the test asks for ``tasks_sent``: the session worker would otherwise run them beside the
+    test, on rows the test is still using and the flush after it is about to empty."""
     held = []
     if "tasks_sent" not in request.fixturenames:
         from celery.app.task import Task

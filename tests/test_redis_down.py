@@ -160,7 +160,7 @@ def web(redis_server):
 
 
 def test_people_keep_working_while_redis_is_down_and_the_work_runs_when_it_returns(
-        tenant_a, password, redis_server, web, tasks_sent):
+        tenant_a, password, redis_server, web):
     location = tenant_a.location
     bulk = reverse("provider_portal:bulk", args=[location.pk])
     mail_before = set(Path(settings.CVMS_MAILBOX_DIR).glob("*.eml"))

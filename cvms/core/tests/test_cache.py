@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from cvms.core.breaker import CircuitBreaker
 from cvms.core.cache import FailSafeRedisCache
 
 
@@ -73,6 +74,16 @@ def test_the_cache_is_used_again_once_redis_answers(settings):
     live.set("k", "v")
     assert live.get("k") == "v" and not live.breaker.is_open
     live.delete("k")
+
+
+def test_after_the_pause_one_call_tries_while_the_others_keep_skipping():
+    breaker = CircuitBreaker("test", retry_after=0.05)
+    breaker.failed(ConnectionError("refused"))
+    assert not breaker.allows()
+    time.sleep(0.06)
+    assert breaker.allows() and not breaker.allows()  # the trial call; the others wait for its answer
+    breaker.succeeded()
+    assert breaker.allows() and breaker.allows() and not breaker.is_open
 
 
 def test_sign_in_works_when_redis_is_down(client, redis_down, provider_a, password):
