@@ -150,6 +150,16 @@ def reference_data(db):
     load_vaccine_products()
 
 
+def publish_tasks_to(monkeypatch, url: str) -> None:
+    """From here on the test process publishes tasks to the Redis at ``url``, the way production
+    does. Celery builds its connection pools once, from the broker of the moment: they are built
+    first, on the test broker, so the rest of the run keeps using that one."""
+    from cvms.celery import app
+
+    app.producer_pool  # noqa: B018
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # read before Celery's own settings
+
+
 def database_url_for_tests() -> str:
     """The test database, for the processes a test starts (workers, a web server)."""
     from django.db import connection
@@ -191,7 +201,7 @@ def start_celery_worker(name: str, *, broker_url: str | None = None, **extra_env
 
     if broker_url:
         extra_env.update(REDIS_URL=broker_url, CELERY_BROKER_URL=broker_url)
-        app = Celery(broker=broker_url)
+        app = Celery(broker=broker_url, set_as_current=False)  # only to ping the worker
     env = dict(os.environ, CVMS_ENV="test", DATABASE_URL=database_url_for_tests(), **extra_env)
     node = f"{name}-{os.getpid()}@{os.uname().nodename}"
     log = open(Path(settings.BASE_DIR) / ".var" / f"test-worker-{name}.log", "w")  # noqa: SIM115

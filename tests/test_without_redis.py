@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import publish_tasks_to
 from cvms.accounts.tests.factories import UserFactory
 from cvms.registry.tests.factories import RecipientFactory
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
@@ -39,7 +40,7 @@ def redis_down(settings, monkeypatch):
         probe.bind(("127.0.0.1", 0))
         dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/1"
     settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": dead}}
-    monkeypatch.setenv("CELERY_BROKER_URL", dead)  # Celery reads it before its settings
+    publish_tasks_to(monkeypatch, dead)
 
 
 def _timed(call, *args, **kwargs):

@@ -108,11 +108,11 @@ def _send(rows: list[OutboxMessage]) -> tuple[list[int], Exception | None]:
         with app.connection_for_write(connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
                                       transport_options=options) as connection:
             for row in rows:
-                task = app.tasks.get(row.task)
+                task, args = app.tasks.get(row.task), tuple(row.args)
                 if task is None:  # renamed or removed since it was recorded: the worker says so
-                    app.send_task(row.task, row.args, row.kwargs, connection=connection, retry=False)
+                    app.send_task(row.task, args, row.kwargs, connection=connection, retry=False)
                 else:
-                    task.apply_async(row.args, row.kwargs, connection=connection, retry=False)
+                    task.apply_async(args, row.kwargs, connection=connection, retry=False)
                 sent.append(row.pk)
     except Exception as error:  # noqa: BLE001 - whatever stops a publication leaves the row to the relay
         _broker().failed(error)

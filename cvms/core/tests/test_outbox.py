@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 
+from conftest import publish_tasks_to
 from cvms.celery import app
 from cvms.core.models import OutboxMessage
 from cvms.core.outbox import outbox_enqueue, outbox_enqueue_many, outbox_publish, outbox_relay
@@ -26,7 +27,7 @@ def broker_down(monkeypatch):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{port}/1")  # Celery reads it before its settings
+    publish_tasks_to(monkeypatch, f"redis://127.0.0.1:{port}/1")
 
 
 def _unsent(count: int) -> list[int]:
@@ -40,7 +41,7 @@ def test_a_task_is_published_once_its_transaction_commits(db, queued_tasks, djan
             outbox_enqueue(task=heartbeat, args=(7,), kwargs={"why": "test"})
             assert queued_tasks == []  # nothing leaves before the commit
             assert OutboxMessage.objects.get().sent_at is None
-    assert queued_tasks == [(TASK, [7], {"why": "test"})]
+    assert queued_tasks == [(TASK, (7,), {"why": "test"})]
     assert OutboxMessage.objects.get().sent_at is not None
 
 
@@ -57,7 +58,7 @@ def test_many_calls_are_one_insert_and_one_publication(db, queued_tasks, django_
         outbox_enqueue_many(task=heartbeat, calls=[((n,), {}) for n in range(3)])
     assert len(callbacks) == 1
     callbacks[0]()
-    assert [args for _name, args, _kwargs in queued_tasks] == [[0], [1], [2]]
+    assert [args for _name, args, _kwargs in queued_tasks] == [(0,), (1,), (2,)]
 
 
 @pytest.mark.usefixtures("tasks_sent")
@@ -81,7 +82,7 @@ def test_a_hung_redis_holds_the_caller_one_timeout_at_most(db, monkeypatch, sett
     with socket.socket() as hung:  # takes connections, never answers
         hung.bind(("127.0.0.1", 0))
         hung.listen(64)
-        monkeypatch.setenv("CELERY_BROKER_URL", f"redis://127.0.0.1:{hung.getsockname()[1]}/1")
+        publish_tasks_to(monkeypatch, f"redis://127.0.0.1:{hung.getsockname()[1]}/1")
         started = time.monotonic()
         with django_capture_on_commit_callbacks(execute=True):
             outbox_enqueue(task=heartbeat)
@@ -127,7 +128,7 @@ def test_a_task_renamed_since_it_was_recorded_is_still_published(db, queued_task
     sent = []
     monkeypatch.setattr(app, "send_task", lambda name, args, kwargs, **options: sent.append((name, args)))
     OutboxMessage.objects.create(task="cvms.gone.tasks.old_name", args=[1])
-    assert outbox_relay() == 1 and sent == [("cvms.gone.tasks.old_name", [1])]
+    assert outbox_relay() == 1 and sent == [("cvms.gone.tasks.old_name", (1,))]
 
 
 @pytest.mark.django_db(transaction=True)
