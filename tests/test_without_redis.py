@@ -23,7 +23,7 @@ from enrollment.tests.factories import complete_version
 pytestmark = pytest.mark.django_db(transaction=True)
 REAL_APPLY_ASYNC = Task.apply_async  # before the test fixtures hold tasks back
 
-PROMPT = 1.5  # seconds; a queued task used to wait 19 s on the dead Redis, then answer 500
+PROMPT = 3.0  # seconds; a queued task used to wait 19 s on the dead Redis, then answer 500
 
 
 @pytest.fixture

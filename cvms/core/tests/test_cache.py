@@ -59,7 +59,7 @@ def test_a_hung_redis_costs_one_timeout_then_is_left_alone(hung_redis, settings,
     assert 0.2 <= first < 1.5  # the read timeout, once retried on a fresh connection
     started = time.monotonic()
     assert [hung.get(f"k{n}") for n in range(50)] == [None] * 50
-    assert time.monotonic() - started < 0.05
+    assert time.monotonic() - started < 0.2  # 50 timeouts would take 10 s
     assert [r.getMessage() for r in caplog.records] == [
         f"cache ({hung_redis.removeprefix('redis://')}): Redis is unreachable (TimeoutError: Timeout reading from "
         "socket); trying again in 10 s."]

