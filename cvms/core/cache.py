@@ -1,13 +1,11 @@
 """The cache backend: Django's Redis cache that fails safe.
 
-When Redis cannot be reached (refused, timed out, read-only, out of memory) a call logs a warning
-and answers as if the key were missing: ``get`` gives the default, writes do nothing, ``add``
-answers True. So everything built on the cache fails open: allauth's rate limits and DRF's
-throttles let requests through rather than answer 500. After a failure the breaker skips Redis
-for ``REDIS_RETRY_AFTER`` seconds. The account lockout must not rely on this cache.
+When Redis cannot be reached (refused, timed out, read-only, out of memory) a call answers as if
+the key were missing: ``get`` gives the default, writes do nothing, ``add`` answers True. So
+everything built on the cache fails open: allauth's rate limits and DRF's throttles let requests
+through rather than answer 500, and so would a lockout counted here. After a failure the breaker
+logs a warning and skips Redis for ``REDIS_RETRY_AFTER`` seconds.
 """
-
-import logging
 
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
@@ -17,8 +15,6 @@ from redis.exceptions import ConnectionError, OutOfMemoryError, ReadOnlyError, T
 from redis.retry import Retry
 
 from cvms.core.breaker import breaker
-
-log = logging.getLogger(__name__)
 
 #: What "Redis is down" looks like to redis-py (BusyLoadingError is a ConnectionError).
 REDIS_DOWN = (ConnectionError, TimeoutError, ReadOnlyError, OutOfMemoryError)
