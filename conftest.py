@@ -17,6 +17,15 @@ from cvms.registry.tests.factories import LocationFactory, OrganizationFactory, 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def _redis_breakers_closed():
+    """A test that makes Redis fail leaves no open breaker behind for the next."""
+    yield
+    from cvms.core.breaker import breakers_reset
+
+    breakers_reset()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_mailbox(tmp_path_factory):
     """Each run gets an empty development mailbox of its own; the workers it starts write there too."""
@@ -141,22 +150,59 @@ def reference_data(db):
     load_vaccine_products()
 
 
-def start_celery_worker(name: str, **extra_env):
-    """Start a real Celery worker on the test database, Redis database and queue; wait until it
-    answers a ping. The caller stops it (``stop_celery_worker``) or kills it."""
+def publish_tasks_to(monkeypatch, url: str) -> None:
+    """From here on the test process publishes tasks to the Redis at ``url``, the way production
+    does. Celery builds its connection pools once, from the broker of the moment: they are built
+    first, on the test broker, so the rest of the run keeps using that one."""
+    from cvms.celery import app
+
+    app.producer_pool  # noqa: B018
+    monkeypatch.setenv("CELERY_BROKER_URL", url)  # read before Celery's own settings
+
+
+def database_url_for_tests() -> str:
+    """The test database, for the processes a test starts (workers, a web server)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+def free_port() -> int:
+    """A port nothing listens on, for a server a test starts: from ``CVMS_TEST_EXTRA_PORTS``
+    (e.g. ``6409-6419``) when set, so runs side by side on one machine keep to their own range,
+    else any the system offers."""
+    import socket
+
+    first, _, last = os.environ.get("CVMS_TEST_EXTRA_PORTS", "0").partition("-")
+    for port in range(int(first), int(last or first) + 1):
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return probe.getsockname()[1]
+    raise RuntimeError(f"No free port in CVMS_TEST_EXTRA_PORTS={os.environ['CVMS_TEST_EXTRA_PORTS']}")
+
+
+def start_celery_worker(name: str, *, broker_url: str | None = None, **extra_env):
+    """Start a real Celery worker on the test database, Redis database and queue (or the Redis at
+    ``broker_url``, for cache and broker alike); wait until it answers a ping. The caller stops it
+    (``stop_celery_worker``) or kills it."""
     import subprocess
     import sys
     import time
     from pathlib import Path
 
+    from celery import Celery
     from django.conf import settings
-    from django.db import connection
 
     from cvms.celery import app
 
-    db = connection.settings_dict
-    env = dict(os.environ, CVMS_ENV="test", **extra_env)
-    env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    if broker_url:
+        extra_env.update(REDIS_URL=broker_url, CELERY_BROKER_URL=broker_url)
+        app = Celery(broker=broker_url, set_as_current=False)  # only to ping the worker
+    env = dict(os.environ, CVMS_ENV="test", DATABASE_URL=database_url_for_tests(), **extra_env)
     node = f"{name}-{os.getpid()}@{os.uname().nodename}"
     log = open(Path(settings.BASE_DIR) / ".var" / f"test-worker-{name}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603
@@ -236,9 +282,9 @@ def tasks_sent():
 
 @pytest.fixture(autouse=True)
 def queued_tasks(request, monkeypatch):
-    """Tasks a test queues are kept in this list, not sent, unless the test asks for
-    ``tasks_sent``: the session worker would otherwise run them beside the test, on rows the test
-    is still using and the flush after it is about to empty."""
+    """Tasks a test queues are kept in this list, not sent (their outbox rows are marked sent),
+    unless the test asks for ``tasks_sent``: the session worker would otherwise run them beside the
+    test, on rows the test is still using and the flush after it is about to empty."""
     held = []
     if "tasks_sent" not in request.fixturenames:
         from celery.app.task import Task

@@ -20,6 +20,7 @@ from cvms.env import (
     check_production_origins,
     dev_secret_key,
     env_bool,
+    env_float,
     env_int,
     env_list,
     env_str,
@@ -173,9 +174,15 @@ if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
 # Tests use their own Redis database and Celery queue, so a running development worker never
 # takes a test's task.
 REDIS_URL = env_str("REDIS_URL", f"redis://127.0.0.1:6380/{1 if CVMS_ENV == 'test' else 0}")
+# Redis may go away: every client (cache, health, task publishing) gives up after these many
+# seconds, and after a failure leaves Redis alone for REDIS_RETRY_AFTER seconds. The cache then
+# answers as a miss, rate limits let requests through, and tasks wait in the outbox.
+REDIS_CONNECT_TIMEOUT = env_float("REDIS_CONNECT_TIMEOUT", 0.5, minimum=0.01)
+REDIS_READ_TIMEOUT = env_float("REDIS_READ_TIMEOUT", 1.0, minimum=0.01)
+REDIS_RETRY_AFTER = env_float("REDIS_RETRY_AFTER", 10.0)
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cvms.core.cache.FailSafeRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "cvms"),
     }
@@ -246,8 +253,14 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "cvms-test" if CVMS_ENV == "test" else "cvms")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_RESULT_EXPIRES = 24 * 3600
+# Nothing reads task results; storing them would make every publish wait on the result store.
+CELERY_TASK_IGNORE_RESULT = True
+# Tasks are recorded in PostgreSQL with the work that needs them (cvms.core.outbox); rows not
+# published at commit are published by the relay, and sent rows are kept this many days.
+CVMS_OUTBOX_KEEP_DAYS = env_int("CVMS_OUTBOX_KEEP_DAYS", 7)
 CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {"task": "cvms.core.tasks.heartbeat", "schedule": 60.0},
+    "beat-heartbeat": {"task": "cvms.core.tasks.heartbeat", "schedule": 60.0},
+    "relay-outbox": {"task": "cvms.core.tasks.relay_outbox", "schedule": 60.0},
     "resume-stalled-uploads": {"task": "cvms.uploads.tasks.resume_stalled_uploads", "schedule": 60.0},
     "requeue-welcome-emails": {"task": "cvms.registry.tasks.requeue_welcome_emails", "schedule": 300.0},
 }

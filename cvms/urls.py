@@ -8,6 +8,7 @@ admin.site.site_title = "CVMS administration"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("livez", core_views.livez, name="livez"),
     path("healthz", core_views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("cvms.accounts.urls")),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cvms.accounts.models import Membership, Role
 from cvms.accounts.services import invitation_send, membership_grant
 from cvms.core.audit import audit_log, diff_fields
+from cvms.core.outbox import outbox_enqueue
 from cvms.registry import choices as rc
 from cvms.registry import services as registry
 from cvms.registry.models import Location
@@ -472,7 +473,7 @@ def _contact_changes(before, after, where: str) -> list[str]:
 def _notify(version: AgreementVersion, event: str) -> None:
     from enrollment.tasks import send_agreement_notice
 
-    transaction.on_commit(lambda: send_agreement_notice.delay(version.pk, event))
+    outbox_enqueue(task=send_agreement_notice, args=(version.pk, event))
 
 
 def agreement_notice_send(*, version_id: int, event: str) -> int:

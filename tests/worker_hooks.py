@@ -3,8 +3,9 @@
 * Transactional tests flush the database after each test, and ``post_migrate`` then recreates
   the content types under new ids. A worker that outlives a test would otherwise write audit
   entries that point at content types that no longer exist.
-* ``CVMS_TEST_DIE_AFTER_CHUNKS=N`` makes the worker kill itself (SIGKILL, no clean-up) right after
-  the N-th upload chunk commits: a crash mid-file at a known row, not at a moment a timer guessed.
+* ``CVMS_TEST_DIE_AFTER_CHUNKS=N`` makes the worker kill itself (SIGKILL, no clean-up) the moment
+  the N-th upload chunk commits, before anything that chunk queues is published: a crash mid-file
+  at a known row, not at a moment a timer guessed.
 """
 
 import os
@@ -21,19 +22,25 @@ def _forget_content_types(**_kwargs):
 
 
 def _die_after_chunks(limit: int) -> None:
+    from django.db import transaction
+
     from cvms.uploads import services
 
-    store_chunk = services._store_chunk
+    record_created = services.recipients_record_created
     committed = 0
 
-    def store_chunk_then_maybe_die(*args, **kwargs):
+    def maybe_die():
         nonlocal committed
-        store_chunk(*args, **kwargs)
         committed += 1
         if committed >= limit:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    services._store_chunk = store_chunk_then_maybe_die
+    def record_created_then_die_on_commit(**kwargs):
+        # Every chunk calls this in its transaction; a commit hook added first runs first.
+        transaction.on_commit(maybe_die)
+        record_created(**kwargs)
+
+    services.recipients_record_created = record_created_then_die_on_commit
 
 
 if int(os.environ.get("CVMS_TEST_DIE_AFTER_CHUNKS", "0")):

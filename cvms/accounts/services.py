@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from cvms.accounts.models import GLOBAL_ROLES, LOCATION_ROLES, ORGANIZATION_ROLES, Invitation, Membership, Role, User
 from cvms.core.audit import audit_log
+from cvms.core.outbox import outbox_enqueue
 
 #: Roles that work in Django admin, and the models their group may view or change there.
 STAFF_GROUPS = {
@@ -128,7 +129,7 @@ def invitation_send(*, email: str, role: Role, location=None, organization=None,
             invitation_accept(invitation=invitation, user=existing)
         from cvms.accounts.tasks import send_invitation
 
-        transaction.on_commit(lambda: send_invitation.delay(invitation.pk))
+        outbox_enqueue(task=send_invitation, args=(invitation.pk,))
     return invitation
 
 

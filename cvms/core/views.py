@@ -20,7 +20,15 @@ def home(request):
 
 @never_cache
 @require_GET
+def livez(request):
+    """Liveness: the process serves requests. Touches nothing else, so it answers in microseconds."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
 def healthz(request):
+    """Readiness: the database, Redis and a worker (its heartbeat); 503 names what failed."""
     healthy, checks = health_report()
     return JsonResponse({"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503)
 

@@ -21,6 +21,7 @@ from django.utils.html import escape
 from cvms.accounts.models import User
 from cvms.core.mail import render_email
 from cvms.core.validators import is_mail_address
+from cvms.core.outbox import outbox_enqueue_many
 from cvms.registry import choices as c
 from cvms.registry.models import Recipient
 
@@ -41,16 +42,13 @@ class WelcomeLinkUsed(WelcomeLinkInvalid):
 
 
 def queue_welcome_emails(recipient_ids: Iterable[int]) -> None:
-    """Queue the welcome emails once the caller's transaction commits, in batches."""
+    """Queue the welcome emails in batches, recorded in the caller's transaction and sent once it
+    commits: if the process dies right after the commit, the outbox relay still sends them."""
     from cvms.registry.tasks import send_welcome_emails
 
     ids = list(recipient_ids)
-
-    def enqueue():
-        for start in range(0, len(ids), BATCH):
-            send_welcome_emails.delay(ids[start:start + BATCH])
-
-    transaction.on_commit(enqueue)
+    outbox_enqueue_many(task=send_welcome_emails, calls=[((ids[start:start + BATCH],), {})
+                                                         for start in range(0, len(ids), BATCH)])
 
 
 def welcome_token(recipient: Recipient) -> str:
@@ -271,6 +269,22 @@ def welcome_emails_requeue(*, stuck_after: datetime.timedelta, lost_after: datet
         # Pending again, stamped: the next run leaves them to the task queued now.
         Recipient.objects.filter(pk__in=ids).update(welcome_email_status=c.WelcomeEmailStatus.PENDING,
                                                     welcome_email_claimed_at=now)
+        queue_welcome_emails(ids)
+    return len(ids)
+
+
+def welcome_emails_requeue_loaded(*, since: datetime.datetime, location=None, employer=None) -> int:
+    """Queue again the welcome emails of recipients loaded at ``location`` (or for ``employer``)
+    since ``since`` that still wait and were never taken by a sender: called when a load is
+    resumed after its worker died, which may have taken their queued tasks with it. The claim
+    keeps a task queued twice from sending twice. Returns the number of recipients queued."""
+    loaded = Q(source_location=location) if location is not None else Q(employer=employer, source_location=None)
+    with transaction.atomic():
+        ids = list(Recipient.objects.filter(loaded, welcome_email_status=c.WelcomeEmailStatus.PENDING,
+                                            welcome_email_claimed_at__isnull=True, created_at__gte=since)
+                   .order_by("id").values_list("id", flat=True)[:100_000])
+        # Stamped, as by welcome_emails_requeue: the lost-email rule counts from now.
+        Recipient.objects.filter(pk__in=ids).update(welcome_email_claimed_at=timezone.now())
         queue_welcome_emails(ids)
     return len(ids)
 

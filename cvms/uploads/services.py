@@ -30,9 +30,11 @@ from django.utils.translation import ngettext
 from psycopg2.errors import LockNotAvailable
 
 from cvms.core.audit import audit_log
+from cvms.core.outbox import outbox_enqueue
 from cvms.registry import choices as rc
 from cvms.registry.bulk import NewRecipient, recipients_insert, recipients_record_created
 from cvms.registry.models import Recipient
+from cvms.registry.welcome import welcome_emails_requeue_loaded
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadError, UploadStatus
 from cvms.uploads.parsing import FileRefused, ReadLimits, SourceRow, open_table, storable
@@ -112,7 +114,7 @@ def upload_create(*, file, filename: str, channel: UploadChannel, location=None,
 def upload_queue(*, upload: RecipientUpload) -> None:
     from cvms.uploads.tasks import process_upload
 
-    transaction.on_commit(lambda: process_upload.delay(upload.pk))
+    outbox_enqueue(task=process_upload, args=(upload.pk,))
 
 
 # --- Low Volume review
@@ -453,7 +455,7 @@ def _end(upload: RecipientUpload, status: UploadStatus, *, action: str, error: s
         if upload.uploaded_by_id:
             from cvms.uploads.tasks import send_upload_report
 
-            transaction.on_commit(lambda: send_upload_report.delay(upload.pk))
+            outbox_enqueue(task=send_upload_report, args=(upload.pk,))
 
 
 def _uploader_language(upload: RecipientUpload) -> str:
@@ -462,8 +464,9 @@ def _uploader_language(upload: RecipientUpload) -> str:
 
 def uploads_resume_stalled(*, stalled_after: datetime.timedelta = datetime.timedelta(minutes=2)) -> list[int]:
     """Queue again every upload left queued or processing by a worker that died or a run that
-    stopped, while it has runs left; end the others *Failed* (a back-end load that stopped is
-    its operator's to run again). Returns the ids queued."""
+    stopped, while it has runs left, with the welcome emails of the recipients it loaded that still
+    wait (the dead worker may have held their tasks); end the others *Failed* (a back-end load that
+    stopped is its operator's to run again). Returns the ids queued."""
     cutoff = timezone.now() - stalled_after
     stalled = RecipientUpload.objects.filter(
         status__in=[UploadStatus.QUEUED, UploadStatus.PROCESSING], heartbeat_at__lt=cutoff,
@@ -480,7 +483,11 @@ def uploads_resume_stalled(*, stalled_after: datetime.timedelta = datetime.timed
                 _give_up(upload)
                 continue
         # Queued once the lock is let go, or the run it queues could find it taken and return.
-        upload_queue(upload=upload)
+        with transaction.atomic():
+            upload_queue(upload=upload)
+            if upload.started_at and upload.send_welcome:
+                welcome_emails_requeue_loaded(since=upload.started_at, location=upload.location,
+                                              employer=upload.organization)
         resumed.append(upload.pk)
     return resumed
 

@@ -10,7 +10,8 @@ def eager(db, monkeypatch):
     from celery.app.task import Task
     from django.db import connection
 
-    monkeypatch.setattr(Task, "delay", lambda task, *args, **kwargs: task.apply(args, kwargs, throw=True))
+    monkeypatch.setattr(Task, "apply_async",
+                        lambda task, args=None, kwargs=None, **options: task.apply(args, kwargs, throw=True))
     start = len(connection.run_on_commit)
 
     def run():

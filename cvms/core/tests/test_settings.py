@@ -120,3 +120,8 @@ def test_production_takes_trusted_origins_of_its_own_domain():
     origins = "https://cvms.example.gov,https://*.vaccines.example.gov"
     assert _setting("CSRF_TRUSTED_ORIGINS", **{**PRODUCTION_ENV, "CSRF_TRUSTED_ORIGINS": origins}) == (
         "['https://cvms.example.gov', 'https://*.vaccines.example.gov']")
+def test_bad_redis_timeouts_are_reported_by_name():
+    result = _manage("check", REDIS_CONNECT_TIMEOUT="soon")
+    assert result.returncode != 0 and "REDIS_CONNECT_TIMEOUT must be a number, not 'soon'" in result.stderr
+    result = _manage("check", REDIS_READ_TIMEOUT="0")
+    assert result.returncode != 0 and "REDIS_READ_TIMEOUT must be at least 0.01, not '0'" in result.stderr

@@ -3,6 +3,7 @@ import re
 import smtplib
 
 import pytest
+from celery.app.task import Task
 from django.core import mail, signing
 from django.core.mail.backends import locmem
 from django.urls import reverse
@@ -12,7 +13,7 @@ from cvms.accounts.models import Role, User
 from cvms.registry import choices as c
 from cvms.registry.bulk import NewRecipient, recipients_bulk_create
 from cvms.registry.models import Recipient
-from cvms.registry.tasks import requeue_welcome_emails, send_welcome_emails
+from cvms.registry.tasks import requeue_welcome_emails
 from cvms.registry.welcome import welcome_emails_send, welcome_token
 
 
@@ -174,7 +175,8 @@ def test_an_email_another_sender_has_taken_is_not_sent_again(loaded, mailoutbox)
 
 
 def test_stuck_and_lost_emails_are_queued_again(loaded, mailoutbox, django_capture_on_commit_callbacks, monkeypatch):
-    monkeypatch.setattr(send_welcome_emails, "delay", lambda ids: send_welcome_emails.apply(args=[ids], throw=True))
+    monkeypatch.setattr(Task, "apply_async",  # on the class: an instance attribute would outlive the test
+                        lambda task, args=None, kwargs=None, **options: task.apply(args, kwargs, throw=True))
     stuck, lost, fresh, recent = loaded(
         NewRecipient("Ana", "Uno", datetime.date(1980, 1, 1), "a@example.com"),
         NewRecipient("Ana", "Dos", datetime.date(1980, 1, 1), "b@example.com"),

@@ -5,6 +5,7 @@ import datetime
 import signal
 import threading
 import time
+from collections import Counter
 
 import pytest
 from django.db import connection
@@ -27,9 +28,9 @@ def _wait_for(predicate, timeout=60):
     return False
 
 
-def _upload(tenant, text, name="staff.csv"):
+def _upload(tenant, text, name="staff.csv", send_welcome=False):
     return upload_create(file=csv_file(text, name), filename=name, channel=UploadChannel.HIGH_VOLUME,
-                         location=tenant.location, uploaded_by=tenant.manager, send_welcome=False)
+                         location=tenant.location, uploaded_by=tenant.manager, send_welcome=send_welcome)
 
 
 def test_high_volume_upload_is_processed_by_the_worker(tenant_a, celery_worker_process):
@@ -60,9 +61,11 @@ def test_worker_killed_mid_upload_resumes_without_losing_or_doubling_rows(tenant
     with other_workers_paused():
         # The doomed worker SIGKILLs itself once its third chunk of 50 rows has committed.
         doomed = start_celery_worker("doomed", CVMS_UPLOAD_CHUNK_SIZE="50", CVMS_TEST_DIE_AFTER_CHUNKS="3")
-        upload = _upload(tenant_a, rows_csv(5000), "big.csv")
+        upload = _upload(tenant_a, rows_csv(5000), "big.csv", send_welcome=True)
         assert doomed.wait(timeout=120) == -signal.SIGKILL
         doomed.log.close()
+    # Whatever the dead worker had taken from the queue died with it.
+    app.control.purge()
     upload.refresh_from_db()
     assert (upload.status, upload.rows_done, upload.created_count) == (UploadStatus.PROCESSING, 150, 150)
     assert Recipient.objects.count() - before == 150  # each committed chunk counted once
@@ -75,6 +78,11 @@ def test_worker_killed_mid_upload_resumes_without_losing_or_doubling_rows(tenant
         finished = _wait_for(lambda: RecipientUpload.objects.get(pk=upload.pk).status == UploadStatus.COMPLETED,
                              timeout=120)
         assert finished, f"never finished: {RecipientUpload.objects.filter(pk=upload.pk).values().first()}"
+        # The welcome emails of the chunks committed before the kill go out as promptly as the
+        # rest, not hours later when the requeue finds them.
+        loaded = Recipient.objects.filter(source_location=tenant_a.location, last_name="Tester")
+        welcomed = _wait_for(lambda: not loaded.exclude(welcome_email_status="sent").exists(), timeout=120)
+        assert welcomed, dict(Counter(loaded.values_list("welcome_email_status", flat=True)))
     finally:
         stop_celery_worker(survivor)
     upload.refresh_from_db()
