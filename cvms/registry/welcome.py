@@ -20,8 +20,8 @@ from django.utils.html import escape
 
 from cvms.accounts.models import User
 from cvms.core.mail import render_email
-from cvms.core.validators import is_mail_address
 from cvms.core.outbox import outbox_enqueue_many
+from cvms.core.validators import is_mail_address
 from cvms.registry import choices as c
 from cvms.registry.models import Recipient
 
