@@ -18,13 +18,6 @@ CLINIC = "203.0.113.7"
 ELSEWHERE = "198.51.100.20"
 
 
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def web(login, password, ip=CLINIC):
     return Client().post(reverse("account_login"), {"login": login, "password": password}, REMOTE_ADDR=ip)
 

@@ -6,7 +6,6 @@ import random
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -26,13 +25,6 @@ SAME_LETTERS = {
 # Letters that only look alike (PostgreSQL's UPPER folds the dotless i to I): another login, of
 # no account.
 DOTLESS_I = "nurse.kim@cl\u0131nic.example.com"
-
-
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

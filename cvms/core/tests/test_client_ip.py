@@ -5,7 +5,6 @@ import base64
 import pytest
 from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from rest_framework.request import Request
@@ -21,13 +20,6 @@ PROXY = "10.0.0.2"
 def request(forwarded=None, remote=PROXY):
     extra = {"HTTP_X_FORWARDED_FOR": forwarded} if forwarded is not None else {}
     return RequestFactory().get("/", REMOTE_ADDR=remote, **extra)
-
-
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def proxies(count):
