@@ -10,6 +10,7 @@ from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
 
+from cvms.accounts.checks import check_sign_in_backend_comes_first
 from cvms.accounts.models import SignInAttempt
 from cvms.accounts.tests.factories import UserFactory
 from cvms.core.models import AuditLog
@@ -143,7 +144,7 @@ def test_sign_in_and_the_lockout_work_while_redis_is_down(provider_a, outsider, 
 def test_a_sign_in_never_waits_on_a_rate_limit_lock_held_by_another(provider_a, password):
     # A sign-in that held allauth's per-address cache lock while the machine was busy made every
     # other sign-in from that address wait one second, then answer 429.
-    cache.set(f"allauth:rl:allauth.account:login:300/60.0/ip:ip:{CLINIC}:lock", True, timeout=30)
+    cache.set(f"allauth:rl:allauth.account:login:300/60/ip:ip:{CLINIC}:lock", True, timeout=30)
     assert signed_in(web(provider_a.email, password))
 
 
@@ -230,3 +231,11 @@ def test_a_flood_is_audit_logged_once_for_the_address(db):
 def test_a_flood_from_one_address_leaves_other_addresses_alone(provider_a, password):
     flood(25, ip=ELSEWHERE)
     assert signed_in(web(provider_a.email, password))  # never signed in before, from another address
+
+
+def test_a_backend_listed_before_the_lockouts_stops_the_server_starting():
+    assert check_sign_in_backend_comes_first(None) == []
+    with override_settings(AUTHENTICATION_BACKENDS=["django.contrib.auth.backends.ModelBackend",
+                                                    "cvms.accounts.backends.SignInBackend"]):
+        [error] = check_sign_in_backend_comes_first(None)
+    assert error.id == "accounts.E001"
