@@ -6,6 +6,11 @@ from cvms.core import views as core_views
 admin.site.site_header = "CVMS administration"
 admin.site.site_title = "CVMS administration"
 
+# Every error page in the site's layout (404 and 403 use Django's views with our templates; 429
+# comes from allauth's handler and templates/429.html).
+handler400 = "cvms.core.views.bad_request"
+handler500 = "cvms.core.views.server_error"
+
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("livez", core_views.livez, name="livez"),

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import Membership, Role
 from cvms.accounts.services import invitation_send, membership_grant
 from cvms.core.audit import audit_log, diff_fields
@@ -368,7 +369,7 @@ def _invite_coordinator(contact: Contact, location: Location, actor) -> None:
     """Invite a location's coordinator, unless they already hold the role there."""
     if not contact.email:
         return
-    already = Membership.objects.active().filter(user__username__iexact=contact.email,
+    already = Membership.objects.active().filter(user__username=normalize_login(contact.email),
                                                  role=Role.VACCINE_COORDINATOR, location=location).exists()
     if not already:
         invitation_send(email=contact.email, role=Role.VACCINE_COORDINATOR, location=location,

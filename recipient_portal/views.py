@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cvms.accounts.decorators import role_required
+from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import Role
 from cvms.registry.choices import ImmunizationStatus
 from cvms.registry.models import Recipient
@@ -51,7 +52,7 @@ def welcome(request, token):
         except WelcomeLinkUsed:
             messages.info(request, _("Your password is already set. Sign in with your username."))
             return redirect("account_login")
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user)
         messages.success(request, _("Your password is set. Welcome to the COVID-19 Vaccine Portal."))
         return redirect("recipient_portal:home")
     return render(request, "recipient_portal/welcome.html", {"recipient": recipient, "form": form})
@@ -62,7 +63,7 @@ def welcome_resend(request):
     """Ask for a new welcome link. The answer is the same whether or not the username exists."""
     form = ResendWelcomeForm(request.POST)
     if form.is_valid():
-        recipient = Recipient.objects.filter(portal_username__iexact=form.cleaned_data["username"].strip()).first()
+        recipient = Recipient.objects.filter(portal_username=normalize_login(form.cleaned_data["username"])).first()
         if recipient is not None:
             welcome_email_resend(recipient=recipient)
         messages.success(request, _("If that username is on file and its password is not set yet, a new link is on "

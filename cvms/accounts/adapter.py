@@ -1,7 +1,11 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.utils import user_email, user_username
+from django.core.exceptions import PermissionDenied
 
+from cvms.accounts.lockout import signin_failures_clear
+from cvms.accounts.logins import normalize_login
 from cvms.accounts.selectors import home_url_for
+from cvms.core.client_ip import client_ip
 from cvms.core.validators import validate_mail_address
 
 
@@ -9,11 +13,28 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         return home_url_for(request.user)
 
-    def clean_email(self, email):
-        """Sign-up and added addresses pass the one email validator the whole system uses."""
-        validate_mail_address(email)
-        return super().clean_email(email)
-
     def populate_username(self, request, user):
         """People who sign up use their email as their username."""
-        user_username(user, user_email(user).lower())
+        user_username(user, normalize_login(user_email(user)))
+
+    def clean_email(self, email):
+        """Every address allauth takes in (sign-up, adding one, password reset) is stored and looked
+        up in the one normalized spelling, and must be one the mail layer can send to."""
+        email = normalize_login(super().clean_email(email))
+        validate_mail_address(email)  # the one email validator the whole system uses
+        return email
+
+    def clean_username(self, username, shallow=False):
+        return super().clean_username(normalize_login(username), shallow=shallow)
+
+    def get_client_ip(self, request):
+        """allauth's rate limits count per address by the project's one rule."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine the client's address")
+        return address
+
+    def set_password(self, user, password):
+        """A new password (reset or change) lifts a sign-in pause on the account's logins."""
+        super().set_password(user, password)
+        signin_failures_clear(user=user, actor=user)

@@ -2,12 +2,15 @@ import re
 
 from allauth.account import app_settings as allauth_settings
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.models import EmailAddress
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import Role, User
 from cvms.accounts.selectors import user_has_role
 from cvms.core.forms import UswdsFormMixin
@@ -28,10 +31,14 @@ class LoginForm(AllauthLoginForm):
     def clean(self):
         cleaned = super().clean()
         user = getattr(self, "user", None)
-        if user is not None and getattr(self, "_login", None) is not None and _is_recipient_login(user):
-            # The one-time welcome link already proved the address; family members who share
-            # one email cannot all hold it verified, so verification is not asked of them again.
-            self._login.email_verification = EmailVerificationMethod.NONE
+        if user is not None and getattr(self, "_login", None) is not None:
+            # allauth adds the address as typed to the account when it is not one of the account's
+            # addresses (and mails it a verification link): a sign-in names the account's own.
+            self._login.email = user.email
+            if _is_recipient_login(user):
+                # The one-time welcome link already proved the address; family members who share
+                # one email cannot all hold it verified, so verification is not asked of them again.
+                self._login.email_verification = EmailVerificationMethod.NONE
         return cleaned
 
 
@@ -40,11 +47,21 @@ def _bound(field: forms.CharField, max_length: int) -> None:
     field.max_length = max_length
     field.validators.append(MaxLengthValidator(max_length))
     field.widget.attrs["maxlength"] = str(max_length)
+class ResetPasswordForm(AllauthResetPasswordForm):
+    """A reset link goes only to an account's own verified address, spelled as stored, whatever
+    spelling was typed."""
+
+    def clean_email(self):
+        super().clean_email()
+        email = normalize_login(self.cleaned_data["email"])
+        verified = EmailAddress.objects.filter(email=email, verified=True).values("user_id")
+        self.users = list(User.objects.filter(email=email, is_active=True, pk__in=verified))
+        return email
 
 
 def _is_recipient_login(user) -> bool:
     """A portal username: the email, the suffix, and a number when an email is shared."""
-    suffix = re.escape(settings.CVMS_RECIPIENT_USERNAME_SUFFIX.lower())
+    suffix = re.escape(normalize_login(settings.CVMS_RECIPIENT_USERNAME_SUFFIX))
     return bool(re.search(rf"{suffix}[0-9]*$", user.username)) and user_has_role(user, Role.RECIPIENT)
 
 

@@ -1,10 +1,11 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cvms.accounts.logins import normalize_login
 from cvms.core.validators import validate_mail_address
 
 
@@ -16,11 +17,15 @@ class Language(models.TextChoices):
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
+    @classmethod
+    def normalize_email(cls, email):
+        return normalize_login(email or "")
+
     def _create(self, email, password, username=None, **extra):
         if not email:
             raise ValueError("Users must have an email address")
-        email = self.normalize_email(email).lower()
-        user = self.model(email=email, username=(username or email).lower(), **extra)
+        email = self.normalize_email(email)
+        user = self.model(email=email, username=normalize_login(username or email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user
@@ -35,7 +40,14 @@ class UserManager(BaseUserManager):
         return self._create(email, password, **extra)
 
     def get_by_natural_key(self, username):
-        return self.get(username__iexact=username)
+        return self.get(username=normalize_login(username))
+
+    def for_login(self, login: str):
+        """The users a typed login names: the one whose username it is first, then those whose
+        email it is (recipients of one family share an email). Exact match on stored values."""
+        login = normalize_login(login)
+        return (self.filter(Q(username=login) | Q(email=login))
+                .order_by(Case(When(username=login, then=Value(0)), default=Value(1)), "pk"))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -70,12 +82,20 @@ class User(AbstractBaseUser, PermissionsMixin):
             models.UniqueConstraint(Lower("username"), name="user_username_ci_unique"),
             models.CheckConstraint(condition=Q(phone__regex=r"^[0-9]*$"), name="user_phone_digits"),
         ]
-        indexes = [models.Index(Lower("email"), name="user_email_ci_idx")]
+        indexes = [models.Index(fields=["email"], name="user_email_idx")]
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
     def __str__(self):
         return self.username
+
+    @classmethod
+    def normalize_username(cls, username):
+        return normalize_login(username or "")
+
+    def clean(self):
+        super().clean()  # normalizes the username
+        self.email = normalize_login(self.email or "")
 
     def get_full_name(self):
         return f"{self.first_name} {self.last_name}".strip() or self.email
@@ -218,3 +238,44 @@ class Invitation(models.Model):
 
     def __str__(self):
         return f"{self.email} — {self.get_role_display()} @ {self.location or self.organization}"
+
+
+class SignInAttempt(models.Model):
+    """A password sign-in not known to have succeeded. Written (and committed) before the password
+    is checked, so sign-ins running side by side count each other; deleted when the password was
+    right, kept when it was wrong or the request died. Counted per login and per client address
+    over the pause window (``cvms.accounts.lockout``); older rows are pruned."""
+
+    login = models.CharField(_("login"), max_length=320, help_text=_("As typed, normalized."))
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["login", "at"], name="signin_attempt_login_idx"),
+            models.Index(fields=["client_ip", "at"], name="signin_attempt_ip_idx"),
+        ]
+        verbose_name = _("failed sign-in")
+        verbose_name_plural = _("failed sign-ins")
+
+    def __str__(self):
+        return f"{self.login} from {self.client_ip or '?'} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class SignInClient(models.Model):
+    """An address a user has signed in from. Attempts for that user from that address are not held
+    back by the per-address ceiling, so made-up logins from a clinic's address cannot lock its
+    staff out."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    client_ip = models.GenericIPAddressField(_("client address"))
+    last_seen_at = models.DateTimeField(_("last signed in"))
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "client_ip"], name="signin_client_unique")]
+        indexes = [models.Index(fields=["last_seen_at"], name="signin_client_seen_idx")]
+        verbose_name = _("known sign-in address")
+        verbose_name_plural = _("known sign-in addresses")
+
+    def __str__(self):
+        return f"{self.user} from {self.client_ip}"

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import GLOBAL_ROLES, LOCATION_ROLES, ORGANIZATION_ROLES, Invitation, Membership, Role, User
 from cvms.core.audit import audit_log
 from cvms.core.outbox import outbox_enqueue
@@ -109,11 +110,11 @@ def invitation_send(*, email: str, role: Role, location=None, organization=None,
     role = Role(role)
     if role in LOCATION_ROLES:
         organization = location.organization
-    email = email.strip().lower()
+    email = normalize_login(email)
     now = timezone.now()
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().filter(
-            email__iexact=email, role=role, organization=organization, location=location,
+            email=email, role=role, organization=organization, location=location,
             accepted_at__isnull=True, revoked_at__isnull=True,
         ).first() or Invitation(email=email, role=role, organization=organization, location=location)
         invitation.is_backup = is_backup
@@ -124,7 +125,7 @@ def invitation_send(*, email: str, role: Role, location=None, organization=None,
         invitation.save()
         audit_log(actor=actor, action="accounts.invitation.sent", obj=invitation,
                   changes={"email": email, "role": str(role), "location": location, "organization": organization})
-        existing = User.objects.filter(username__iexact=email, is_active=True).first()
+        existing = User.objects.filter(username=email, is_active=True).first()
         if existing is not None:
             invitation_accept(invitation=invitation, user=existing)
         from cvms.accounts.tasks import send_invitation
@@ -159,7 +160,7 @@ def invitation_for_token(token: str) -> Invitation:
 
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Give ``user`` the invited role. The user must own the invited address."""
-    if user.email.lower() != invitation.email.lower():
+    if normalize_login(user.email) != normalize_login(invitation.email):
         raise InvitationInvalid(_("This invitation is for %(email)s. Sign out and follow the link again, or ask "
                                   "for an invitation to your own address.") % {"email": invitation.email})
     with transaction.atomic():
@@ -188,7 +189,7 @@ def invitation_email_send(*, invitation_id: int) -> int:
     from cvms.core.mail import send_templated_email
 
     invitation = Invitation.objects.select_related("location", "organization").get(pk=invitation_id)
-    user = User.objects.filter(username__iexact=invitation.email).first()
+    user = User.objects.filter(username=normalize_login(invitation.email)).first()
     return send_templated_email(
         template_prefix="accounts/email/invitation", to=[invitation.email],
         language=user.preferred_language if user else "en",

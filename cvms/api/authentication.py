@@ -1,26 +1,35 @@
-from allauth.account.adapter import get_adapter
-
-# allauth's public consume() exempts GET requests; the API authenticates GETs too. This is the
-# same function with ``limit_get`` (allauth is pinned; tests/test_api checks the lockout).
-from allauth.core.internal.ratelimit import consume
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework import exceptions
 from rest_framework.authentication import BasicAuthentication
 
+from cvms.accounts.backends import signin_paused_for
+
+
+class SignInPausedError(exceptions.APIException):
+    status_code = 429
+    default_code = "signin_paused"
+
+    def __init__(self, detail: str, wait: int):
+        super().__init__(detail)
+        self.wait = wait  # DRF's handler sends it as Retry-After
+
 
 class LockoutBasicAuthentication(BasicAuthentication):
-    """HTTP Basic counted against the sign-in page's failed-login limit (per account, with a high
-    per-IP ceiling): an account locked there is locked here, and guesses here lock it there."""
+    """HTTP Basic through ``authenticate()``, so the sign-in lockout counts and refuses here as on
+    every other way in. A wrong password answers 401, a paused sign-in 429 with ``Retry-After``;
+    both say why in JSON."""
 
     def authenticate_credentials(self, userid, password, request=None):
-        django_request = getattr(request, "_request", request)
-        key = get_adapter(django_request)._get_login_attempts_cache_key(django_request, username=userid)
-        usage = consume(django_request, app="allauth.account", action="login_failed", key=key, limit_get=True)
-        if not usage:
-            raise exceptions.AuthenticationFailed(_("Too many failed login attempts. Try again later."))
-        user = authenticate(django_request, username=userid, password=password)
-        if user is None or not user.is_active:
+        user = authenticate(request=request, username=userid, password=password)
+        paused = signin_paused_for(request)
+        if paused is not None:
+            minutes = paused.minutes_left()
+            raise SignInPausedError(ngettext(
+                "Too many failed sign-in attempts: signing in is paused. Try again in %(minutes)d minute.",
+                "Too many failed sign-in attempts: signing in is paused. Try again in %(minutes)d minutes.",
+                minutes) % {"minutes": minutes}, wait=paused.seconds_left())
+        if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid username/password."))
-        usage.rollback()  # a right password does not use up an attempt
         return user, None

@@ -1,16 +1,21 @@
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.html import escape
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cvms.core.health import health_report
 from cvms.core.mail import mailbox_message, mailbox_names, mailbox_summaries
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
@@ -67,3 +72,27 @@ def dev_mailbox_message(request, name):
     if message is None:
         raise Http404
     return render(request, "core/mailbox_message.html", {"message": message})
+
+
+def _error_page(request, template: str, status: int) -> HttpResponse:
+    """An error page in the site's layout, or a plain one when the layout cannot be drawn (the
+    error may be the database the layout reads the signed-in user from)."""
+    try:
+        return render(request, template, status=status)
+    except Exception:  # noqa: BLE001 (whatever broke, the person still gets an answer)
+        logger.exception("The %s page could not be drawn in the site's layout", status)
+        text = escape(_("Something went wrong. Try again in a moment; if it happens again, call the help desk."))
+        return HttpResponse(f"<!DOCTYPE html><title>CVMS</title><p>{text} {escape(settings.CVMS_HELPDESK_PHONE)}</p>",
+                            status=status)
+
+
+def bad_request(request, exception):
+    return _error_page(request, "400.html", 400)
+
+
+def server_error(request):
+    return _error_page(request, "500.html", 500)
+
+
+def csrf_failure(request, reason=""):
+    return _error_page(request, "403_csrf.html", 403)

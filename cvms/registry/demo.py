@@ -13,6 +13,7 @@ from django.dispatch import Signal
 from django.urls import reverse
 from django.utils import timezone
 
+from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import Role, User
 from cvms.accounts.selectors import PORTAL_HOME_FOR_ROLE
 from cvms.accounts.services import membership_grant, user_create
@@ -36,7 +37,7 @@ class DemoLogin:
 
 
 def demo_user(email, first, last, **extra) -> User:
-    user = User.objects.filter(email__iexact=email).first()
+    user = User.objects.filter(username=normalize_login(email)).first()
     if user is None:
         user = user_create(email=email, password=DEMO_PASSWORD, first_name=first, last_name=last, verified=True,
                            **extra)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 
+from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import User
 from cvms.core.mail import render_email
 from cvms.core.outbox import outbox_enqueue_many
@@ -81,7 +82,7 @@ def _choose_usernames(recipients: list[Recipient]) -> None:
     by_base = defaultdict(list)
     for recipient in recipients:
         if not recipient.portal_username:
-            by_base[f"{recipient.email.lower()}{suffix}"].append(recipient)
+            by_base[normalize_login(f"{recipient.email}{suffix}")].append(recipient)
     if not by_base:
         return
     taken = set(Recipient.objects.filter(portal_username__in=by_base).values_list("portal_username", flat=True))

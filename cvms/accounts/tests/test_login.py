@@ -1,15 +1,6 @@
-import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from cvms.accounts.tests.factories import UserFactory
-
-
-@pytest.fixture(autouse=True)
-def clear_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _login(client, email, password, ip="10.1.1.1"):

@@ -52,4 +52,4 @@ def test_vaccinators_cannot_upload(client, tenant_a):
 
 
 def test_anonymous_is_refused(client, tenant_a):
-    assert _post(client, tenant_a.location.provider_pin, rows_csv(3)).status_code == 403
+    assert _post(client, tenant_a.location.provider_pin, rows_csv(3)).status_code == 401

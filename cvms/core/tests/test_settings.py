@@ -125,3 +125,24 @@ def test_bad_redis_timeouts_are_reported_by_name():
     assert result.returncode != 0 and "REDIS_CONNECT_TIMEOUT must be a number, not 'soon'" in result.stderr
     result = _manage("check", REDIS_READ_TIMEOUT="0")
     assert result.returncode != 0 and "REDIS_READ_TIMEOUT must be at least 0.01, not '0'" in result.stderr
+def test_a_negative_trusted_proxy_count_is_refused_by_name():
+    result = _manage("check", CVMS_TRUSTED_PROXY_COUNT="-1")
+    assert result.returncode != 0 and "CVMS_TRUSTED_PROXY_COUNT must be at least 0" in result.stderr
+
+
+def test_a_sign_in_limit_of_zero_is_refused_by_name():
+    result = _manage("check", CVMS_SIGNIN_FAILURES_PER_LOGIN="0")
+    assert result.returncode != 0 and "CVMS_SIGNIN_FAILURES_PER_LOGIN must be at least 1" in result.stderr
+
+
+def test_the_retired_allauth_limit_variable_is_refused_with_its_replacements():
+    result = _manage("check", LOGIN_FAILED_LIMIT="5/15m/key")
+    assert result.returncode != 0 and "CVMS_SIGNIN_FAILURES_PER_LOGIN" in result.stderr
+
+
+def test_production_with_a_trusted_proxy_reads_one_hop_everywhere():
+    result = _manage("shell", "-v", "0", "-c", "from django.conf import settings; "
+                     "print(settings.CVMS_TRUSTED_PROXY_COUNT, settings.REST_FRAMEWORK['NUM_PROXIES'])",
+                     CVMS_TRUSTED_PROXY_COUNT="1", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["1", "1"]
