@@ -139,7 +139,7 @@ def test_a_recipient_sharing_a_family_email_signs_in_with_their_username(db):
 
 
 def test_the_migration_normalizes_rows_and_deactivates_the_younger_of_two_spellings(db):
-    migration = importlib.import_module("cvms.accounts.migrations.0005_normalize_logins")
+    migration = importlib.import_module("cvms.accounts.migrations.0006_normalize_logins")
     from django.apps import apps
 
     from cvms.core.models import AuditLog

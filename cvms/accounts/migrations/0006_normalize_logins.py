@@ -97,7 +97,7 @@ def normalize_logins(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0004_signin_lockout"),
+        ("accounts", "0005_signin_lockout"),
         ("account", "0009_emailaddress_unique_primary_email"),
         ("core", "0001_initial"),
     ]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_invitation'),
+        ('accounts', '0004_mail_address_validator'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
