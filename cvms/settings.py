@@ -334,6 +334,12 @@ STORAGES = {
 }
 # Admin import and export (django-import-export): CSV and XLSX whose cells never carry a formula.
 IMPORT_EXPORT_FORMATS = export_formats_list
+# A file over CVMS_UPLOAD_MAX_BYTES is counted, never stored (see cvms.core.uploadhandlers).
+FILE_UPLOAD_HANDLERS = [
+    "cvms.core.uploadhandlers.SizeCapUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
