@@ -145,10 +145,10 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     organization = models.ForeignKey(
-        "registry.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        "organizations.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     location = models.ForeignKey(
-        "registry.Location", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        "organizations.Location", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     is_backup = models.BooleanField(
         _("back-up"), default=False, help_text=_("A back-up (rather than primary) Vaccine Coordinator.")
@@ -202,9 +202,9 @@ class Invitation(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    organization = models.ForeignKey("registry.Organization", null=True, blank=True, on_delete=models.CASCADE,
+    organization = models.ForeignKey("organizations.Organization", null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="invitations")
-    location = models.ForeignKey("registry.Location", null=True, blank=True, on_delete=models.CASCADE,
+    location = models.ForeignKey("organizations.Location", null=True, blank=True, on_delete=models.CASCADE,
                                  related_name="invitations")
     is_backup = models.BooleanField(_("back-up"), default=False)
     nonce = models.CharField(max_length=32, editable=False)

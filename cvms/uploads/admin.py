@@ -6,6 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from cvms.core.admin import ReadOnlyAdminMixin
 from cvms.core.audit import audit_log
 from cvms.uploads.models import RecipientUpload, UploadError
 
@@ -24,7 +25,7 @@ class UploadErrorInline(admin.TabularInline):
 
 
 @admin.register(RecipientUpload)
-class RecipientUploadAdmin(admin.ModelAdmin):
+class RecipientUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Help desk view of every upload; files load through ``manage.py import_recipients``. The
     upload's files are downloaded through ``download_view``, which checks the viewer's permission:
     uploaded files have no public URL."""
@@ -37,15 +38,6 @@ class RecipientUploadAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in RecipientUpload._meta.fields if f.name not in UPLOAD_FILES.values()] + [
         "original_file_link", "failed_file_link"]
     inlines = [UploadErrorInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         download = path("<int:upload_id>/download/<str:which>/", self.admin_site.admin_view(self.download_view),

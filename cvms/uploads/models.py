@@ -48,9 +48,9 @@ class RecipientUpload(models.Model):
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=16, choices=UploadChannel.choices)
     status = models.CharField(_("status"), max_length=16, choices=UploadStatus.choices, db_index=True)
-    location = models.ForeignKey("registry.Location", null=True, blank=True, on_delete=models.PROTECT,
+    location = models.ForeignKey("organizations.Location", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="recipient_uploads")
-    organization = models.ForeignKey("registry.Organization", null=True, blank=True, on_delete=models.PROTECT,
+    organization = models.ForeignKey("organizations.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="recipient_uploads")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("uploaded by"))
