@@ -10,6 +10,7 @@ import datetime
 import json
 from functools import cached_property
 
+from django import forms
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connection
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cvms.core.audit import audit_log
 from cvms.core.models import AuditLog
+from cvms.core.phones import digits_only
 
 
 class ReadOnlyAdminMixin:
@@ -31,6 +33,14 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class PhoneDigitsForm(forms.ModelForm):
+    """A phone typed as people write it ("(919) 555-0100") is stored as its digits, as the
+    services store it, before the database's digits-only rule is checked."""
+
+    def clean_phone(self):
+        return digits_only(self.cleaned_data["phone"])
 
 
 class ServiceAdminMixin:
