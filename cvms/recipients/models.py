@@ -101,6 +101,9 @@ class Recipient(Address):
             models.Index(fields=["source_location", "email", "id"], name="recipient_loc_email_idx"),
             models.Index(fields=["welcome_email_status", "created_at"], name="recipient_welcome_waiting_idx",
                          condition=Q(welcome_email_status__in=["pending", "sending"])),
+            # The help desk's list of failed welcome emails, newest first (few rows, so cheap to keep).
+            models.Index(fields=["-id"], name="recipient_welcome_failed_idx",
+                         condition=Q(welcome_email_status="failed")),
             models.Index(fields=["employer", "last_name", "id"], name="recipient_employer_last_idx",
                          condition=Q(employer__isnull=False)),
             models.Index(fields=["county"], name="recipient_county_idx", condition=~Q(county="")),

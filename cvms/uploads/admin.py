@@ -6,7 +6,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cvms.core.admin import ReadOnlyAdminMixin
+from cvms.core.admin import LargeTablePaginator, ReadOnlyAdminMixin
 from cvms.core.audit import audit_log
 from cvms.uploads.models import RecipientUpload, UploadError
 
@@ -38,6 +38,9 @@ class RecipientUploadAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     readonly_fields = [f.name for f in RecipientUpload._meta.fields if f.name not in UPLOAD_FILES.values()] + [
         "original_file_link", "failed_file_link"]
     inlines = [UploadErrorInline]
+    list_select_related = ["location"]
+    paginator = LargeTablePaginator
+    show_full_result_count = False
 
     def get_urls(self):
         download = path("<int:upload_id>/download/<str:which>/", self.admin_site.admin_view(self.download_view),
