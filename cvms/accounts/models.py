@@ -186,11 +186,6 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} @ {where}"
 
 
-class InvitationQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-
 class Invitation(models.Model):
     """An emailed invitation to register and hold ``role`` (at a location or organization).
 
@@ -215,7 +210,6 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
-    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -35,11 +35,6 @@ def _extension(filename: str) -> str:
     return ".xlsx" if lower.endswith((".xlsx", ".xlsm")) else ".csv"
 
 
-class RecipientUploadQuerySet(models.QuerySet):
-    def for_location(self, location):
-        return self.filter(location=location)
-
-
 class RecipientUpload(models.Model):
     """One uploaded recipient file, kept with who, when, where, progress, counts and the
     failed-records file. ``rows_done`` is the checkpoint a resumed run starts from and
@@ -72,7 +67,6 @@ class RecipientUpload(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    objects = RecipientUploadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
