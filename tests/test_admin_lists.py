@@ -73,3 +73,19 @@ def test_a_capped_count_past_the_cap_is_the_planner_estimate(tenant_a, monkeypat
     monkeypatch.setattr(LargeTablePaginator, "CAP", 3)
     count = LargeTablePaginator(Recipient.objects.filter(source_location=tenant_a.location), 100).count
     assert count >= 4
+
+
+def test_an_email_in_the_audit_search_finds_what_that_person_did_through_its_index(client, agent, tenant_a):
+    client.force_login(agent)
+    sql = " ".join(_queries(client, "core_auditlog", q=tenant_a.manager.email.upper()))
+    assert f"\"core_auditlog\".\"actor_label\" = '{tenant_a.manager.email}'" in sql
+
+
+@pytest.mark.parametrize(("term", "column"), [
+    ("nca900001", '"registry_location"."provider_pin" = \'NCA900001\''),
+    ("Manager.A@example.com", '"uploaded_by_label" = \'manager.a@example.com\''),
+    ("staff-A", '"original_name"::text) LIKE UPPER(\'%staff-A%\')'),
+])
+def test_the_upload_search_compares_one_column_per_kind_of_term(client, agent, tenant_a, term, column):
+    client.force_login(agent)
+    assert column in " ".join(_queries(client, "uploads_recipientupload", q=term))

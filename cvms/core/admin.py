@@ -178,11 +178,18 @@ class AuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_filter = [AuditActionFilter, RecentFilter, "content_type"]
     list_select_related = ["content_type"]
     search_fields = ["actor_label", "action", "object_repr", "object_id"]
-    search_help_text = _("Words of the actor, the action or the object, for example an email or a name.")
+    search_help_text = _("An email finds what that person did; other words are looked for in the actor, the action "
+                         "and the object.")
     readonly_fields = [f.name for f in AuditLog._meta.fields]
     paginator = LargeTablePaginator
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
-        """Through the trigram index of the searchable text (``AuditLog.objects.search``)."""
-        return (queryset.search(search_term) if search_term.strip() else queryset), False
+        """An actor's email through its index; other words through the trigram index of the
+        searchable text (``AuditLog.objects.search``)."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term and " " not in term:
+            return queryset.filter(actor_label=term.lower()), False
+        return queryset.search(term), False

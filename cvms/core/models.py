@@ -44,6 +44,8 @@ class AuditLog(models.Model):
         indexes = [
             models.Index(fields=["content_type", "object_id"], name="audit_object_idx"),
             GinIndex(OpClass(AUDIT_SEARCH_TEXT, name="gin_trgm_ops"), name="audit_search_trgm"),
+            # What one person did, newest first (admin's search by an email).
+            models.Index(fields=["actor_label", "-at"], name="audit_actor_idx"),
         ]
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")

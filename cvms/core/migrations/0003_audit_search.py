@@ -1,4 +1,5 @@
-"""Audit log search through a trigram index, built without locking the log against writes."""
+"""Audit log search: a trigram index and an index of each actor's entries, built without locking the
+log against writes."""
 
 import django.contrib.postgres.indexes
 import django.db.models.functions.text
@@ -22,5 +23,9 @@ class Migration(migrations.Migration):
         AddIndexConcurrently(
             model_name='auditlog',
             index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass(django.db.models.functions.text.Upper(django.db.models.functions.text.Concat('actor_label', models.Value(' '), 'action', models.Value(' '), 'object_repr', models.Value(' '), 'object_id')), name='gin_trgm_ops'), name='audit_search_trgm'),
+        ),
+        AddIndexConcurrently(
+            model_name='auditlog',
+            index=models.Index(fields=['actor_label', '-at'], name='audit_actor_idx'),
         ),
     ]
