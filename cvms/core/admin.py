@@ -10,7 +10,6 @@ import datetime
 import json
 from functools import cached_property
 
-from django import forms
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connection
@@ -35,7 +34,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class PhoneDigitsForm(forms.ModelForm):
+class PhoneDigitsMixin:
     """A phone typed as people write it ("(919) 555-0100") is stored as its digits, as the
     services store it, before the database's digits-only rule is checked."""
 
@@ -60,6 +59,12 @@ class ServiceAdminMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if "phone" in form.base_fields:
+            form = type(form.__name__, (PhoneDigitsMixin, form), {})
+        return form
 
     def save_model(self, request, obj, form, change):
         stored = type(obj)._default_manager.get(pk=obj.pk)

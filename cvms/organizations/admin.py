@@ -5,7 +5,7 @@ through enrollment, whose approval checks the agreement, assigns PINs and sends 
 from django.contrib import admin
 from import_export.admin import ExportMixin
 
-from cvms.core.admin import PhoneDigitsForm, ReadOnlyAdminMixin, ServiceAdminMixin
+from cvms.core.admin import ReadOnlyAdminMixin, ServiceAdminMixin
 from cvms.organizations.models import Location, Organization, RedistributionAgreement, StorageUnit
 from cvms.organizations.services import location_update, organization_update
 
@@ -19,7 +19,6 @@ class StorageUnitInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Organization)
 class OrganizationAdmin(ServiceAdminMixin, ExportMixin, admin.ModelAdmin):
-    form = PhoneDigitsForm
     list_display = ["name", "kind", "status", "county"]
     list_filter = ["kind", "status", "county"]
     search_fields = ["name"]
@@ -32,7 +31,6 @@ class OrganizationAdmin(ServiceAdminMixin, ExportMixin, admin.ModelAdmin):
 
 @admin.register(Location)
 class LocationAdmin(ServiceAdminMixin, ExportMixin, admin.ModelAdmin):
-    form = PhoneDigitsForm
     list_display = ["name", "provider_pin", "organization", "county", "is_active"]
     list_filter = ["is_active", "county"]
     list_select_related = ["organization"]

@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cvms.core.admin import LargeTablePaginator, PhoneDigitsForm, ServiceAdminMixin
+from cvms.core.admin import LargeTablePaginator, ServiceAdminMixin
 from cvms.core.errors import ServiceError
 from cvms.recipients.models import Recipient
 from cvms.recipients.services import recipient_remove, recipient_update
@@ -20,7 +20,6 @@ class RemovalReasonForm(forms.Form):
 
 @admin.register(Recipient)
 class RecipientAdmin(ServiceAdminMixin, admin.ModelAdmin):
-    form = PhoneDigitsForm
     list_display = ["last_name", "first_name", "date_of_birth", "email", "source", "source_location",
                     "welcome_email_status", "created_at"]
     # Only filters an index serves: a rare value of an unindexed column would read every row.
