@@ -9,8 +9,9 @@ import pytest
 from cvms.accounts.models import Role
 from cvms.accounts.services import membership_grant
 from cvms.accounts.tests.factories import PASSWORD, UserFactory
-from cvms.registry import choices as c
-from cvms.registry.tests.factories import LocationFactory, OrganizationFactory, RecipientFactory
+from cvms.organizations import choices as c
+from cvms.organizations.tests.factories import LocationFactory, OrganizationFactory
+from cvms.recipients.tests.factories import RecipientFactory
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM calls from the same
 # thread are still synchronous and safe.
@@ -145,7 +146,7 @@ def password():
 
 @pytest.fixture
 def reference_data(db):
-    from cvms.registry.reference import load_vaccine_products
+    from cvms.inventory.reference import load_vaccine_products
 
     load_vaccine_products()
 

@@ -6,15 +6,17 @@ import datetime
 from django.db import transaction
 
 from bench.run import Result, median_of
-from cvms.registry import choices as c
-from cvms.registry.models import InventoryLot, Location, Organization, StockLedgerEntry, VaccineProduct
-from cvms.registry.services import stock_record
+from cvms.inventory.choices import LedgerKind
+from cvms.inventory.models import InventoryLot, StockLedgerEntry, VaccineProduct
+from cvms.inventory.services import stock_record
+from cvms.organizations.choices import OrganizationKind
+from cvms.organizations.models import Location, Organization
 
 ENTRIES = 2_000
 
 
 def run() -> list[Result]:
-    org = Organization.objects.create(name="Bench Health", kind=c.OrganizationKind.HEALTHCARE_PROVIDER)
+    org = Organization.objects.create(name="Bench Health", kind=OrganizationKind.HEALTHCARE_PROVIDER)
     location = Location.objects.create(organization=org, name="Bench Clinic", provider_pin="NCA999999")
     product = VaccineProduct.objects.get(cvx="217")
     lot = InventoryLot.objects.create(location=location, product=product, lot_number="BENCH1",
@@ -23,12 +25,12 @@ def run() -> list[Result]:
     def through_service():
         with transaction.atomic():
             for _ in range(ENTRIES):
-                stock_record(lot=lot, kind=c.LedgerKind.RECEIVE, quantity=1)
+                stock_record(lot=lot, kind=LedgerKind.RECEIVE, quantity=1)
 
     def bare_orm():
         with transaction.atomic():
             for _ in range(ENTRIES):
-                StockLedgerEntry.objects.create(lot=lot, kind=c.LedgerKind.RECEIVE, quantity=1)
+                StockLedgerEntry.objects.create(lot=lot, kind=LedgerKind.RECEIVE, quantity=1)
 
     service = median_of(3, through_service)
     peer = median_of(3, bare_orm)

@@ -35,10 +35,12 @@ from bench.run import ROOT, Result, median_of
 from bench.smtp_sink import SmtpSink
 from cvms.accounts.models import Role
 from cvms.accounts.services import membership_grant, user_create
-from cvms.registry import choices as c
-from cvms.registry.models import Location, Organization, Recipient
-from cvms.registry.selectors import _encode_cursor, loaded_recipients_page
-from cvms.registry.welcome import welcome_emails_send
+from cvms.organizations.choices import OrganizationKind, OrganizationStatus
+from cvms.organizations.models import Location, Organization
+from cvms.recipients.choices import RecipientSource, WelcomeEmailStatus
+from cvms.recipients.models import Recipient
+from cvms.recipients.selectors import _encode_cursor, loaded_recipients_page
+from cvms.recipients.welcome import welcome_emails_send
 from cvms.uploads.models import UploadChannel
 from cvms.uploads.services import upload_create, upload_process
 
@@ -73,8 +75,8 @@ def run() -> list[Result]:
 
 
 def _setup() -> tuple[list[Location], object]:
-    org = Organization.objects.create(name="Bench Upload Health", kind=c.OrganizationKind.HEALTHCARE_PROVIDER,
-                                      status=c.OrganizationStatus.ACTIVE)
+    org = Organization.objects.create(name="Bench Upload Health", kind=OrganizationKind.HEALTHCARE_PROVIDER,
+                                      status=OrganizationStatus.ACTIVE)
     locations = [Location.objects.create(organization=org, name=f"Bench Site {n}", provider_pin=f"NCA90000{n}",
                                          is_active=True) for n in range(1, 6)]
     manager = user_create(email="bench.manager@example.com", first_name="Bench", last_name="Manager", verified=True)
@@ -171,7 +173,7 @@ def _time_import_export(make_file) -> float:
     def load():
         dataset = tablib.Dataset().load(runs.file.csv_bytes().decode(), format="csv")
         dataset.headers = ["first_name", "last_name", "date_of_birth", "email"]
-        dataset.append_col([c.RecipientSource.BULK_UPLOAD.value] * len(dataset), header="source")
+        dataset.append_col([RecipientSource.BULK_UPLOAD.value] * len(dataset), header="source")
         outcomes.append(RecipientResource().import_data(dataset, dry_run=False, raise_errors=False,
                                                         use_transactions=True))
 
@@ -284,10 +286,10 @@ def _million_row_command(location: Location, numbers: data.Numbers, floor: tuple
 
 def _mark_pending(location: Location, count: int) -> list[int]:
     """``count`` stored recipients who have never had a welcome email, now waiting for one."""
-    waiting = Recipient.objects.filter(source_location=location, welcome_email_status=c.WelcomeEmailStatus.NOT_SENT,
+    waiting = Recipient.objects.filter(source_location=location, welcome_email_status=WelcomeEmailStatus.NOT_SENT,
                                        portal_username__isnull=True)
     ids = list(waiting.order_by("pk").values_list("pk", flat=True)[:count])
-    Recipient.objects.filter(pk__in=ids).update(welcome_email_status=c.WelcomeEmailStatus.PENDING)
+    Recipient.objects.filter(pk__in=ids).update(welcome_email_status=WelcomeEmailStatus.PENDING)
     return ids
 
 

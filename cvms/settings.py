@@ -113,9 +113,15 @@ INSTALLED_APPS = [
     # Domain core
     "cvms.core",
     "cvms.accounts",
-    "cvms.registry",
+    "cvms.registry",  # migration history of the models now in the domain apps below
+    "cvms.organizations",
+    "cvms.recipients",
+    "cvms.inventory",
+    "cvms.immunizations",
+    "cvms.appointments",
     "cvms.uploads",
     "cvms.api",
+    "cvms.demo",
     # Portals
     "enrollment",
     "provider_portal",
@@ -274,7 +280,7 @@ CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "cvms.core.tasks.heartbeat", "schedule": 60.0},
     "relay-outbox": {"task": "cvms.core.tasks.relay_outbox", "schedule": 60.0},
     "resume-stalled-uploads": {"task": "cvms.uploads.tasks.resume_stalled_uploads", "schedule": 60.0},
-    "requeue-welcome-emails": {"task": "cvms.registry.tasks.requeue_welcome_emails", "schedule": 300.0},
+    "requeue-welcome-emails": {"task": "cvms.recipients.tasks.requeue_welcome_emails", "schedule": 300.0},
     "prune-sign-in-records": {"task": "cvms.accounts.tasks.prune_signin_records", "schedule": 3600.0},
 }
 CELERY_TIMEZONE = "UTC"

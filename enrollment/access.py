@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import Role
 from cvms.accounts.selectors import user_has_role
-from cvms.registry.models import Organization
+from cvms.organizations.models import Organization
 from enrollment.models import Agreement, AgreementVersion, VersionLocation, VersionStatus
 
 

@@ -1,10 +1,11 @@
-"""State staff export enrollments (and, in the registry's admin, locations) with
+"""State staff export enrollments (and, in the organizations' admin, organizations and locations) with
 django-import-export. Agreements change only through the portal's services: admin is read-only."""
 
 from django.contrib import admin
 from import_export import fields, resources
 from import_export.admin import ExportMixin
 
+from cvms.core.admin import ReadOnlyAdminMixin
 from enrollment.models import AgreementVersion, Contact, VersionLocation, VersionStorageUnit
 
 
@@ -36,25 +37,14 @@ class VersionLocationResource(resources.ModelResource):
         export_order = fields
 
 
-class ReadOnly:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ContactInline(ReadOnly, admin.TabularInline):
+class ContactInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Contact
     fields = ["version_location", "role", "first_name", "last_name", "title", "email", "phone"]
     extra = 0
 
 
 @admin.register(AgreementVersion)
-class AgreementVersionAdmin(ReadOnly, ExportMixin, admin.ModelAdmin):
+class AgreementVersionAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [AgreementVersionResource]
     list_display = ["legal_name", "number", "kind", "status", "provider_type", "county", "submitted_at"]
     list_filter = ["status", "kind", "provider_type", "county"]
@@ -63,13 +53,13 @@ class AgreementVersionAdmin(ReadOnly, ExportMixin, admin.ModelAdmin):
     inlines = [ContactInline]
 
 
-class StorageUnitInline(ReadOnly, admin.TabularInline):
+class StorageUnitInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = VersionStorageUnit
     extra = 0
 
 
 @admin.register(VersionLocation)
-class VersionLocationAdmin(ReadOnly, ExportMixin, admin.ModelAdmin):
+class VersionLocationAdmin(ReadOnlyAdminMixin, ExportMixin, admin.ModelAdmin):
     resource_classes = [VersionLocationResource]
     list_display = ["name", "version", "location_type", "county", "population_served"]
     list_filter = ["version__status", "location_type", "county"]

@@ -8,9 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cvms.accounts.models import Role, User
-from cvms.registry import choices as rc
-from cvms.registry.demo import DemoLogin, demo_seeded, demo_user
-from cvms.registry.models import Organization
+from cvms.demo.seed import DemoLogin, demo_seeded, demo_user
+from cvms.organizations import choices as rc
+from cvms.organizations.models import Organization
 from enrollment import services
 from enrollment.conditions import CONDITION_CODES
 from enrollment.models import (

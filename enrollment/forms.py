@@ -8,8 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cvms.core.forms import UswdsFormMixin
-from cvms.registry import choices as rc
-from cvms.registry.services import digits_only
+from cvms.core.phones import digits_only
+from cvms.organizations import choices as rc
 from enrollment.conditions import CONDITIONS
 from enrollment.models import AgreementVersion, Contact, VersionLocation, VersionStatus, VersionStorageUnit
 

@@ -13,8 +13,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from cvms.core.validators import validate_mail_address
-from cvms.registry import choices as rc
-from cvms.registry.models import Address
+from cvms.organizations import choices as rc
+from cvms.organizations.models import Address
 
 
 class VersionStatus(models.TextChoices):
@@ -56,7 +56,7 @@ class AgreementQuerySet(models.QuerySet):
 
 
 class Agreement(models.Model):
-    organization = models.OneToOneField("registry.Organization", on_delete=models.PROTECT,
+    organization = models.OneToOneField("organizations.Organization", on_delete=models.PROTECT,
                                         related_name="provider_agreement", verbose_name=_("organization"))
     approved_version = models.OneToOneField("AgreementVersion", null=True, blank=True, on_delete=models.PROTECT,
                                             related_name="+", verbose_name=_("version in force"))
@@ -143,7 +143,7 @@ class VersionLocation(Address):
     location once a version naming it has been approved."""
 
     version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="locations")
-    location = models.ForeignKey("registry.Location", null=True, blank=True, on_delete=models.PROTECT,
+    location = models.ForeignKey("organizations.Location", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+")
     name = models.CharField(_("location name"), max_length=200, blank=True)
     location_type = models.CharField(_("location type"), max_length=32, choices=rc.LocationType.choices, blank=True)
@@ -170,7 +170,7 @@ class VersionLocation(Address):
 
 class VersionStorageUnit(models.Model):
     version_location = models.ForeignKey(VersionLocation, on_delete=models.CASCADE, related_name="storage_units")
-    storage_unit = models.ForeignKey("registry.StorageUnit", null=True, blank=True, on_delete=models.PROTECT,
+    storage_unit = models.ForeignKey("organizations.StorageUnit", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="+")
     name = models.CharField(_("unit name"), max_length=100)
     kind = models.CharField(_("kind"), max_length=32, choices=rc.StorageKind.choices)

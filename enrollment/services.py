@@ -19,9 +19,9 @@ from cvms.accounts.models import Membership, Role
 from cvms.accounts.services import invitation_send, membership_grant
 from cvms.core.audit import audit_log, diff_fields
 from cvms.core.outbox import outbox_enqueue
-from cvms.registry import choices as rc
-from cvms.registry import services as registry
-from cvms.registry.models import Location
+from cvms.organizations import choices as rc
+from cvms.organizations import services as registry
+from cvms.organizations.models import Location
 from enrollment.conditions import CONDITION_CODES
 from enrollment.models import (
     EDITABLE,

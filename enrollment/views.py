@@ -11,7 +11,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import Role
 from cvms.accounts.selectors import user_has_role
-from cvms.registry.services import RegistryError, redistribution_agreement_sign
+from cvms.core.errors import ServiceError
+from cvms.organizations.services import redistribution_agreement_sign
 from enrollment import services
 from enrollment.access import (
     access_agreement_by_user,
@@ -247,7 +248,7 @@ def redistribution(request, agreement_id):
             redistribution_agreement_sign(organization=organization, locations=list(form.cleaned_data["locations"]),
                                           signed_name=form.cleaned_data["signed_name"],
                                           signed_title=form.cleaned_data["signed_title"], actor=request.user)
-        except RegistryError as refusal:
+        except ServiceError as refusal:
             form.add_error("locations", str(refusal))
         else:
             messages.success(request, _("Redistribution agreement signed."))

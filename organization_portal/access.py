@@ -4,7 +4,7 @@ Organization Coordinator (employer) or Local Health Department staff."""
 from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import Role
-from cvms.registry.models import Organization
+from cvms.organizations.models import Organization
 
 ORGANIZATION_PORTAL_ROLES = (Role.ORG_COORDINATOR, Role.LHD_STAFF)
 

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import PROVIDER_ROLES, Role
-from cvms.registry.models import Location
+from cvms.organizations.models import Location
 from cvms.uploads.models import RecipientUpload
 
 #: The Recipient Bulk Upload process is carried out by the Healthcare Location Manager.

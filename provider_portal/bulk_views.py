@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import PROVIDER_ROLES
-from cvms.registry.selectors import loaded_recipients_page
+from cvms.recipients.selectors import loaded_recipients_page
 from cvms.uploads import files
 from cvms.uploads.models import UploadChannel, UploadStatus
 from cvms.uploads.parsing import FileRefused

@@ -4,7 +4,7 @@ from django.views.decorators.http import require_GET
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import PROVIDER_ROLES, Membership
-from cvms.registry.selectors import location_stock_summary
+from cvms.inventory.selectors import location_stock_summary
 from provider_portal.access import BULK_UPLOAD_ROLES, access_location_by_user, locations_for_user
 
 

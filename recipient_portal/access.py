@@ -2,7 +2,7 @@
 
 from django.http import Http404
 
-from cvms.registry.models import Recipient
+from cvms.recipients.models import Recipient
 
 
 def access_recipient_by_user(user) -> Recipient:

@@ -8,9 +8,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cvms.accounts.decorators import role_required
 from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import Role
-from cvms.registry.choices import ImmunizationStatus
-from cvms.registry.models import Recipient
-from cvms.registry.welcome import (
+from cvms.immunizations.choices import ImmunizationStatus
+from cvms.recipients.models import Recipient
+from cvms.recipients.welcome import (
     WelcomeLinkExpired,
     WelcomeLinkInvalid,
     WelcomeLinkUsed,

@@ -11,8 +11,8 @@ PORTAL_NAMESPACES = {"enrollment", "provider_portal", "recipient_portal", "organ
 
 #: URL parameter name -> how to find tenant A's object for it.
 def _welcome_token(a):
-    from cvms.registry.tests.factories import RecipientFactory
-    from cvms.registry.welcome import welcome_token
+    from cvms.recipients.tests.factories import RecipientFactory
+    from cvms.recipients.welcome import welcome_token
 
     waiting = RecipientFactory(source_location=a.location, portal_username="waiting@example.com.covid19vaccine")
     return welcome_token(waiting)

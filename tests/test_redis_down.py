@@ -25,7 +25,7 @@ from django.urls import reverse
 
 from conftest import database_url_for_tests, free_port, start_celery_worker, stop_celery_worker
 from cvms.core.models import OutboxMessage
-from cvms.registry.models import Recipient
+from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
 from cvms.uploads.tests.conftest import rows_csv
 
@@ -209,7 +209,7 @@ def test_people_keep_working_while_redis_is_down_and_the_work_runs_when_it_retur
     assert status == 503 and '"redis": {"ok": false' in body and took < PROMPT
     assert person.get("/livez")[0] == 200
     waiting = set(OutboxMessage.objects.filter(sent_at__isnull=True).values_list("task", flat=True))
-    assert waiting == {"cvms.uploads.tasks.process_upload", "cvms.registry.tasks.send_welcome_emails",
+    assert waiting == {"cvms.uploads.tasks.process_upload", "cvms.recipients.tasks.send_welcome_emails",
                        "cvms.uploads.tasks.send_upload_report"}
 
     # Redis is back: a worker starts, relays what was recorded, and runs it.

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from conftest import publish_tasks_to
 from cvms.accounts.tests.factories import UserFactory
-from cvms.registry.tests.factories import RecipientFactory
+from cvms.recipients.tests.factories import RecipientFactory
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
 from cvms.uploads.tests.conftest import rows_csv
 from enrollment import services as enrollment
@@ -97,7 +97,7 @@ def test_low_volume_create_records_answers_at_once_and_the_emails_wait(client, t
     upload.refresh_from_db()
     assert (upload.status, upload.created_count) == (UploadStatus.COMPLETED, 5)
     assert "5 successful, 0 failed." in client.get(response.url).content.decode()
-    assert [task for task, _args in _waiting(since)] == ["cvms.registry.tasks.send_welcome_emails",
+    assert [task for task, _args in _waiting(since)] == ["cvms.recipients.tasks.send_welcome_emails",
                                                     "cvms.uploads.tasks.send_upload_report"]
 
 
@@ -128,4 +128,4 @@ def test_asking_for_a_new_welcome_link_answers_at_once(client, tenant_a, redis_d
     response, took = _timed(client.post, reverse("recipient_portal:welcome_resend"),
                             {"username": recipient.portal_username})
     assert response.status_code == 302 and took < PROMPT
-    assert _waiting(since) == [("cvms.registry.tasks.send_welcome_emails", [[recipient.pk]])]
+    assert _waiting(since) == [("cvms.recipients.tasks.send_welcome_emails", [[recipient.pk]])]

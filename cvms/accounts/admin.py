@@ -1,17 +1,25 @@
-from django.contrib import admin
+"""Users, roles and invitations in admin. Roles are given and taken through ``membership_grant``
+and ``membership_revoke`` (audited); the staff groups follow the roles, so they are read-only."""
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from cvms.accounts.models import Invitation, Membership, User
-from cvms.core.admin import AuditedAdminMixin
+from cvms.accounts.models import GLOBAL_ROLES, LOCATION_ROLES, ORGANIZATION_ROLES, Invitation, Membership, User
+from cvms.accounts.services import membership_grant, membership_revoke, user_create
+from cvms.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
+from cvms.core.audit import audit_log
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """A user's roles, shown; they are given and taken in the memberships list."""
+
     model = Membership
     fk_name = "user"
     extra = 0
-    autocomplete_fields = ["organization", "location"]
 
 
 class UserCreationForm(auth_forms.UserCreationForm):
@@ -42,28 +50,95 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "email", "password1", "password2")}),)
+    # Staff status and groups follow the user's roles (membership_grant).
+    readonly_fields = ["is_staff", "groups", "last_login", "date_joined"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        data = form.cleaned_data
+        user = user_create(email=data["email"], username=data["username"], password=data["password1"],
+                           actor=request.user)
+        obj.pk, obj._state.adding = user.pk, False
+        return None
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            audit_log(actor=request.user, action="admin.accounts.user.password_set", obj=User.objects.get(pk=id))
+        return response
+
+
+class MembershipGrantForm(forms.ModelForm):
+    """A role for a user, held where the role is held: location roles at a location (and its
+    organization), organization roles at an organization, the others everywhere."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "role", "organization", "location", "is_backup"]
+
+    def clean(self):
+        data = super().clean()
+        role, location, organization = data.get("role"), data.get("location"), data.get("organization")
+        if role in LOCATION_ROLES:
+            if location is None:
+                self.add_error("location", _("Choose the location where this role is held."))
+            else:
+                data["organization"] = location.organization
+        elif role in ORGANIZATION_ROLES:
+            if organization is None:
+                self.add_error("organization", _("Choose the organization where this role is held."))
+            data["location"] = None
+        elif role in GLOBAL_ROLES:
+            data["organization"] = data["location"] = None
+        return data
+
+    def validate_unique(self):
+        """A role held before is given again (``membership_grant`` makes it active), not refused."""
 
 
 @admin.register(Membership)
-class MembershipAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class MembershipAdmin(admin.ModelAdmin):
+    """Roles are given with the add form and taken with the revoke action, both through the
+    services; a membership itself is never edited."""
+
+    form = MembershipGrantForm
     list_display = ["user", "role", "organization", "location", "is_backup", "is_active"]
     list_filter = ["role", "is_active"]
+    list_select_related = ["user", "organization", "location"]
     search_fields = ["user__username", "user__email", "organization__name", "location__name", "location__provider_pin"]
     autocomplete_fields = ["user", "organization", "location"]
+    actions = ["revoke_memberships"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_revoke_permission(self, request):
+        return request.user.has_perm("accounts.change_membership")
+
+    def save_model(self, request, obj, form, change):
+        membership = membership_grant(user=obj.user, role=obj.role, organization=obj.organization,
+                                      location=obj.location, is_backup=obj.is_backup, actor=request.user)
+        obj.pk, obj._state.adding = membership.pk, False
+
+    @admin.action(description=_("Revoke selected memberships"), permissions=["revoke"])
+    def revoke_memberships(self, request, queryset):
+        for membership in queryset:
+            membership_revoke(membership=membership, actor=request.user)
+        count = len(queryset)
+        self.message_user(request, ngettext("%(count)s membership revoked.", "%(count)s memberships revoked.",
+                                            count) % {"count": count}, messages.SUCCESS)
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Invitations are sent by the services (enrollment approval); admin shows them, read-only."""
 
     list_display = ["email", "role", "location", "organization", "created_at", "expires_at", "accepted_at"]
     list_filter = ["role"]
+    list_select_related = ["location", "organization"]
     search_fields = ["email", "location__name", "location__provider_pin", "organization__name"]
-    readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "nonce"]
     exclude = ["nonce"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -145,10 +145,10 @@ class Membership(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     organization = models.ForeignKey(
-        "registry.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        "organizations.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     location = models.ForeignKey(
-        "registry.Location", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+        "organizations.Location", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
     )
     is_backup = models.BooleanField(
         _("back-up"), default=False, help_text=_("A back-up (rather than primary) Vaccine Coordinator.")
@@ -186,11 +186,6 @@ class Membership(models.Model):
         return f"{self.user} — {self.get_role_display()} @ {where}"
 
 
-class InvitationQuerySet(models.QuerySet):
-    def open(self):
-        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
-
-
 class Invitation(models.Model):
     """An emailed invitation to register and hold ``role`` (at a location or organization).
 
@@ -202,9 +197,9 @@ class Invitation(models.Model):
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100, blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
-    organization = models.ForeignKey("registry.Organization", null=True, blank=True, on_delete=models.CASCADE,
+    organization = models.ForeignKey("organizations.Organization", null=True, blank=True, on_delete=models.CASCADE,
                                      related_name="invitations")
-    location = models.ForeignKey("registry.Location", null=True, blank=True, on_delete=models.CASCADE,
+    location = models.ForeignKey("organizations.Location", null=True, blank=True, on_delete=models.CASCADE,
                                  related_name="invitations")
     is_backup = models.BooleanField(_("back-up"), default=False)
     nonce = models.CharField(max_length=32, editable=False)
@@ -215,7 +210,6 @@ class Invitation(models.Model):
     accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
-    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -3,7 +3,7 @@
 from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import Role
-from cvms.registry.models import Location
+from cvms.organizations.models import Location
 from cvms.uploads.models import RecipientUpload
 
 UPLOAD_ROLES = (Role.LOCATION_MANAGER,)

@@ -1,11 +1,13 @@
 import re
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cvms.accounts.models import Membership, User
-from cvms.registry.models import PIN_REGEX, Location, VaccineProduct
+from cvms.core import links
+from cvms.core.links import link_path
+from cvms.inventory.models import VaccineProduct
+from cvms.organizations.models import PIN_REGEX, Location
 from cvms.uploads.models import RecipientUpload
 
 
@@ -85,4 +87,4 @@ class RecipientUploadSerializer(serializers.ModelSerializer):
     def get_failed_records_url(self, upload) -> str | None:
         if not upload.failed_count:
             return None
-        return reverse("provider_portal:bulk_failed_csv", args=[upload.location_id, upload.pk])
+        return link_path(links.UPLOAD_FAILED_RECORDS, upload.location_id, upload.pk)

@@ -13,7 +13,8 @@ from cvms.api.serializers import (
     RecipientUploadSerializer,
     VaccineProductSerializer,
 )
-from cvms.registry.models import Location, VaccineProduct
+from cvms.inventory.models import VaccineProduct
+from cvms.organizations.models import Location
 from cvms.uploads.models import UploadChannel
 from cvms.uploads.parsing import FileRefused
 from cvms.uploads.services import upload_create

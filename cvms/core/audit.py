@@ -1,4 +1,4 @@
-"""The one way to write the audit log: ``audit_log(actor=..., action="registry.lot.received", obj=lot)``."""
+"""The one way to write the audit log: ``audit_log(actor=..., action="inventory.lot.received", obj=lot)``."""
 
 from typing import Any
 
@@ -50,3 +50,15 @@ def diff_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[
         for name, value in data.items()
         if getattr(instance, name) != value
     }
+
+
+def audited_update(obj: models.Model, *, fields: dict[str, Any], actor, action: str) -> dict[str, list[Any]]:
+    """Write the ``fields`` whose value differs on ``obj`` (only those columns) and audit them
+    as ``action``; returns the changes, ``{}`` when nothing differed."""
+    changes = diff_fields(obj, fields)
+    if changes:
+        for name in changes:
+            setattr(obj, name, fields[name])
+        obj.save(update_fields=list(changes))
+        audit_log(actor=actor, action=action, obj=obj, changes=changes)
+    return changes

@@ -1,8 +1,24 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models import Value
+from django.db.models.functions import Concat, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+#: The text an audit search matches (actor, action, object), trigram-indexed as one expression.
+AUDIT_SEARCH_TEXT = Upper(Concat("actor_label", Value(" "), "action", Value(" "), "object_repr", Value(" "),
+                                 "object_id"))
+
+
+class AuditLogQuerySet(models.QuerySet):
+    def search(self, text: str):
+        """Every word appears in the actor, the action, the object or its id, ignoring case."""
+        query = self.alias(search_text=AUDIT_SEARCH_TEXT)
+        for word in text.split()[:5]:
+            query = query.filter(search_text__contains=word.upper())
+        return query
 
 
 class AuditLog(models.Model):
@@ -21,9 +37,16 @@ class AuditLog(models.Model):
     object_repr = models.CharField(_("object"), max_length=255, blank=True)
     changes = models.JSONField(_("changed fields"), default=dict, blank=True)
 
+    objects = AuditLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="audit_object_idx")]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="audit_object_idx"),
+            GinIndex(OpClass(AUDIT_SEARCH_TEXT, name="gin_trgm_ops"), name="audit_search_trgm"),
+            # What one person did, newest first (admin's search by an email).
+            models.Index(fields=["actor_label", "-at"], name="audit_actor_idx"),
+        ]
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
 

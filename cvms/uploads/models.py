@@ -35,11 +35,6 @@ def _extension(filename: str) -> str:
     return ".xlsx" if lower.endswith((".xlsx", ".xlsm")) else ".csv"
 
 
-class RecipientUploadQuerySet(models.QuerySet):
-    def for_location(self, location):
-        return self.filter(location=location)
-
-
 class RecipientUpload(models.Model):
     """One uploaded recipient file, kept with who, when, where, progress, counts and the
     failed-records file. ``rows_done`` is the checkpoint a resumed run starts from and
@@ -48,9 +43,9 @@ class RecipientUpload(models.Model):
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     channel = models.CharField(_("channel"), max_length=16, choices=UploadChannel.choices)
     status = models.CharField(_("status"), max_length=16, choices=UploadStatus.choices, db_index=True)
-    location = models.ForeignKey("registry.Location", null=True, blank=True, on_delete=models.PROTECT,
+    location = models.ForeignKey("organizations.Location", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="recipient_uploads")
-    organization = models.ForeignKey("registry.Organization", null=True, blank=True, on_delete=models.PROTECT,
+    organization = models.ForeignKey("organizations.Organization", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="recipient_uploads")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("uploaded by"))
@@ -72,7 +67,6 @@ class RecipientUpload(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
-    objects = RecipientUploadQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -31,10 +31,10 @@ from psycopg2.errors import LockNotAvailable
 
 from cvms.core.audit import audit_log
 from cvms.core.outbox import outbox_enqueue
-from cvms.registry import choices as rc
-from cvms.registry.bulk import NewRecipient, recipients_insert, recipients_record_created
-from cvms.registry.models import Recipient
-from cvms.registry.welcome import welcome_emails_requeue_loaded
+from cvms.recipients import choices as rc
+from cvms.recipients.bulk import NewRecipient, recipients_insert, recipients_record_created
+from cvms.recipients.models import Recipient
+from cvms.recipients.welcome import welcome_emails_requeue_loaded
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadError, UploadStatus
 from cvms.uploads.parsing import FileRefused, ReadLimits, SourceRow, open_table, storable

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cvms.core.validators import is_mail_address
-from cvms.registry.bulk import NewRecipient
+from cvms.recipients.bulk import NewRecipient
 from cvms.uploads.parsing import COLUMNS, SourceRow
 
 NAME_PUNCTUATION = frozenset(" -'’.")

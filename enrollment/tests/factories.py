@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from cvms.registry import choices as rc
+from cvms.organizations import choices as rc
 from enrollment import services
 from enrollment.conditions import CONDITION_CODES
 from enrollment.models import ContactRole

@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from cvms.accounts.models import Invitation, Membership, Role
 from cvms.core.models import AuditLog
-from cvms.registry import choices as rc
-from cvms.registry.models import Location, StorageUnit
+from cvms.organizations import choices as rc
+from cvms.organizations.models import Location, StorageUnit
 from enrollment import services
 from enrollment.models import Agreement, AgreementVersion, ContactRole, VersionStatus
 from enrollment.selectors import agreement_history

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cvms.registry import choices as rc
+from cvms.organizations import choices as rc
 from enrollment import services
 from enrollment.conditions import CONDITION_CODES
 from enrollment.models import AgreementVersion, VersionStatus
@@ -250,7 +250,7 @@ def test_redistribution_agreement_needs_two_locations(admin_client, new_admin, s
     assert "Choose at least two locations" in response.content.decode()
     response = admin_client.post(url, {**sign_data, "locations": [loc.pk for loc in locations]})
     assert response.status_code == 302
-    from cvms.registry.selectors import redistribution_allowed
+    from cvms.organizations.selectors import redistribution_allowed
 
     assert redistribution_allowed(source=locations[0], destination=locations[1])
 
@@ -277,7 +277,7 @@ def test_state_staff_export_enrollments_and_locations_from_admin(client, state_r
     client.force_login(state_reviewer)
     for model in ("agreementversion", "versionlocation"):
         assert client.get(reverse(f"admin:enrollment_{model}_export")).status_code == 200, model
-    assert client.get(reverse("admin:registry_location_export")).status_code == 200
+    assert client.get(reverse("admin:organizations_location_export")).status_code == 200
     rows = AgreementVersionResource().export().dict
     assert [(r["organization"], r["status"], r["locations"]) for r in rows] == [
         ("Coastal Family Practice", "submitted", 1)]

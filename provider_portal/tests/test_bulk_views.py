@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cvms.registry.models import Recipient
+from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
 from cvms.uploads.services import upload_create, upload_process
 from cvms.uploads.tests.conftest import rows_csv

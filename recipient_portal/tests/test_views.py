@@ -3,9 +3,10 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from cvms.registry import choices as c
-from cvms.registry.services import immunization_mark_entered_in_error, immunization_record, lot_receive
-from cvms.registry.tests.factories import VaccineProductFactory
+from cvms.immunizations import choices as c
+from cvms.immunizations.services import immunization_mark_entered_in_error, immunization_record
+from cvms.inventory.services import lot_receive
+from cvms.inventory.tests.factories import VaccineProductFactory
 
 
 def test_recipient_sees_own_record_and_completed_doses_only(client, tenant_a):

@@ -10,7 +10,7 @@ import pytest
 from django.core import mail
 
 from cvms.core.mail import mailbox_message, mailbox_messages
-from cvms.registry.models import Location
+from cvms.organizations.models import Location
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cvms.registry.demo import DEMO_PASSWORD, seed_demo_everywhere
+from cvms.demo.seed import DEMO_PASSWORD, seed_demo_everywhere
 from tests.browser.conftest import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

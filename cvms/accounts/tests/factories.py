@@ -1,6 +1,6 @@
 import factory
 
-from cvms.accounts.models import Membership, Role, User
+from cvms.accounts.models import User
 
 PASSWORD = "correct-horse-battery-9"
 
@@ -24,11 +24,3 @@ class UserFactory(factory.django.DjangoModelFactory):
 
             EmailAddress.objects.get_or_create(user=self, email=self.email, defaults={"verified": True,
                                                                                       "primary": True})
-
-
-class MembershipFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Membership
-
-    user = factory.SubFactory(UserFactory)
-    role = Role.LOCATION_MANAGER

@@ -6,7 +6,7 @@ from cvms.accounts.selectors import home_url_for, user_roles
 from cvms.accounts.services import membership_grant, membership_revoke, user_create
 from cvms.accounts.tests.factories import UserFactory
 from cvms.core.models import AuditLog
-from cvms.registry.models import Location
+from cvms.organizations.models import Location
 from provider_portal.access import locations_for_user
 
 
@@ -49,8 +49,8 @@ def test_revoked_membership_no_longer_gives_access(tenant_a):
 
 def test_staff_roles_get_admin_access_with_view_permissions(agent, state_reviewer):
     assert agent.is_staff and agent.has_perm("core.view_auditlog")
-    assert not agent.has_perm("registry.change_location")
-    assert state_reviewer.has_perm("registry.change_location")
+    assert not agent.has_perm("organizations.change_location")
+    assert state_reviewer.has_perm("organizations.change_location")
 
 
 def test_grants_are_audited(tenant_a):

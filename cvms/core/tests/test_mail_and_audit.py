@@ -106,14 +106,13 @@ def test_help_desk_agent_reads_the_audit_log_in_admin_but_cannot_change_it(clien
     assert client.post(reverse("admin:core_auditlog_delete", args=[entry.pk]), {"post": "yes"}).status_code == 403
 
 
-def test_admin_edits_are_audited(client, state_reviewer, tenant_a):
+def test_admin_edits_go_through_the_service_and_are_audited(client, state_reviewer, tenant_a):
     client.force_login(state_reviewer)
-    url = reverse("admin:registry_location_change", args=[tenant_a.location.pk])
+    url = reverse("admin:organizations_location_change", args=[tenant_a.location.pk])
     form = client.get(url).context["adminform"].form
     data = {k: ("" if v is None else v) for k, v in form.initial.items()}
-    data.update({"name": "Renamed clinic", "organization": tenant_a.organization.pk,
-                 "storage_units-TOTAL_FORMS": 0, "storage_units-INITIAL_FORMS": 0})
+    data.update({"name": "Renamed clinic", "storage_units-TOTAL_FORMS": 0, "storage_units-INITIAL_FORMS": 0})
     response = client.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
-    entry = AuditLog.objects.get(action="admin.registry.location.changed")
-    assert entry.actor == state_reviewer and entry.changes["name"] == "Renamed clinic"
+    entry = AuditLog.objects.get(action="registry.location.updated")
+    assert entry.actor == state_reviewer and entry.changes == {"name": ["Clinic A1", "Renamed clinic"]}

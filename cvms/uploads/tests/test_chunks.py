@@ -8,8 +8,8 @@ import time
 import pytest
 from django.utils import translation
 
-from cvms.registry.models import Recipient
-from cvms.registry.tests.factories import RecipientFactory
+from cvms.recipients.models import Recipient
+from cvms.recipients.tests.factories import RecipientFactory
 from cvms.uploads import services
 from cvms.uploads.models import UploadStatus
 from cvms.uploads.services import upload_process
@@ -51,7 +51,7 @@ def test_a_file_of_many_chunks_loads_in_order_with_every_problem(make_upload, te
     queued = [(name, args) for name, args, _kwargs in queued_tasks]
     assert queued.index(("cvms.uploads.tasks.process_upload", (upload.pk,))) < len(queued) - 1
     assert queued[-1] == ("cvms.uploads.tasks.send_upload_report", (upload.pk,))
-    welcomed = [i for name, args in queued if name == "cvms.registry.tasks.send_welcome_emails" for i in args[0]]
+    welcomed = [i for name, args in queued if name == "cvms.recipients.tasks.send_welcome_emails" for i in args[0]]
     assert sorted(welcomed) == list(loaded.values_list("id", flat=True))
 
 

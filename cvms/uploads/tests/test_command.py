@@ -4,7 +4,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
-from cvms.registry.models import Recipient
+from cvms.recipients.models import Recipient
 from cvms.uploads.tests.conftest import rows_csv
 
 

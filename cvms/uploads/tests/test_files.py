@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from cvms.registry.models import Recipient
+from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
 from cvms.uploads.parsing import FileRefused
 from cvms.uploads.services import upload_process

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from cvms.registry.models import Recipient
-from cvms.registry.tests.factories import RecipientFactory
+from cvms.recipients.models import Recipient
+from cvms.recipients.tests.factories import RecipientFactory
 from cvms.uploads.models import UploadChannel, UploadStatus
 from cvms.uploads.services import upload_confirm, upload_process
 from cvms.uploads.tests.conftest import csv_file

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from cvms.registry.models import Recipient
+from cvms.recipients.models import Recipient
 from cvms.uploads.models import UploadChannel, UploadStatus
 from cvms.uploads.parsing import FileRefused
 from cvms.uploads.services import upload_process

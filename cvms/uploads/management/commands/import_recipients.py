@@ -6,7 +6,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from cvms.registry.models import Location
+from cvms.organizations.models import Location
 from cvms.uploads.models import UploadChannel
 from cvms.uploads.parsing import FileRefused
 from cvms.uploads.services import upload_create, upload_failed_records, upload_process

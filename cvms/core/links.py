@@ -1,0 +1,58 @@
+"""Links to pages a portal serves, for the core to put in what it sends (emails, API answers).
+
+The core names a link by what it is for (``RECIPIENT_WELCOME``); the portal that serves the page
+says which of its URLs that is, in its ``AppConfig.ready()`` (``link_serve``). So the core imports
+no portal and reverses no portal URL name. A link the core needs and no installed portal serves is
+reported by ``manage.py check`` (``core.E001``) and raises ``LinkNotServed`` when asked for.
+"""
+
+from django.conf import settings
+from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse
+
+#: The recipient portal's start page.
+RECIPIENT_HOME = "recipient.home"
+#: Where a recipient's welcome link leads (one argument: the signed token).
+RECIPIENT_WELCOME = "recipient.welcome"
+#: The help center.
+HELP_CENTER = "help.home"
+#: A location's upload's failed records as CSV (arguments: the location's id, the upload's id).
+UPLOAD_FAILED_RECORDS = "upload.failed_records"
+
+NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS)
+
+_served: dict[str, str] = {}
+
+
+class LinkNotServed(LookupError):
+    pass
+
+
+def link_serve(link: str, url_name: str) -> None:
+    """Called by a portal as it starts: ``link`` is the page at ``url_name``. One portal per link."""
+    if link not in NEEDED:
+        raise ImproperlyConfigured(f"No part of the core asks for the link {link!r}.")
+    if _served.setdefault(link, url_name) != url_name:
+        raise ImproperlyConfigured(f"The link {link!r} is served at {_served[link]!r} already, not at {url_name!r}.")
+
+
+def link_path(link: str, *args) -> str:
+    """The path of ``link`` (site-relative)."""
+    try:
+        url_name = _served[link]
+    except KeyError:
+        raise LinkNotServed(f"No installed portal serves the link {link!r}.") from None
+    return reverse(url_name, args=args)
+
+
+def link_url(link: str, *args) -> str:
+    """The absolute URL of ``link``, for an email."""
+    return settings.SITE_URL + link_path(link, *args)
+
+
+@register()
+def check_links_served(app_configs=None, **kwargs):
+    return [Error(f"No installed portal serves the link {link!r}.", id="core.E001",
+                  hint="The portal that serves it calls cvms.core.links.link_serve() in its AppConfig.ready().")
+            for link in NEEDED if link not in _served]

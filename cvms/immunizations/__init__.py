@@ -1,0 +1,1 @@
+"""Immunizations: the doses given, each taken out of stock."""

@@ -1,0 +1,2 @@
+"""Inventory: vaccine products (reference data), lots and the stock ledger. Transfers and the
+marketplace come next."""

@@ -1,0 +1,1 @@
+"""Organizations and their locations, storage units and redistribution agreements."""

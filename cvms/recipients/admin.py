@@ -1,0 +1,77 @@
+"""Help desk agents find recipients here, correct their details and remove them on request,
+through the recipient services (audited). Built for a million rows: no full count, name search
+through the trigram index, newest first by the primary key."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from cvms.core.admin import LargeTablePaginator, ServiceAdminMixin
+from cvms.core.errors import ServiceError
+from cvms.recipients.models import Recipient
+from cvms.recipients.services import recipient_remove, recipient_update
+
+
+class RemovalReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason (for example the help desk case number)"), max_length=500)
+
+
+@admin.register(Recipient)
+class RecipientAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    list_display = ["last_name", "first_name", "date_of_birth", "email", "source", "source_location",
+                    "welcome_email_status", "created_at"]
+    # Only filters an index serves: a rare value of an unindexed column would read every row.
+    list_filter = ["welcome_email_status"]
+    list_select_related = ["source_location"]
+    search_fields = ["first_name", "last_name", "portal_username"]
+    search_help_text = _("Words of the first and last name, or the start of the portal username.")
+    # Sorting a million rows by a column no index holds would take seconds: newest first only.
+    ordering = ["-pk"]
+    sortable_by = []
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+    # Kept by the services that own them: where the record came from, the portal login and the
+    # welcome email.
+    readonly_fields = ["source", "source_location", "employer", "created_by", "user", "portal_username",
+                       "welcome_email_status", "welcome_email_sent_at", "welcome_email_failure_text",
+                       "welcome_email_claimed_at", "created_at"]
+    exclude = ["welcome_email_failure"]
+    actions = ["remove_recipients"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Name words through the trigram index; a term with "@" is the start of a portal username
+        (the email and the portal suffix), through its unique index."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if "@" in term:
+            return queryset.filter(portal_username__startswith=term.lower()), False
+        return queryset.search(term), False
+
+    def change_through_service(self, recipient, *, actor, fields):
+        recipient_update(recipient=recipient, actor=actor, **fields)
+
+    @admin.display(description=_("why the welcome email failed"))
+    def welcome_email_failure_text(self, recipient):
+        return recipient.welcome_email_failure_text
+
+    @admin.action(description=_("Remove selected recipients (help desk request)"), permissions=["change"])
+    def remove_recipients(self, request, queryset):
+        form = RemovalReasonForm(request.POST if "reason" in request.POST else None)
+        if not form.is_valid():
+            return TemplateResponse(request, "admin/recipients/recipient/remove.html", {
+                **self.admin_site.each_context(request), "form": form, "recipients": queryset,
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME, "opts": self.model._meta,
+            })
+        removed = 0
+        for recipient in queryset:
+            try:
+                recipient_remove(recipient=recipient, actor=request.user, reason=form.cleaned_data["reason"])
+                removed += 1
+            except ServiceError as refusal:
+                self.message_user(request, f"{recipient}: {refusal}", messages.ERROR)
+        self.message_user(request, ngettext("%(count)s recipient removed.", "%(count)s recipients removed.",
+                                            removed) % {"count": removed}, messages.SUCCESS)
+        return None

@@ -1,0 +1,67 @@
+"""Coded values of recipients. Codes follow CDC CVRS value sets where one exists."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+
+class Sex(models.TextChoices):
+    FEMALE = "F", _("Female")
+    MALE = "M", _("Male")
+    UNKNOWN = "U", _("Unknown or not reported")
+
+
+class Race(models.TextChoices):
+    AMERICAN_INDIAN = "1002-5", _("American Indian or Alaska Native")
+    ASIAN = "2028-9", _("Asian")
+    BLACK = "2054-5", _("Black or African American")
+    PACIFIC_ISLANDER = "2076-8", _("Native Hawaiian or Other Pacific Islander")
+    WHITE = "2106-3", _("White")
+    OTHER = "2131-1", _("Other race")
+    UNKNOWN = "UNK", _("Unknown")
+    POLICY = "POL", _("Prefer not to say")
+
+
+class Ethnicity(models.TextChoices):
+    HISPANIC = "2135-2", _("Hispanic or Latino")
+    NOT_HISPANIC = "2186-5", _("Not Hispanic or Latino")
+    UNKNOWN = "UNK", _("Unknown")
+    POLICY = "POL", _("Prefer not to say")
+
+
+class Industry(models.TextChoices):
+    HEALTHCARE = "healthcare", _("Health care")
+    LONG_TERM_CARE = "long_term_care", _("Long-term care")
+    EDUCATION = "education", _("Education and child care")
+    EMERGENCY = "emergency", _("Emergency services and law enforcement")
+    FOOD = "food", _("Food and agriculture")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    RETAIL = "retail", _("Retail and grocery")
+    TRANSPORTATION = "transportation", _("Transportation and logistics")
+    GOVERNMENT = "government", _("Government and public services")
+    OTHER = "other", _("Other")
+
+
+class RecipientSource(models.TextChoices):
+    BULK_UPLOAD = "bulk_upload", _("Bulk upload")
+    SELF_REGISTRATION = "self_registration", _("Self-registration")
+    WALK_IN = "walk_in", _("Walk-in")
+    ORGANIZATION_UPLOAD = "organization_upload", _("Organization upload")
+    HELPDESK = "helpdesk", _("Help desk")
+
+
+#: Why a welcome email failed: codes stored on the recipient with their values, worded when read.
+WELCOME_FAILURES = {
+    "invalid_address": gettext_noop("The address cannot be used for email: %(value)s"),
+    "refused": gettext_noop("The mail server refused it: %(reply)s"),
+    "unbuildable": gettext_noop("The message could not be built: %(error)s"),
+    "unreachable": gettext_noop("The mail server could not be reached after several tries."),
+}
+
+
+class WelcomeEmailStatus(models.TextChoices):
+    NOT_SENT = "not_sent", _("Not sent")
+    PENDING = "pending", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")

@@ -1,0 +1,133 @@
+"""Recipients: the people who may receive vaccine (table ``registry_recipient``, as before)."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Concat, Lower, Upper
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from cvms.core.validators import validate_mail_address
+from cvms.organizations.models import Address, Location, Organization
+from cvms.recipients import choices as c
+
+#: "FIRST LAST", the text that name search matches, trigram-indexed as one expression.
+SEARCH_NAME = Upper(Concat("first_name", Value(" "), "last_name"))
+
+
+class RecipientQuerySet(models.QuerySet):
+    def same_person(self, *, first_name: str, last_name: str, date_of_birth):
+        return self.filter(
+            first_name__iexact=first_name.strip(), last_name__iexact=last_name.strip(), date_of_birth=date_of_birth
+        )
+
+    def loaded_at(self, location):
+        return self.filter(source_location=location)
+
+    def search(self, text: str):
+        """Every word appears in the first or the last name, ignoring case (trigram-indexed).
+        Words hold no spaces, so a word found in "FIRST LAST" is found in one of the names."""
+        query = self.alias(search_name=SEARCH_NAME)
+        for word in text.split()[:5]:
+            query = query.filter(search_name__contains=word.upper())
+        return query
+
+
+class Recipient(Address):
+    """A person who may receive vaccine. The same person is one row: first name, last name
+    (case-insensitive) and date of birth are unique together."""
+
+    first_name = models.CharField(_("legal first name"), max_length=100)
+    last_name = models.CharField(_("legal last name"), max_length=100)
+    date_of_birth = models.DateField(_("date of birth"))
+    email = models.EmailField(_("email"), blank=True, validators=[validate_mail_address])
+    phone = models.CharField(_("phone"), max_length=15, blank=True, help_text=_("Digits only, e.g. 9195555555."))
+    sex = models.CharField(_("sex"), max_length=1, choices=c.Sex.choices, default=c.Sex.UNKNOWN)
+    race = ArrayField(
+        models.CharField(max_length=6, choices=c.Race.choices), verbose_name=_("race"), default=list, blank=True, size=6
+    )
+    ethnicity = models.CharField(_("ethnicity"), max_length=6, choices=c.Ethnicity.choices, default=c.Ethnicity.UNKNOWN)
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="en"
+    )
+    # Indexes: a million-row load maintains every index of this table for every row, so each
+    # one earns its place. The composite indexes below serve the foreign keys to locations and
+    # employers; the creator, county and username are indexed only where they are filled in.
+    county = models.CharField(_("county"), max_length=100, blank=True)
+    employer = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="employees",
+        verbose_name=_("employer"), db_index=False,
+    )
+    industry = models.CharField(_("industry"), max_length=32, choices=c.Industry.choices, blank=True)
+    source = models.CharField(_("how the record arrived"), max_length=32, choices=c.RecipientSource.choices)
+    source_location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.SET_NULL, related_name="loaded_recipients", db_index=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False,
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="recipient"
+    )
+    portal_username = models.CharField(
+        _("portal username"), max_length=300, null=True, blank=True,
+        help_text=_("The email followed by the portal suffix, numbered when several recipients share an email."),
+    )
+    welcome_email_status = models.CharField(
+        _("welcome email"), max_length=10, choices=c.WelcomeEmailStatus.choices, default=c.WelcomeEmailStatus.NOT_SENT
+    )
+    welcome_email_sent_at = models.DateTimeField(_("welcome email sent"), null=True, blank=True)
+    #: Why the welcome email failed, as a code and its values (``WELCOME_FAILURES``), worded when read.
+    welcome_email_failure = models.JSONField(_("welcome email failure"), null=True, blank=True)
+    welcome_email_claimed_at = models.DateTimeField(
+        _("welcome email taken"), null=True, blank=True,
+        help_text=_("When a sender took the email (sending), or when it was queued again (pending)."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = RecipientQuerySet.as_manager()
+
+    class Meta:
+        db_table = "registry_recipient"  # the table of the former registry app: no data moved
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            GinIndex(OpClass(SEARCH_NAME, name="gin_trgm_ops"), name="recipient_name_trgm"),
+            # Keyset pagination of a location's loaded recipients, sorted by any column.
+            models.Index(fields=["source_location", "last_name", "id"], name="recipient_loc_last_idx"),
+            models.Index(fields=["source_location", "first_name", "id"], name="recipient_loc_first_idx"),
+            models.Index(fields=["source_location", "date_of_birth", "id"], name="recipient_loc_dob_idx"),
+            models.Index(fields=["source_location", "email", "id"], name="recipient_loc_email_idx"),
+            models.Index(fields=["welcome_email_status", "created_at"], name="recipient_welcome_waiting_idx",
+                         condition=Q(welcome_email_status__in=["pending", "sending"])),
+            # The help desk's list of failed welcome emails, newest first (few rows, so cheap to keep).
+            models.Index(fields=["-id"], name="recipient_welcome_failed_idx",
+                         condition=Q(welcome_email_status="failed")),
+            models.Index(fields=["employer", "last_name", "id"], name="recipient_employer_last_idx",
+                         condition=Q(employer__isnull=False)),
+            models.Index(fields=["county"], name="recipient_county_idx", condition=~Q(county="")),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("first_name"), Lower("last_name"), "date_of_birth", name="recipient_same_person_unique"
+            ),
+            # Unique, and serves the prefix search for the next free username of a shared email.
+            models.UniqueConstraint(fields=["portal_username"], opclasses=["varchar_pattern_ops"],
+                                    condition=Q(portal_username__isnull=False), name="recipient_username_unique"),
+            models.CheckConstraint(condition=Q(phone__regex=r"^[0-9]*$"), name="recipient_phone_digits"),
+            models.CheckConstraint(condition=~Q(first_name="") & ~Q(last_name=""), name="recipient_names_present"),
+        ]
+        verbose_name = _("recipient")
+        verbose_name_plural = _("recipients")
+
+    def __str__(self):
+        return f"{self.first_name} {self.last_name} ({self.date_of_birth:%m/%d/%Y})"
+
+    @property
+    def welcome_email_failure_text(self) -> str:
+        """Why the welcome email failed, in the active language ("" when it did not)."""
+        if not self.welcome_email_failure:
+            return ""
+        code, values = self.welcome_email_failure
+        return gettext(c.WELCOME_FAILURES[code]) % values

@@ -1,0 +1,24 @@
+import datetime
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+
+from cvms.recipients.welcome import welcome_emails_mark_failed, welcome_emails_requeue, welcome_emails_send
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, time_limit=300, soft_time_limit=240)
+def send_welcome_emails(self, recipient_ids: list[int]) -> int:
+    try:
+        return welcome_emails_send(recipient_ids=recipient_ids)
+    except (smtplib.SMTPException, OSError) as exc:
+        if self.request.retries >= self.max_retries:
+            welcome_emails_mark_failed(recipient_ids=recipient_ids)
+            raise
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries)) from exc
+
+
+@shared_task
+def requeue_welcome_emails() -> int:
+    return welcome_emails_requeue(stuck_after=datetime.timedelta(minutes=settings.CVMS_WELCOME_STUCK_MINUTES),
+                                  lost_after=datetime.timedelta(hours=settings.CVMS_WELCOME_LOST_HOURS))
