@@ -1,5 +1,5 @@
 """Forms check what a person typed (formats); what submission needs is
-``services.version_problems``, shown beside the same fields."""
+``selectors.version_problems``, shown beside the same fields."""
 
 import re
 

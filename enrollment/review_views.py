@@ -8,16 +8,17 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import Role
-from enrollment import services
 from enrollment.access import access_review_version_by_user
 from enrollment.forms import DecisionForm, ReviewFilterForm
 from enrollment.models import VersionStatus
-from enrollment.selectors import agreement_history, review_queue
+from enrollment.selectors import agreement_history, review_queue, version_changes
+from enrollment.services import EnrollmentError
+from enrollment.services.decisions import version_approve, version_reject, version_return
 
 _DECIDE = {
-    VersionStatus.APPROVED: (services.version_approve, _("Approved. The organization and its locations are active.")),
-    VersionStatus.RETURNED: (services.version_return, _("Returned to the organization for changes.")),
-    VersionStatus.REJECTED: (services.version_reject, _("Rejected.")),
+    VersionStatus.APPROVED: (version_approve, _("Approved. The organization and its locations are active.")),
+    VersionStatus.RETURNED: (version_return, _("Returned to the organization for changes.")),
+    VersionStatus.REJECTED: (version_reject, _("Rejected.")),
 }
 
 
@@ -33,7 +34,7 @@ def queue(request):
 def _detail(request, version, form, status=200):
     return render(request, "enrollment/review/detail.html", {
         "version": version, "agreement": version.agreement, "form": form,
-        "history": agreement_history(version.agreement), "changes": services.version_changes(version),
+        "history": agreement_history(version.agreement), "changes": version_changes(version),
     }, status=status)
 
 
@@ -54,7 +55,7 @@ def decide(request, version_id):
     action, done = _DECIDE[form.cleaned_data["decision"]]
     try:
         action(version=version, actor=request.user, comments=form.cleaned_data["comments"])
-    except services.EnrollmentError as refusal:
+    except EnrollmentError as refusal:
         form.add_error("comments" if "comments" in str(refusal) else None, str(refusal))
         return _detail(request, version, form, status=400)
     messages.success(request, done)

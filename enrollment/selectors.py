@@ -1,18 +1,42 @@
+"""What the enrollment pages and services read, writing nothing: the agreement's history, the
+version being worked on, the review queue, what submission still needs (``version_problems``) and
+what an amendment changes (``version_changes``)."""
+
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cvms.core.audit import diff_fields
 from cvms.core.models import AuditLog
-from enrollment.models import OPEN, Agreement, AgreementVersion, VersionStatus
+from enrollment.conditions import CONDITION_CODES
+from enrollment.models import (
+    ADDRESS_FIELDS,
+    CONTACT_FIELDS,
+    LOCATION_CONTACTS,
+    LOCATION_FIELDS,
+    OPEN,
+    ORGANIZATION_CONTACTS,
+    SECTION_A_FIELDS,
+    Agreement,
+    AgreementVersion,
+    Contact,
+    ContactRole,
+    VersionKind,
+    VersionLocation,
+    VersionStatus,
+)
 
 HISTORY_LABELS = {
-    "enrollment.agreement.started": _("Enrollment started"),
-    "enrollment.agreement.submitted": _("Signed and submitted"),
-    "enrollment.agreement.resubmitted": _("Corrected and resubmitted"),
-    "enrollment.agreement.returned": _("Returned for changes"),
-    "enrollment.agreement.rejected": _("Rejected"),
-    "enrollment.agreement.approved": _("Approved"),
-    "enrollment.amendment.started": _("Amendment started"),
+    "enrollment.agreement.started": gettext_lazy("Enrollment started"),
+    "enrollment.agreement.submitted": gettext_lazy("Signed and submitted"),
+    "enrollment.agreement.resubmitted": gettext_lazy("Corrected and resubmitted"),
+    "enrollment.agreement.returned": gettext_lazy("Returned for changes"),
+    "enrollment.agreement.rejected": gettext_lazy("Rejected"),
+    "enrollment.agreement.approved": gettext_lazy("Approved"),
+    "enrollment.amendment.started": gettext_lazy("Amendment started"),
 }
 
 
@@ -48,3 +72,146 @@ def review_queue(*, status: str = "", county: str = "", provider_type: str = "")
     if provider_type:
         versions = versions.filter(provider_type=provider_type)
     return versions.distinct().order_by("submitted_at", "pk")
+
+
+# --- What submission needs
+
+_REQUIRED_ADDRESS = [name for name in ADDRESS_FIELDS if name != "address_line2"]
+_SECTION_A_REQUIRED = ["legal_name", "provider_type", *_REQUIRED_ADDRESS, "phone"]
+_LOCATION_REQUIRED = ["name", "location_type", *_REQUIRED_ADDRESS, "phone", "hours", "population_served"]
+#: Signers give their title; coordinators need not.
+_CONTACT_REQUIRED = {
+    ContactRole.CHIEF_MEDICAL_OFFICER: ["first_name", "last_name", "title", "email", "phone"],
+    ContactRole.CHIEF_EXECUTIVE_OFFICER: ["first_name", "last_name", "title", "email", "phone"],
+    ContactRole.PRIMARY_COORDINATOR: ["first_name", "last_name", "email", "phone"],
+    ContactRole.BACKUP_COORDINATOR: ["first_name", "last_name", "email", "phone"],
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something submission needs. ``where`` is "Section A" or a location's name; ``field`` is
+    the form field (``<role>-<field>`` for a contact, "" for the whole section)."""
+
+    where: str
+    field: str
+    message: str
+    beside_field: str = ""  # shorter text shown next to the field itself
+
+    def __str__(self):
+        return f"{self.where}: {self.message}"
+
+
+def _missing(obj, names, where, prefix=""):
+    return [Problem(where, f"{prefix}{name}", _("%(field)s is required.")
+                    % {"field": obj._meta.get_field(name).verbose_name.capitalize()}, _("This field is required."))
+            for name in names if getattr(obj, name) in ("", None)]
+
+
+def _contact_problems(contacts: dict, roles, where: str) -> list[Problem]:
+    problems = []
+    for role in roles:
+        contact = contacts.get(role) or Contact(role=role)
+        for name in _CONTACT_REQUIRED[role]:
+            if not getattr(contact, name):
+                label = Contact._meta.get_field(name).verbose_name
+                problems.append(Problem(where, f"{role}-{name}", _("%(role)s: %(field)s is required.")
+                                        % {"role": ContactRole(role).label, "field": label},
+                                        _("This field is required.")))
+        if contact.phone and len(contact.phone) != 10:
+            problems.append(Problem(where, f"{role}-phone", _("%(role)s: the phone number must have 10 digits.")
+                                    % {"role": ContactRole(role).label}))
+    primary, backup = contacts.get(ContactRole.PRIMARY_COORDINATOR), contacts.get(ContactRole.BACKUP_COORDINATOR)
+    if primary and backup and primary.email and primary.email == backup.email:
+        problems.append(Problem(where, f"{ContactRole.BACKUP_COORDINATOR}-email",
+                                _("The back-up vaccine coordinator must be a different person from the primary.")))
+    return problems
+
+
+def section_a_problems(version: AgreementVersion) -> list[Problem]:
+    where = _("Section A")
+    problems = _missing(version, _SECTION_A_REQUIRED, where)
+    if version.phone and len(version.phone) != 10:
+        problems.append(Problem(where, "phone", _("Organization phone must have 10 digits.")))
+    if set(CONDITION_CODES) - set(version.conditions):
+        problems.append(Problem(where, "conditions", _("Acknowledge every condition of the agreement.")))
+    contacts = {c.role: c for c in version.contacts.all() if c.version_location_id is None}
+    return problems + _contact_problems(contacts, ORGANIZATION_CONTACTS, where)
+
+
+def location_problems(version_location: VersionLocation) -> list[Problem]:
+    where = version_location.name or _("New location")
+    problems = _missing(version_location, _LOCATION_REQUIRED, where)
+    if version_location.phone and len(version_location.phone) != 10:
+        problems.append(Problem(where, "phone", _("Location phone must have 10 digits.")))
+    if version_location.population_served == 0:
+        problems.append(Problem(where, "population_served", _("Estimated population served must be above 0.")))
+    if not version_location.storage_units.exists():
+        problems.append(Problem(where, "storage_units", _("Add at least one storage unit.")))
+    contacts = {c.role: c for c in version_location.contacts.all()}
+    return problems + _contact_problems(contacts, LOCATION_CONTACTS, where)
+
+
+def version_problems(version: AgreementVersion) -> list[Problem]:
+    """Everything that stops ``version`` from being submitted (empty when it is complete)."""
+    problems = section_a_problems(version)
+    locations = list(version.locations.all())
+    if not locations:
+        problems.append(Problem(_("Section B"), "", _("Add at least one location.")))
+    for version_location in locations:
+        problems.extend(location_problems(version_location))
+    return problems
+
+
+# --- What an amendment changes
+
+def version_changes(version: AgreementVersion) -> list[str]:
+    """What an amendment changes, against the version in force, one line each."""
+    base = version.agreement.approved_version
+    if base is None or base.pk == version.pk or version.kind != VersionKind.AMENDMENT:
+        return []
+    lines = [_("Section A — %(field)s: %(old)s → %(new)s") % {"field": _label(AgreementVersion, name),
+                                                                "old": old or "—", "new": new or "—"}
+             for name, (old, new) in diff_fields(base, {n: getattr(version, n) for n in SECTION_A_FIELDS}).items()]
+    lines += _contact_changes(base.contacts.filter(version_location__isnull=True),
+                              version.contacts.filter(version_location__isnull=True), _("Section A"))
+    before = {vl.location_id: vl for vl in base.locations.all()}
+    for version_location in version.locations.all():
+        old = before.get(version_location.location_id) if version_location.location_id else None
+        if old is None:
+            lines.append(_("New location: %(name)s") % {"name": version_location.name})
+            continue
+        for name, (was, now) in diff_fields(old, {n: getattr(version_location, n) for n in LOCATION_FIELDS}).items():
+            lines.append(_("%(location)s — %(field)s: %(old)s → %(new)s") % {
+                "location": version_location.name, "field": _label(VersionLocation, name), "old": was or "—",
+                "new": now or "—"})
+        kept = {u.storage_unit_id: u for u in old.storage_units.all()}
+        for unit in version_location.storage_units.all():
+            previous = kept.get(unit.storage_unit_id) if unit.storage_unit_id else None
+            if previous is None:
+                lines.append(_("%(location)s — new storage unit: %(unit)s") % {"location": version_location.name,
+                                                                                "unit": unit})
+            elif str(previous) != str(unit) or previous.has_data_logger != unit.has_data_logger:
+                lines.append(_("%(location)s — storage unit changed: %(old)s → %(new)s") % {
+                    "location": version_location.name, "old": previous, "new": unit})
+        lines += _contact_changes(old.contacts.all(), version_location.contacts.all(), version_location.name)
+    return lines
+
+
+def _label(model, name: str) -> str:
+    return str(model._meta.get_field(name).verbose_name)
+
+
+def _contact_changes(before, after, where: str) -> list[str]:
+    def describe(contact):
+        return f"{contact.full_name} <{contact.email}>" if contact and contact.email else "—"
+
+    old = {c.role: c for c in before}
+    lines = []
+    for contact in after:
+        previous = old.get(contact.role)
+        if previous is None or any(getattr(previous, n) != getattr(contact, n) for n in CONTACT_FIELDS):
+            lines.append(_("%(where)s — %(role)s: %(old)s → %(new)s") % {
+                "where": where, "role": contact.get_role_display(), "old": describe(previous),
+                "new": describe(contact)})
+    return lines

@@ -3,15 +3,16 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cvms.registry import choices as rc
-from enrollment import services
+from enrollment import selectors
 from enrollment.conditions import CONDITION_CODES
 from enrollment.models import AgreementVersion, VersionStatus
+from enrollment.services import drafting
 from enrollment.tests.factories import add_location, approved_agreement, complete_version, fill_section_a, sign
 
 
 @pytest.fixture
 def agreement(new_admin):
-    return services.agreement_start(user=new_admin, legal_name="Coastal Family Practice",
+    return drafting.agreement_start(user=new_admin, legal_name="Coastal Family Practice",
                                     provider_type=rc.ProviderType.PRIVATE_PRACTICE)
 
 
@@ -114,7 +115,7 @@ def test_section_a_complete_is_saved_clean(admin_client, agreement):
     assert response.status_code == 302
     version = AgreementVersion.objects.get(agreement=agreement)
     assert (version.phone, version.state) == ("9105550100", "NC")
-    assert services.section_a_problems(version) == []
+    assert selectors.section_a_problems(version) == []
 
 
 def test_location_with_unit_and_coordinators_is_complete(admin_client, agreement):
@@ -123,7 +124,7 @@ def test_location_with_unit_and_coordinators_is_complete(admin_client, agreement
     assert response.status_code == 302
     location = AgreementVersion.objects.get(agreement=agreement).locations.get()
     assert location.storage_units.get().has_data_logger
-    assert services.location_problems(location) == []
+    assert selectors.location_problems(location) == []
 
 
 def test_storage_unit_range_error_names_the_field(admin_client, agreement):

@@ -1,0 +1,140 @@
+"""Submission and the state's decision: sign and submit, return, reject, approve. Approval
+applies the version to the registry."""
+
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cvms.accounts.logins import normalize_login
+from cvms.accounts.models import Membership, Role
+from cvms.accounts.services import invitation_send
+from cvms.core.audit import audit_log
+from cvms.registry import services as registry
+from cvms.registry.models import Location
+from enrollment.models import (
+    ADDRESS_FIELDS,
+    EDITABLE,
+    LOCATION_FIELDS,
+    UNIT_FIELDS,
+    Agreement,
+    AgreementVersion,
+    Contact,
+    ContactRole,
+    VersionLocation,
+    VersionStatus,
+    VersionStorageUnit,
+)
+from enrollment.selectors import version_problems
+from enrollment.services import EnrollmentError
+from enrollment.services.drafting import check_version_editable
+from enrollment.services.notices import agreement_notice_queue
+
+
+def _transition(version, *, from_statuses, actor, action, notice, **update) -> AgreementVersion:
+    updated = AgreementVersion.objects.filter(pk=version.pk, status__in=sorted(from_statuses)).update(**update)
+    if not updated:
+        version.refresh_from_db()
+        raise EnrollmentError(_("This version is %(status)s: someone may have acted on it already.")
+                              % {"status": version.get_status_display().lower()})
+    previous = version.status
+    version.refresh_from_db()
+    audit_log(actor=actor, action=action, obj=version.agreement,
+              changes={"version": version.number, "status": [previous, version.status],
+                       "comments": version.review_comments if notice in ("returned", "rejected") else ""})
+    agreement_notice_queue(version=version, event=notice)
+    return version
+
+
+def version_submit(*, version: AgreementVersion, actor, signed_name: str, signed_title: str,
+                   signed_on: datetime.date, attested: bool) -> AgreementVersion:
+    """Sign and submit a complete version for the state's review."""
+    check_version_editable(version)
+    problems = version_problems(version)
+    if problems:
+        raise EnrollmentError(_("The agreement is not complete: %(first)s") % {"first": problems[0]})
+    if not (signed_name.strip() and signed_title.strip()):
+        raise EnrollmentError(_("Type your full name and title to sign."))
+    if signed_on != timezone.localdate():
+        raise EnrollmentError(_("The date signed must be today's date."), field="signed_on")
+    if not attested:
+        raise EnrollmentError(_("Check the attestation to sign."))
+    notice = "resubmitted" if version.status == VersionStatus.RETURNED else "submitted"
+    with transaction.atomic():
+        return _transition(version, from_statuses=EDITABLE, actor=actor, action=f"enrollment.agreement.{notice}",
+                           notice=notice, status=VersionStatus.SUBMITTED, signed_name=signed_name.strip(),
+                           signed_title=signed_title.strip(), signed_on=signed_on, signed_by=actor,
+                           submitted_at=timezone.now(), updated_at=timezone.now(),
+                           review_comments="")  # the return's comments stay in the history
+
+
+def version_return(*, version: AgreementVersion, actor, comments: str) -> AgreementVersion:
+    """Send a submitted version back for changes; everything entered stays."""
+    if not comments.strip():
+        raise EnrollmentError(_("Say what needs to change: comments are required to return an agreement."))
+    with transaction.atomic():
+        return _transition(version, from_statuses={VersionStatus.SUBMITTED}, actor=actor,
+                           action="enrollment.agreement.returned", notice="returned", status=VersionStatus.RETURNED,
+                           review_comments=comments.strip(), decided_at=timezone.now(), decided_by=actor)
+
+
+def version_reject(*, version: AgreementVersion, actor, comments: str) -> AgreementVersion:
+    if not comments.strip():
+        raise EnrollmentError(_("Give the reason: comments are required to reject an agreement."))
+    with transaction.atomic():
+        return _transition(version, from_statuses={VersionStatus.SUBMITTED}, actor=actor,
+                           action="enrollment.agreement.rejected", notice="rejected", status=VersionStatus.REJECTED,
+                           review_comments=comments.strip(), decided_at=timezone.now(), decided_by=actor)
+
+
+def version_approve(*, version: AgreementVersion, actor, comments: str = "") -> AgreementVersion:
+    """Approve a submitted version and apply it to the registry: the organization and its
+    locations become active, new locations get their Provider PIN, storage units are recorded
+    and the location coordinators are invited."""
+    with transaction.atomic():
+        version = _transition(version, from_statuses={VersionStatus.SUBMITTED}, actor=actor,
+                              action="enrollment.agreement.approved", notice="approved",
+                              status=VersionStatus.APPROVED, review_comments=comments.strip(),
+                              decided_at=timezone.now(), decided_by=actor)
+        agreement = version.agreement
+        _apply_to_registry(version, agreement.organization, actor)
+        Agreement.objects.filter(pk=agreement.pk).update(approved_version=version)
+    return version
+
+
+def _apply_to_registry(version: AgreementVersion, organization, actor) -> None:
+    registry.organization_update(organization=organization, actor=actor, name=version.legal_name,
+                                 provider_type=version.provider_type, phone=version.phone,
+                                 **{name: getattr(version, name) for name in ADDRESS_FIELDS})
+    registry.organization_activate(organization=organization, actor=actor)
+    for version_location in version.locations.prefetch_related("storage_units", "contacts"):
+        fields = {name: getattr(version_location, name) for name in LOCATION_FIELDS}
+        location = version_location.location
+        if location is None:
+            location = registry.location_create(organization=organization, actor=actor, **fields)
+            VersionLocation.objects.filter(pk=version_location.pk).update(location=location)
+        else:
+            registry.location_update(location=location, actor=actor, **fields)
+        registry.location_activate(location=location, actor=actor)
+        for unit in version_location.storage_units.all():
+            data = {name: getattr(unit, name) for name in UNIT_FIELDS}
+            if unit.storage_unit is None:
+                created = registry.storage_unit_create(location=location, actor=actor, **data)
+                VersionStorageUnit.objects.filter(pk=unit.pk).update(storage_unit=created)
+            else:
+                registry.storage_unit_update(unit=unit.storage_unit, actor=actor, **data)
+        for contact in version_location.contacts.all():
+            _invite_coordinator(contact, location, actor)
+
+
+def _invite_coordinator(contact: Contact, location: Location, actor) -> None:
+    """Invite a location's coordinator, unless they already hold the role there."""
+    if not contact.email:
+        return
+    already = Membership.objects.active().filter(user__username=normalize_login(contact.email),
+                                                 role=Role.VACCINE_COORDINATOR, location=location).exists()
+    if not already:
+        invitation_send(email=contact.email, role=Role.VACCINE_COORDINATOR, location=location,
+                        is_backup=contact.role == ContactRole.BACKUP_COORDINATOR, first_name=contact.first_name,
+                        last_name=contact.last_name, actor=actor)
