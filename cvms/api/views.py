@@ -16,7 +16,7 @@ from cvms.api.serializers import (
 from cvms.registry.models import Location, VaccineProduct
 from cvms.uploads.models import UploadChannel
 from cvms.uploads.parsing import FileRefused
-from cvms.uploads.services import upload_create
+from cvms.uploads.services.intake import upload_create
 
 
 def _locations(user):
