@@ -1,6 +1,7 @@
 """What the enrollment pages and services read, writing nothing: the agreement's history, the
 version being worked on, the review queue, what submission still needs (``version_problems``) and
-what an amendment changes (``version_changes``)."""
+what a version changes against the version in force before it (``version_diff``, which approval
+applies, and ``version_changes``, the same diff worded for the reviewer)."""
 
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from enrollment.models import (
     OPEN,
     ORGANIZATION_CONTACTS,
     SECTION_A_FIELDS,
+    UNIT_FIELDS,
     Agreement,
     AgreementVersion,
     Contact,
@@ -27,6 +29,7 @@ from enrollment.models import (
     VersionKind,
     VersionLocation,
     VersionStatus,
+    VersionStorageUnit,
 )
 
 HISTORY_LABELS = {
@@ -163,38 +166,121 @@ def version_problems(version: AgreementVersion) -> list[Problem]:
     return problems
 
 
-# --- What an amendment changes
+# --- What a version changes
+
+@dataclass(frozen=True)
+class ContactChange:
+    """A person the version names differently from the version before: ``before`` is None when
+    the role was not filled there (a new location, say)."""
+
+    before: Contact | None
+    after: Contact
+
+    @property
+    def names_someone_new(self) -> bool:
+        """The role goes to someone the version before did not name in it: approval invites them."""
+        return bool(self.after.email) and (self.before is None or self.before.email != self.after.email)
+
+
+@dataclass(frozen=True)
+class UnitChange:
+    before: VersionStorageUnit | None  # None: a unit new to the location
+    after: VersionStorageUnit
+
+
+@dataclass(frozen=True)
+class LocationChange:
+    """A Section B location the version adds (``before`` None, every field in ``fields``) or changes."""
+
+    before: VersionLocation | None
+    after: VersionLocation
+    fields: dict[str, list]  # {name: [old, new]}
+    units: list[UnitChange]
+    contacts: list[ContactChange]
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    """What ``version`` changes against ``base``, the version in force before it (None for the
+    enrollment, where everything is new). The reviewer reads it (``version_changes``) and approval
+    applies it, so approval grants nothing the reviewer was not shown."""
+
+    version: AgreementVersion
+    base: AgreementVersion | None
+    section_a: dict[str, list]  # {name: [old, new]}
+    contacts: list[ContactChange]  # Section A's people
+    locations: list[LocationChange]
+
+
+def version_base(version: AgreementVersion) -> AgreementVersion | None:
+    """The version in force when ``version`` was drafted: the last approved one before it."""
+    return (AgreementVersion.objects.filter(agreement_id=version.agreement_id, status=VersionStatus.APPROVED,
+                                            number__lt=version.number).order_by("-number").first())
+
+
+def version_diff(version: AgreementVersion) -> VersionDiff:
+    base = version_base(version)
+    section_a = _fields_changed(base, version, SECTION_A_FIELDS)
+    contacts = _contacts_changed(base.contacts.filter(version_location__isnull=True) if base else [],
+                                 version.contacts.filter(version_location__isnull=True))
+    before = {vl.location_id: vl for vl in base.locations.prefetch_related("storage_units", "contacts")} if base else {}
+    locations = []
+    for after in version.locations.prefetch_related("storage_units__storage_unit", "contacts"):
+        old = before.get(after.location_id) if after.location_id else None
+        change = LocationChange(
+            old, after, _fields_changed(old, after, LOCATION_FIELDS),
+            _units_changed(old.storage_units.all() if old else [], after.storage_units.all()),
+            _contacts_changed(old.contacts.all() if old else [], after.contacts.all()))
+        if old is None or change.fields or change.units or change.contacts:
+            locations.append(change)
+    return VersionDiff(version, base, section_a, contacts, locations)
+
+
+def _fields_changed(before, after, names) -> dict[str, list]:
+    if before is None:
+        return {name: [None, getattr(after, name)] for name in names}
+    return diff_fields(before, {name: getattr(after, name) for name in names})
+
+
+def _contacts_changed(before, after) -> list[ContactChange]:
+    old = {c.role: c for c in before}
+    return [ContactChange(old.get(contact.role), contact) for contact in after
+            if old.get(contact.role) is None
+            or any(getattr(old[contact.role], n) != getattr(contact, n) for n in CONTACT_FIELDS)]
+
+
+def _units_changed(before, after) -> list[UnitChange]:
+    kept = {u.storage_unit_id: u for u in before}
+    return [UnitChange(kept.get(unit.storage_unit_id) if unit.storage_unit_id else None, unit) for unit in after
+            if not unit.storage_unit_id or unit.storage_unit_id not in kept
+            or any(getattr(kept[unit.storage_unit_id], n) != getattr(unit, n) for n in UNIT_FIELDS)]
+
 
 def version_changes(version: AgreementVersion) -> list[str]:
-    """What an amendment changes, against the version in force, one line each."""
-    base = version.agreement.approved_version
-    if base is None or base.pk == version.pk or version.kind != VersionKind.AMENDMENT:
+    """What an amendment changes, against the version in force before it, one line each."""
+    if version.kind != VersionKind.AMENDMENT:
+        return []
+    diff = version_diff(version)
+    if diff.base is None:
         return []
     lines = [_("Section A — %(field)s: %(old)s → %(new)s") % {"field": _label(AgreementVersion, name),
                                                                 "old": old or "—", "new": new or "—"}
-             for name, (old, new) in diff_fields(base, {n: getattr(version, n) for n in SECTION_A_FIELDS}).items()]
-    lines += _contact_changes(base.contacts.filter(version_location__isnull=True),
-                              version.contacts.filter(version_location__isnull=True), _("Section A"))
-    before = {vl.location_id: vl for vl in base.locations.all()}
-    for version_location in version.locations.all():
-        old = before.get(version_location.location_id) if version_location.location_id else None
-        if old is None:
-            lines.append(_("New location: %(name)s") % {"name": version_location.name})
-            continue
-        for name, (was, now) in diff_fields(old, {n: getattr(version_location, n) for n in LOCATION_FIELDS}).items():
-            lines.append(_("%(location)s — %(field)s: %(old)s → %(new)s") % {
-                "location": version_location.name, "field": _label(VersionLocation, name), "old": was or "—",
-                "new": now or "—"})
-        kept = {u.storage_unit_id: u for u in old.storage_units.all()}
-        for unit in version_location.storage_units.all():
-            previous = kept.get(unit.storage_unit_id) if unit.storage_unit_id else None
-            if previous is None:
-                lines.append(_("%(location)s — new storage unit: %(unit)s") % {"location": version_location.name,
-                                                                                "unit": unit})
-            elif str(previous) != str(unit) or previous.has_data_logger != unit.has_data_logger:
-                lines.append(_("%(location)s — storage unit changed: %(old)s → %(new)s") % {
-                    "location": version_location.name, "old": previous, "new": unit})
-        lines += _contact_changes(old.contacts.all(), version_location.contacts.all(), version_location.name)
+             for name, (old, new) in diff.section_a.items()]
+    lines += _contact_lines(diff.contacts, _("Section A"))
+    for change in diff.locations:
+        where = change.after.name
+        if change.before is None:
+            lines.append(_("New location: %(name)s") % {"name": where})
+        else:
+            lines += [_("%(location)s — %(field)s: %(old)s → %(new)s") % {
+                "location": where, "field": _label(VersionLocation, name), "old": was or "—", "new": now or "—"}
+                for name, (was, now) in change.fields.items()]
+            lines += [_("%(location)s — new storage unit: %(unit)s") % {"location": where, "unit": unit.after}
+                      if unit.before is None else
+                      _("%(location)s — storage unit changed: %(old)s → %(new)s") % {
+                          "location": where, "old": unit.before, "new": unit.after}
+                      for unit in change.units]
+        lines += _contact_lines(change.contacts, where)
     return lines
 
 
@@ -202,16 +288,20 @@ def _label(model, name: str) -> str:
     return str(model._meta.get_field(name).verbose_name)
 
 
-def _contact_changes(before, after, where: str) -> list[str]:
+def _contact_lines(changes: list[ContactChange], where: str) -> list[str]:
+    """A person newly named in a role, or what changed in the details of the same person."""
     def describe(contact):
         return f"{contact.full_name} <{contact.email}>" if contact and contact.email else "—"
 
-    old = {c.role: c for c in before}
     lines = []
-    for contact in after:
-        previous = old.get(contact.role)
-        if previous is None or any(getattr(previous, n) != getattr(contact, n) for n in CONTACT_FIELDS):
+    for change in changes:
+        role = change.after.get_role_display()
+        if change.before is None or change.before.email != change.after.email:
             lines.append(_("%(where)s — %(role)s: %(old)s → %(new)s") % {
-                "where": where, "role": contact.get_role_display(), "old": describe(previous),
-                "new": describe(contact)})
+                "where": where, "role": role, "old": describe(change.before), "new": describe(change.after)})
+            continue
+        lines += [_("%(where)s — %(role)s — %(field)s: %(old)s → %(new)s") % {
+            "where": where, "role": role, "field": _label(Contact, name), "old": old or "—", "new": new or "—"}
+            for name, (old, new) in diff_fields(change.before, {n: getattr(change.after, n)
+                                                                for n in CONTACT_FIELDS}).items()]
     return lines

@@ -16,7 +16,6 @@ from cvms.registry.models import Location
 from enrollment.models import (
     ADDRESS_FIELDS,
     EDITABLE,
-    LOCATION_FIELDS,
     UNIT_FIELDS,
     Agreement,
     AgreementVersion,
@@ -26,7 +25,7 @@ from enrollment.models import (
     VersionStatus,
     VersionStorageUnit,
 )
-from enrollment.selectors import version_problems
+from enrollment.selectors import LocationChange, VersionDiff, version_diff, version_problems
 from enrollment.services import EnrollmentError
 from enrollment.services.drafting import check_version_editable
 from enrollment.services.notices import agreement_notice_queue
@@ -89,43 +88,64 @@ def version_reject(*, version: AgreementVersion, actor, comments: str) -> Agreem
 
 
 def version_approve(*, version: AgreementVersion, actor, comments: str = "") -> AgreementVersion:
-    """Approve a submitted version and apply it to the registry: the organization and its
-    locations become active, new locations get their Provider PIN, storage units are recorded
-    and the location coordinators are invited."""
+    """Approve a submitted version and apply to the registry what it changes, as the reviewer saw
+    it (``selectors.version_diff``): an enrollment makes the organization and its locations
+    active; new locations get their Provider PIN; changed details and storage units are recorded;
+    the coordinators it newly names at a location are invited there, and no one else."""
     with transaction.atomic():
         version = _transition(version, from_statuses={VersionStatus.SUBMITTED}, actor=actor,
                               action="enrollment.agreement.approved", notice="approved",
                               status=VersionStatus.APPROVED, review_comments=comments.strip(),
                               decided_at=timezone.now(), decided_by=actor)
         agreement = version.agreement
-        _apply_to_registry(version, agreement.organization, actor)
+        _apply_to_registry(version_diff(version), agreement.organization, actor)
         Agreement.objects.filter(pk=agreement.pk).update(approved_version=version)
     return version
 
 
-def _apply_to_registry(version: AgreementVersion, organization, actor) -> None:
-    registry.organization_update(organization=organization, actor=actor, name=version.legal_name,
-                                 provider_type=version.provider_type, phone=version.phone,
-                                 **{name: getattr(version, name) for name in ADDRESS_FIELDS})
-    registry.organization_activate(organization=organization, actor=actor)
-    for version_location in version.locations.prefetch_related("storage_units", "contacts"):
-        fields = {name: getattr(version_location, name) for name in LOCATION_FIELDS}
-        location = version_location.location
-        if location is None:
-            location = registry.location_create(organization=organization, actor=actor, **fields)
-            VersionLocation.objects.filter(pk=version_location.pk).update(location=location)
-        else:
-            registry.location_update(location=location, actor=actor, **fields)
+#: Section A's fields as the registry's organization names them (the conditions stay on the agreement).
+_ORGANIZATION_FIELDS = {"legal_name": "name", "provider_type": "provider_type", "phone": "phone",
+                        **{name: name for name in ADDRESS_FIELDS}}
+
+
+def _apply_to_registry(diff: VersionDiff, organization, actor) -> None:
+    changed = {_ORGANIZATION_FIELDS[name]: getattr(diff.version, name) for name in diff.section_a
+               if name in _ORGANIZATION_FIELDS}
+    if changed:
+        registry.organization_update(organization=organization, actor=actor, **changed)
+    if diff.base is None:
+        registry.organization_activate(organization=organization, actor=actor)
+    for change in diff.locations:
+        location = _apply_location(change, organization, actor)
+        for unit in change.units:
+            _apply_unit(unit.after, location, actor)
+        # Section A's people are named on the agreement; a role comes with a location.
+        for contact in change.contacts:
+            if contact.names_someone_new:
+                _invite_coordinator(contact.after, location, actor)
+
+
+def _apply_location(change: LocationChange, organization, actor) -> Location:
+    version_location = change.after
+    fields = {name: getattr(version_location, name) for name in change.fields}
+    location = version_location.location
+    if location is None:
+        location = registry.location_create(organization=organization, actor=actor, **fields)
+        VersionLocation.objects.filter(pk=version_location.pk).update(location=location)
+    elif fields:
+        registry.location_update(location=location, actor=actor, **fields)
+    if change.before is None:
         registry.location_activate(location=location, actor=actor)
-        for unit in version_location.storage_units.all():
-            data = {name: getattr(unit, name) for name in UNIT_FIELDS}
-            if unit.storage_unit is None:
-                created = registry.storage_unit_create(location=location, actor=actor, **data)
-                VersionStorageUnit.objects.filter(pk=unit.pk).update(storage_unit=created)
-            else:
-                registry.storage_unit_update(unit=unit.storage_unit, actor=actor, **data)
-        for contact in version_location.contacts.all():
-            _invite_coordinator(contact, location, actor)
+    return location
+
+
+def _apply_unit(unit: VersionStorageUnit, location: Location, actor) -> None:
+    data = {name: getattr(unit, name) for name in UNIT_FIELDS}
+    if unit.storage_unit is None:
+        created = registry.storage_unit_create(location=location, actor=actor, **data)
+        VersionStorageUnit.objects.filter(pk=unit.pk).update(storage_unit=created)
+    else:
+        registry.storage_unit_update(unit=unit.storage_unit, actor=actor, **data)
 
 
 def _invite_coordinator(contact: Contact, location: Location, actor) -> None:
