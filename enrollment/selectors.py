@@ -60,7 +60,20 @@ def open_version(agreement: Agreement) -> AgreementVersion | None:
 
 def current_version(agreement: Agreement) -> AgreementVersion | None:
     """The version the organization works on: the open one, else the one in force, else the newest."""
-    return open_version(agreement) or agreement.approved_version or agreement.versions.first()
+    return _current(agreement, agreement.versions.all())
+
+
+def agreements_administered(user) -> list[tuple[Agreement, AgreementVersion]]:
+    """The agreements ``user`` administers, by organization name, each with its ``current_version``."""
+    agreements = (Agreement.objects.administered_by(user).select_related("organization", "approved_version")
+                  .prefetch_related("versions").order_by("organization__name"))
+    return [(agreement, _current(agreement, agreement.versions.all())) for agreement in agreements]
+
+
+def _current(agreement: Agreement, versions) -> AgreementVersion | None:
+    """``current_version`` among the agreement's ``versions`` (newest first)."""
+    return next((v for v in versions if v.status in OPEN), None) or agreement.approved_version or next(
+        iter(versions), None)
 
 
 def review_queue(*, status: str = "", county: str = "", provider_type: str = ""):

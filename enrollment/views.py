@@ -27,18 +27,17 @@ from enrollment.forms import (
     SignForm,
     StartForm,
     StorageUnitFormSet,
+    add_refusal,
 )
-from enrollment.models import LOCATION_CONTACTS, ORGANIZATION_CONTACTS, Agreement, Contact
+from enrollment.models import LOCATION_CONTACTS, ORGANIZATION_CONTACTS, Contact
 from enrollment.services import EnrollmentError, decisions, drafting
 
 
 @require_GET
 @login_required
 def home(request):
-    agreements = (Agreement.objects.administered_by(request.user)
-                  .select_related("organization", "approved_version").order_by("organization__name"))
     return render(request, "enrollment/home.html", {
-        "agreements": [(a, selectors.current_version(a)) for a in agreements],
+        "agreements": selectors.agreements_administered(request.user),
         "is_reviewer": user_has_role(request.user, Role.STATE_STAFF),
     })
 
@@ -48,9 +47,13 @@ def home(request):
 def start(request):
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        agreement = drafting.agreement_start(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Enrollment started. Complete Section A and add your locations (Section B)."))
-        return redirect("enrollment:section_a", agreement.pk)
+        try:
+            agreement = drafting.agreement_start(user=request.user, **form.cleaned_data)
+        except EnrollmentError as refusal:
+            add_refusal(form, refusal)
+        else:
+            messages.success(request, _("Enrollment started. Complete Section A and add your locations (Section B)."))
+            return redirect("enrollment:section_a", agreement.pk)
     return render(request, "enrollment/start.html", {"form": form})
 
 
@@ -158,7 +161,7 @@ def location_edit(request, agreement_id, version_location_id=None):
                 version=version, version_location=version_location, fields=form.cleaned_data, actor=request.user,
                 contacts={role: f.cleaned_data for role, f in contact_forms.items()}, units=_unit_rows(units))
         except EnrollmentError as refusal:
-            form.add_error(None, str(refusal))
+            add_refusal(form, refusal)
             return _render_section(request, "enrollment/location.html", context)
         if version_location_id is None:
             # A new location now has its own page: carry on there, so saving again edits it.
@@ -205,7 +208,7 @@ def submit(request, agreement_id):
         try:
             decisions.version_submit(version=version, actor=request.user, **form.cleaned_data)
         except EnrollmentError as refusal:
-            form.add_error("signed_on" if refusal.field == "signed_on" else None, str(refusal))
+            add_refusal(form, refusal)
         else:
             messages.success(request, _("Signed and submitted. The Immunization Branch will review it; you will get "
                                         "an email when they decide."))

@@ -54,11 +54,12 @@ def version_submit(*, version: AgreementVersion, actor, signed_name: str, signed
     if problems:
         raise EnrollmentError(_("The agreement is not complete: %(first)s") % {"first": problems[0]})
     if not (signed_name.strip() and signed_title.strip()):
-        raise EnrollmentError(_("Type your full name and title to sign."))
+        raise EnrollmentError(_("Type your full name and title to sign."),
+                              field="signed_title" if signed_name.strip() else "signed_name")
     if signed_on != timezone.localdate():
         raise EnrollmentError(_("The date signed must be today's date."), field="signed_on")
     if not attested:
-        raise EnrollmentError(_("Check the attestation to sign."))
+        raise EnrollmentError(_("Check the attestation to sign."), field="attested")
     notice = "resubmitted" if version.status == VersionStatus.RETURNED else "submitted"
     with transaction.atomic():
         return _transition(version, from_statuses=EDITABLE, actor=actor, action=f"enrollment.agreement.{notice}",
@@ -71,7 +72,8 @@ def version_submit(*, version: AgreementVersion, actor, signed_name: str, signed
 def version_return(*, version: AgreementVersion, actor, comments: str) -> AgreementVersion:
     """Send a submitted version back for changes; everything entered stays."""
     if not comments.strip():
-        raise EnrollmentError(_("Say what needs to change: comments are required to return an agreement."))
+        raise EnrollmentError(_("Say what needs to change: comments are required to return an agreement."),
+                              field="comments")
     with transaction.atomic():
         return _transition(version, from_statuses={VersionStatus.SUBMITTED}, actor=actor,
                            action="enrollment.agreement.returned", notice="returned", status=VersionStatus.RETURNED,
@@ -80,11 +82,21 @@ def version_return(*, version: AgreementVersion, actor, comments: str) -> Agreem
 
 def version_reject(*, version: AgreementVersion, actor, comments: str) -> AgreementVersion:
     if not comments.strip():
-        raise EnrollmentError(_("Give the reason: comments are required to reject an agreement."))
+        raise EnrollmentError(_("Give the reason: comments are required to reject an agreement."),
+                              field="comments")
     with transaction.atomic():
         return _transition(version, from_statuses={VersionStatus.SUBMITTED}, actor=actor,
                            action="enrollment.agreement.rejected", notice="rejected", status=VersionStatus.REJECTED,
                            review_comments=comments.strip(), decided_at=timezone.now(), decided_by=actor)
+
+
+def version_decide(*, version: AgreementVersion, actor, decision: str, comments: str = "") -> AgreementVersion:
+    """Record the state's ``decision`` (approved, returned or rejected) on a submitted version."""
+    decide = {VersionStatus.APPROVED: version_approve, VersionStatus.RETURNED: version_return,
+              VersionStatus.REJECTED: version_reject}.get(decision)
+    if decide is None:
+        raise EnrollmentError(_("Choose approve, return or reject."), field="decision")
+    return decide(version=version, actor=actor, comments=comments)
 
 
 def version_approve(*, version: AgreementVersion, actor, comments: str = "") -> AgreementVersion:

@@ -31,7 +31,9 @@ def agreement_start(*, user, legal_name: str, provider_type: rc.ProviderType) ->
     """An Organization Administrator starts an enrollment: a pending organization they
     administer, its agreement and a draft version 1."""
     if not legal_name.strip():
-        raise EnrollmentError(_("Enter the organization's legal name."))
+        raise EnrollmentError(_("Enter the organization's legal name."), field="legal_name")
+    if provider_type not in rc.ProviderType.values:
+        raise EnrollmentError(_("Choose the organization type."), field="provider_type")
     with transaction.atomic():
         kind = (rc.OrganizationKind.LOCAL_HEALTH_DEPARTMENT if provider_type == rc.ProviderType.LOCAL_HEALTH_DEPARTMENT
                 else rc.OrganizationKind.HEALTHCARE_PROVIDER)

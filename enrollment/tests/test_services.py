@@ -233,3 +233,33 @@ def test_an_approved_location_stays_on_an_amendment(new_admin, state_reviewer):
 def test_amendments_wait_for_an_approved_enrollment(draft, new_admin):
     with pytest.raises(EnrollmentError, match="once the enrollment is approved"):
         drafting.amendment_start(agreement=Agreement.objects.get(pk=draft.agreement_id), actor=new_admin)
+
+
+def test_an_enrollment_without_an_organization_type_is_refused_naming_the_field(new_admin):
+    with pytest.raises(EnrollmentError) as refusal:
+        drafting.agreement_start(user=new_admin, legal_name="Coastal Pharmacy", provider_type="")
+    assert refusal.value.field == "provider_type"
+    assert not Agreement.objects.exists()
+
+
+@pytest.mark.parametrize("decide", [decisions.version_return, decisions.version_reject])
+def test_a_return_or_rejection_without_comments_names_the_comments_field(draft, new_admin, state_reviewer, decide):
+    sign(complete_version(draft, new_admin), new_admin)
+    with pytest.raises(EnrollmentError) as refusal:
+        decide(version=draft, actor=state_reviewer, comments="  ")
+    assert refusal.value.field == "comments"
+
+
+def test_signing_without_the_attestation_names_the_attestation_field(draft, new_admin):
+    complete_version(draft, new_admin)
+    with pytest.raises(EnrollmentError) as refusal:
+        sign(draft, new_admin, attested=False)
+    assert refusal.value.field == "attested"
+
+
+@pytest.mark.parametrize("decision,status", [("approved", VersionStatus.APPROVED),
+                                             ("returned", VersionStatus.RETURNED)])
+def test_one_service_records_each_decision(draft, new_admin, state_reviewer, decision, status):
+    sign(complete_version(draft, new_admin), new_admin)
+    decisions.version_decide(version=draft, actor=state_reviewer, decision=decision, comments="Looks right.")
+    assert AgreementVersion.objects.get(pk=draft.pk).status == status

@@ -1,4 +1,6 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -337,3 +339,29 @@ def test_pages_nobody_may_see_explain_themselves(client, outsider, agreement, te
     client.force_login(tenant_b.org_admin)
     missing = client.get(reverse("enrollment:agreement", args=[agreement.pk]))
     assert missing.status_code == 404 and "Page not found" in missing.content.decode()
+
+
+def test_enrollment_home_reads_every_agreement_in_a_fixed_number_of_queries(admin_client, new_admin, state_reviewer):
+    def queries_for_home():
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(reverse("enrollment:home"))
+        return len(queries), response
+
+    approved_agreement(new_admin, state_reviewer, legal_name="One Health")
+    with_one, _response = queries_for_home()
+    for name in ("Two Health", "Three Health"):
+        approved_agreement(new_admin, state_reviewer, legal_name=name)
+    drafting.amendment_start(agreement=approved_agreement(new_admin, state_reviewer, legal_name="Four Health"),
+                             actor=new_admin)
+    with_four, response = queries_for_home()
+    assert with_four == with_one
+    assert [(a.organization.name, v.number) for a, v in response.context["agreements"]] == [
+        ("Four Health", 2), ("One Health", 1), ("Three Health", 1), ("Two Health", 1)]
+
+
+def test_a_refused_decision_is_shown_beside_the_comments_field(client, state_reviewer, submitted):
+    client.force_login(state_reviewer)
+    response = client.post(reverse("enrollment:decide", args=[submitted.pk]), {"decision": "rejected"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["comments"] == [
+        "Give the reason: comments are required to reject an agreement."]
