@@ -88,7 +88,8 @@ def _upload(tenant, tag):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cvms.uploads.models import UploadChannel
-    from cvms.uploads.services import upload_create, upload_process
+    from cvms.uploads.services.intake import upload_create
+    from cvms.uploads.services.processing import upload_process
 
     content = (f"FirstName,LastName,Date of birth,Email\nUp{tag},Loaded{tag},01/01/1990,up@example.com\n"
                "Bad,,1/1/1990,x\n")

@@ -42,7 +42,8 @@ from cvms.recipients.models import Recipient
 from cvms.recipients.selectors import _encode_cursor, loaded_recipients_page
 from cvms.recipients.welcome import welcome_emails_send
 from cvms.uploads.models import UploadChannel
-from cvms.uploads.services import upload_create, upload_process
+from cvms.uploads.services.intake import upload_create
+from cvms.uploads.services.processing import upload_process
 
 # Smaller volumes for a quick try (the table shows the volumes used):
 # CVMS_BENCH_SEEDED=100000 CVMS_BENCH_BIG_ROWS=50000 .venv/bin/python bench/run.py bench_upload

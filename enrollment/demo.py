@@ -11,7 +11,6 @@ from cvms.accounts.models import Role, User
 from cvms.demo.seed import DemoLogin, demo_seeded, demo_user
 from cvms.organizations import choices as rc
 from cvms.organizations.models import Organization
-from enrollment import services
 from enrollment.conditions import CONDITION_CODES
 from enrollment.models import (
     Agreement,
@@ -23,6 +22,7 @@ from enrollment.models import (
     VersionStatus,
     VersionStorageUnit,
 )
+from enrollment.services import decisions, drafting
 
 WAITING_ADMIN = "newadmin@example.com"
 
@@ -76,12 +76,12 @@ def _approved_agreement(provider, admin, state):
 
 def _waiting_enrollment(admin):
     """A new practice's complete, signed enrollment, waiting for the state."""
-    agreement = services.agreement_start(user=admin, legal_name="Coastal Family Practice",
+    agreement = drafting.agreement_start(user=admin, legal_name="Coastal Family Practice",
                                          provider_type=rc.ProviderType.PRIVATE_PRACTICE)
     version = agreement.versions.get()
     contact = {"first_name": "Nora", "last_name": "Newcomer", "title": "Practice Manager", "email": WAITING_ADMIN,
                "phone": "9105550100"}
-    services.section_a_save(version=version, actor=admin, fields={
+    drafting.section_a_save(version=version, actor=admin, fields={
         "address_line1": "12 Shore Rd", "city": "Wilmington", "state": "NC", "zip_code": "28401",
         "county": "New Hanover", "phone": "9105550100", "conditions": list(CONDITION_CODES)}, contacts={
         ContactRole.CHIEF_MEDICAL_OFFICER: {**contact, "first_name": "Dr. Sam", "last_name": "Shore",
@@ -90,7 +90,7 @@ def _waiting_enrollment(admin):
         ContactRole.PRIMARY_COORDINATOR: contact,
         ContactRole.BACKUP_COORDINATOR: {**contact, "first_name": "Pat", "last_name": "Tide",
                                          "email": "pat.tide@example.com"}})
-    services.location_save(version=version, actor=admin, fields={
+    drafting.location_save(version=version, actor=admin, fields={
         "name": "Coastal Family Practice — Wilmington", "location_type": rc.LocationType.MEDICAL_PRACTICE,
         "address_line1": "12 Shore Rd", "city": "Wilmington", "state": "NC", "zip_code": "28401",
         "county": "New Hanover", "phone": "9105550101", "hours": "Monday–Friday 8 AM–6 PM", "population_served": 2500},
@@ -99,7 +99,7 @@ def _waiting_enrollment(admin):
         contacts={ContactRole.PRIMARY_COORDINATOR: {**contact, "email": "coastal.coordinator@example.com"},
                   ContactRole.BACKUP_COORDINATOR: {**contact, "first_name": "Pat", "last_name": "Tide",
                                                    "email": "pat.tide@example.com"}})
-    services.version_submit(version=version, actor=admin, signed_name="Nora Newcomer", signed_title="Practice Manager",
+    decisions.version_submit(version=version, actor=admin, signed_name="Nora Newcomer", signed_title="Practice Manager",
                             signed_on=timezone.localdate(), attested=True)
 
 

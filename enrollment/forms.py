@@ -1,5 +1,5 @@
 """Forms check what a person typed (formats); what submission needs is
-``services.version_problems``, shown beside the same fields."""
+``selectors.version_problems``, shown beside the same fields."""
 
 import re
 
@@ -190,3 +190,8 @@ class RedistributionForm(UswdsFormMixin, forms.Form):
     def __init__(self, *args, locations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["locations"].queryset = locations
+
+
+def add_refusal(form: forms.Form, refusal) -> None:
+    """Show a service's refusal (``EnrollmentError``) beside the field it names, else above the form."""
+    form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))

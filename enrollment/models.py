@@ -47,6 +47,14 @@ ORGANIZATION_CONTACTS = (ContactRole.CHIEF_MEDICAL_OFFICER, ContactRole.CHIEF_EX
                          ContactRole.PRIMARY_COORDINATOR, ContactRole.BACKUP_COORDINATOR)
 LOCATION_CONTACTS = (ContactRole.PRIMARY_COORDINATOR, ContactRole.BACKUP_COORDINATOR)
 
+#: What a version says, part by part: what an amendment copies, the reviewer's diff compares and
+#: approval applies to the registry.
+ADDRESS_FIELDS = ["address_line1", "address_line2", "city", "state", "zip_code", "county"]
+SECTION_A_FIELDS = ["legal_name", "provider_type", *ADDRESS_FIELDS, "phone", "conditions"]
+LOCATION_FIELDS = ["name", "location_type", *ADDRESS_FIELDS, "phone", "hours", "population_served"]
+UNIT_FIELDS = ["name", "kind", "min_temp_c", "max_temp_c", "has_data_logger"]
+CONTACT_FIELDS = ["first_name", "last_name", "title", "email", "phone"]
+
 
 class AgreementQuerySet(models.QuerySet):
     def administered_by(self, user):
@@ -86,7 +94,7 @@ class AgreementVersion(Address):
     number = models.PositiveSmallIntegerField(_("version"))
     kind = models.CharField(_("kind"), max_length=16, choices=VersionKind.choices)
     status = models.CharField(_("status"), max_length=16, choices=VersionStatus.choices, default=VersionStatus.DRAFT)
-    # Section A (blank while a draft; ``services.version_problems`` says what submission needs)
+    # Section A (blank while a draft; ``selectors.version_problems`` says what submission needs)
     legal_name = models.CharField(_("organization legal name"), max_length=200, blank=True)
     provider_type = models.CharField(_("organization type"), max_length=32, choices=rc.ProviderType.choices,
                                      blank=True)

@@ -3,21 +3,22 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import Role
-from enrollment import services
 from enrollment.access import access_review_version_by_user
-from enrollment.forms import DecisionForm, ReviewFilterForm
+from enrollment.forms import DecisionForm, ReviewFilterForm, add_refusal
 from enrollment.models import VersionStatus
-from enrollment.selectors import agreement_history, review_queue
+from enrollment.selectors import agreement_history, review_queue, version_changes
+from enrollment.services import EnrollmentError
+from enrollment.services.decisions import version_decide
 
-_DECIDE = {
-    VersionStatus.APPROVED: (services.version_approve, _("Approved. The organization and its locations are active.")),
-    VersionStatus.RETURNED: (services.version_return, _("Returned to the organization for changes.")),
-    VersionStatus.REJECTED: (services.version_reject, _("Rejected.")),
+_DECIDED = {
+    VersionStatus.APPROVED: _("Approved. The organization and its locations are active."),
+    VersionStatus.RETURNED: _("Returned to the organization for changes."),
+    VersionStatus.REJECTED: _("Rejected."),
 }
 
 
@@ -33,7 +34,7 @@ def queue(request):
 def _detail(request, version, form, status=200):
     return render(request, "enrollment/review/detail.html", {
         "version": version, "agreement": version.agreement, "form": form,
-        "history": agreement_history(version.agreement), "changes": services.version_changes(version),
+        "history": agreement_history(version.agreement), "changes": version_changes(version),
     }, status=status)
 
 
@@ -49,13 +50,12 @@ def detail(request, version_id):
 def decide(request, version_id):
     version = access_review_version_by_user(request.user, version_id)
     form = DecisionForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, version, form, status=400)
-    action, done = _DECIDE[form.cleaned_data["decision"]]
-    try:
-        action(version=version, actor=request.user, comments=form.cleaned_data["comments"])
-    except services.EnrollmentError as refusal:
-        form.add_error("comments" if "comments" in str(refusal) else None, str(refusal))
-        return _detail(request, version, form, status=400)
-    messages.success(request, done)
-    return redirect("enrollment:review", version.pk)
+    if form.is_valid():
+        try:
+            version_decide(version=version, actor=request.user, **form.cleaned_data)
+        except EnrollmentError as refusal:
+            add_refusal(form, refusal)
+        else:
+            messages.success(request, _DECIDED[form.cleaned_data["decision"]])
+            return redirect("enrollment:review", version.pk)
+    return _detail(request, version, form, status=400)

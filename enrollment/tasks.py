@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from enrollment.services import agreement_notice_send
+from enrollment.services.notices import agreement_notice_send
 
 
 @shared_task(acks_late=True, max_retries=5, autoretry_for=(OSError,), retry_backoff=True, time_limit=120)

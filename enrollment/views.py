@@ -13,7 +13,7 @@ from cvms.accounts.models import Role
 from cvms.accounts.selectors import user_has_role
 from cvms.core.errors import ServiceError
 from cvms.organizations.services import redistribution_agreement_sign
-from enrollment import services
+from enrollment import selectors
 from enrollment.access import (
     access_agreement_by_user,
     access_organization_by_user,
@@ -28,18 +28,17 @@ from enrollment.forms import (
     SignForm,
     StartForm,
     StorageUnitFormSet,
+    add_refusal,
 )
-from enrollment.models import LOCATION_CONTACTS, ORGANIZATION_CONTACTS, Agreement, Contact
-from enrollment.selectors import agreement_history, current_version, open_version
+from enrollment.models import LOCATION_CONTACTS, ORGANIZATION_CONTACTS, Contact
+from enrollment.services import EnrollmentError, decisions, drafting
 
 
 @require_GET
 @login_required
 def home(request):
-    agreements = (Agreement.objects.administered_by(request.user)
-                  .select_related("organization", "approved_version").order_by("organization__name"))
     return render(request, "enrollment/home.html", {
-        "agreements": [(a, current_version(a)) for a in agreements],
+        "agreements": selectors.agreements_administered(request.user),
         "is_reviewer": user_has_role(request.user, Role.STATE_STAFF),
     })
 
@@ -49,9 +48,13 @@ def home(request):
 def start(request):
     form = StartForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        agreement = services.agreement_start(user=request.user, **form.cleaned_data)
-        messages.success(request, _("Enrollment started. Complete Section A and add your locations (Section B)."))
-        return redirect("enrollment:section_a", agreement.pk)
+        try:
+            agreement = drafting.agreement_start(user=request.user, **form.cleaned_data)
+        except EnrollmentError as refusal:
+            add_refusal(form, refusal)
+        else:
+            messages.success(request, _("Enrollment started. Complete Section A and add your locations (Section B)."))
+            return redirect("enrollment:section_a", agreement.pk)
     return render(request, "enrollment/start.html", {"form": form})
 
 
@@ -59,16 +62,16 @@ def start(request):
 @role_required(Role.ORG_ADMIN)
 def agreement_detail(request, agreement_id):
     agreement = access_agreement_by_user(request.user, agreement_id)
-    version = current_version(agreement)
+    version = selectors.current_version(agreement)
     return render(request, "enrollment/agreement.html", {
-        "agreement": agreement, "version": version, "history": agreement_history(agreement),
-        "problems": services.version_problems(version) if version.is_editable else [],
+        "agreement": agreement, "version": version, "history": selectors.agreement_history(agreement),
+        "problems": selectors.version_problems(version) if version.is_editable else [],
         "versions": agreement.versions.all(),
     })
 
 
 def _editable_version(agreement):
-    version = open_version(agreement)
+    version = selectors.open_version(agreement)
     if version is None or not version.is_editable:
         raise Http404(_("There is no draft to edit. Start an amendment to change an approved agreement."))
     return version
@@ -133,9 +136,9 @@ def section_a(request, agreement_id):
     contact_forms = _contact_forms(request, version, None, ORGANIZATION_CONTACTS)
     context = {"agreement": agreement, "version": version, "form": form, "contact_forms": contact_forms}
     if request.method == "POST" and form.is_valid() and all(f.is_valid() for f in contact_forms.values()):
-        services.section_a_save(version=version, fields=form.cleaned_data, actor=request.user,
+        drafting.section_a_save(version=version, fields=form.cleaned_data, actor=request.user,
                                 contacts={role: f.cleaned_data for role, f in contact_forms.items()})
-        return _after_save(request, agreement, services.section_a_problems(version), form, contact_forms,
+        return _after_save(request, agreement, selectors.section_a_problems(version), form, contact_forms,
                            "enrollment/section_a.html", context)
     return _render_section(request, "enrollment/section_a.html", context)
 
@@ -155,21 +158,21 @@ def location_edit(request, agreement_id, version_location_id=None):
     forms_valid = form.is_valid() and units.is_valid() and all(f.is_valid() for f in contact_forms.values())
     if request.method == "POST" and forms_valid:
         try:
-            version_location = services.location_save(
+            version_location = drafting.location_save(
                 version=version, version_location=version_location, fields=form.cleaned_data, actor=request.user,
                 contacts={role: f.cleaned_data for role, f in contact_forms.items()}, units=_unit_rows(units))
-        except services.EnrollmentError as refusal:
-            form.add_error(None, str(refusal))
+        except EnrollmentError as refusal:
+            add_refusal(form, refusal)
             return _render_section(request, "enrollment/location.html", context)
         if version_location_id is None:
             # A new location now has its own page: carry on there, so saving again edits it.
-            problems = services.location_problems(version_location)
+            problems = selectors.location_problems(version_location)
             if "continue" in request.POST and problems:
                 messages.warning(request, _("Saved. This location still needs: %(items)s")
                                  % {"items": "; ".join(p.message for p in problems)})
                 return redirect("enrollment:location", agreement.pk, version_location.pk)
         context["version_location"] = version_location
-        return _after_save(request, agreement, services.location_problems(version_location), form, contact_forms,
+        return _after_save(request, agreement, selectors.location_problems(version_location), form, contact_forms,
                            "enrollment/location.html", context)
     return _render_section(request, "enrollment/location.html", context)
 
@@ -189,9 +192,9 @@ def _unit_rows(formset) -> list[dict]:
 def location_remove(request, agreement_id, version_location_id):
     version_location = access_version_location_by_user(request.user, agreement_id, version_location_id)
     try:
-        services.location_remove(version_location=version_location, actor=request.user)
+        drafting.location_remove(version_location=version_location, actor=request.user)
         messages.success(request, _("Location removed from the draft."))
-    except services.EnrollmentError as refusal:
+    except EnrollmentError as refusal:
         messages.error(request, str(refusal))
     return redirect("enrollment:agreement", agreement_id)
 
@@ -204,16 +207,16 @@ def submit(request, agreement_id):
     form = SignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.version_submit(version=version, actor=request.user, **form.cleaned_data)
-        except services.EnrollmentError as refusal:
-            form.add_error("signed_on" if refusal.field == "signed_on" else None, str(refusal))
+            decisions.version_submit(version=version, actor=request.user, **form.cleaned_data)
+        except EnrollmentError as refusal:
+            add_refusal(form, refusal)
         else:
             messages.success(request, _("Signed and submitted. The Immunization Branch will review it; you will get "
                                         "an email when they decide."))
             return redirect("enrollment:agreement", agreement.pk)
     return _render_section(request, "enrollment/submit.html", {
         "agreement": agreement, "version": version, "form": form,
-        "problems": services.version_problems(version), "changes": services.version_changes(version),
+        "problems": selectors.version_problems(version), "changes": selectors.version_changes(version),
     })
 
 
@@ -222,9 +225,9 @@ def submit(request, agreement_id):
 def amend(request, agreement_id):
     agreement = access_agreement_by_user(request.user, agreement_id)
     try:
-        services.amendment_start(agreement=agreement, actor=request.user)
+        drafting.amendment_start(agreement=agreement, actor=request.user)
         messages.success(request, _("Amendment started: change what you need, then review, sign and submit it."))
-    except services.EnrollmentError as refusal:
+    except EnrollmentError as refusal:
         messages.error(request, str(refusal))
     return redirect("enrollment:agreement", agreement.pk)
 
@@ -234,7 +237,7 @@ def amend(request, agreement_id):
 def version_detail(request, agreement_id, number):
     version = access_version_by_user(request.user, agreement_id, number)
     return render(request, "enrollment/version.html", {"agreement": version.agreement, "version": version,
-                                                       "changes": services.version_changes(version)})
+                                                       "changes": selectors.version_changes(version)})
 
 
 @require_http_methods(["GET", "POST"])

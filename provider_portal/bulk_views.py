@@ -15,14 +15,13 @@ from cvms.recipients.selectors import loaded_recipients_page
 from cvms.uploads import files
 from cvms.uploads.models import UploadChannel, UploadStatus
 from cvms.uploads.parsing import FileRefused
-from cvms.uploads.services import (
+from cvms.uploads.selectors import upload_failed_records, upload_preview
+from cvms.uploads.services.intake import (
     HIGH_VOLUME_MAX,
     LOW_VOLUME_MAX,
     upload_cancel,
     upload_confirm,
     upload_create,
-    upload_failed_records,
-    upload_preview,
 )
 from provider_portal.access import BULK_UPLOAD_ROLES, access_location_by_user, access_upload_by_user
 from provider_portal.forms import RecipientFileForm, RecipientSearchForm

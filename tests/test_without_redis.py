@@ -17,7 +17,7 @@ from cvms.accounts.tests.factories import UserFactory
 from cvms.recipients.tests.factories import RecipientFactory
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
 from cvms.uploads.tests.conftest import rows_csv
-from enrollment import services as enrollment
+from enrollment.services.drafting import agreement_start
 from enrollment.tests.factories import complete_version
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -103,8 +103,8 @@ def test_low_volume_create_records_answers_at_once_and_the_emails_wait(client, t
 
 def test_submitting_and_approving_an_agreement_answer_at_once(client, new_admin, state_reviewer, redis_down):
     since = _last_recorded()
-    agreement = enrollment.agreement_start(user=new_admin, legal_name="Coastal Family Practice",
-                                           provider_type="private_practice")
+    agreement = agreement_start(user=new_admin, legal_name="Coastal Family Practice",
+                                provider_type="private_practice")
     complete_version(agreement.versions.get(), new_admin)
     client.force_login(new_admin)
     response, took = _timed(client.post, reverse("enrollment:submit", args=[agreement.pk]), {

@@ -24,9 +24,9 @@ def _forget_content_types(**_kwargs):
 def _die_after_chunks(limit: int) -> None:
     from django.db import transaction
 
-    from cvms.uploads import services
+    from cvms.uploads.services import processing
 
-    record_created = services.recipients_record_created
+    record_created = processing.recipients_record_created
     committed = 0
 
     def maybe_die():
@@ -40,7 +40,7 @@ def _die_after_chunks(limit: int) -> None:
         transaction.on_commit(maybe_die)
         record_created(**kwargs)
 
-    services.recipients_record_created = record_created_then_die_on_commit
+    processing.recipients_record_created = record_created_then_die_on_commit
 
 
 if int(os.environ.get("CVMS_TEST_DIE_AFTER_CHUNKS", "0")):

@@ -17,7 +17,7 @@ from cvms.inventory.models import VaccineProduct
 from cvms.organizations.models import Location
 from cvms.uploads.models import UploadChannel
 from cvms.uploads.parsing import FileRefused
-from cvms.uploads.services import upload_create
+from cvms.uploads.services.intake import upload_create
 
 
 def _locations(user):

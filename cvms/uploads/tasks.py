@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from cvms.uploads.services import upload_process, upload_report_send, uploads_resume_stalled
+from cvms.uploads.services.processing import upload_process, uploads_resume_stalled
+from cvms.uploads.services.reports import upload_report_send
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, max_retries=3, autoretry_for=(OSError,),

@@ -7,6 +7,7 @@ when someone reads it, in their language, whoever processed the file and in what
 
 import datetime
 import re
+from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -135,3 +136,33 @@ def check_row(row: SourceRow, *, today: datetime.date) -> tuple[NewRecipient | N
         problems.append(("invalid_language", {"value": language_cell}))
     identity = (first.lower(), last.lower(), birth) if first and last and birth is not None else None
     return None, problems, identity
+
+
+@dataclass(slots=True)
+class CheckedRows:
+    """A chunk of rows, checked: who to create, and the rows that fail with their problems so far."""
+
+    candidates: list[tuple[SourceRow, NewRecipient, Identity]]
+    failing: list[tuple[SourceRow, list[Problem], Identity | None]]
+    #: Identities of failing rows not already reported as repeated in the file: a duplicate of a
+    #: stored recipient is reported together with their other problems.
+    unflagged: list[Identity]
+
+
+def check_rows(rows: list[SourceRow], *, seen: dict, today: datetime.date) -> CheckedRows:
+    """Check a chunk of rows, without the database. ``seen`` maps each identity to create to its
+    line and carries over from chunk to chunk."""
+    checked = CheckedRows([], [], [])
+    for row in rows:
+        person, problems, identity = check_row(row, today=today)
+        if identity is not None and identity in seen:
+            problems.append(duplicate_in_file(seen[identity]))
+            checked.failing.append((row, problems, identity))
+        elif problems:
+            checked.failing.append((row, problems, identity))
+            if identity is not None:
+                checked.unflagged.append(identity)
+        else:
+            seen[identity] = row.line
+            checked.candidates.append((row, person, identity))
+    return checked

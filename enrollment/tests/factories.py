@@ -5,9 +5,9 @@ from decimal import Decimal
 from django.utils import timezone
 
 from cvms.organizations import choices as rc
-from enrollment import services
 from enrollment.conditions import CONDITION_CODES
 from enrollment.models import ContactRole
+from enrollment.services import decisions, drafting
 
 
 def person(tag: str, **extra) -> dict:
@@ -23,7 +23,7 @@ def fill_section_a(version, actor, tag="org", **fields):
                                                            ContactRole.CHIEF_EXECUTIVE_OFFICER,
                                                            ContactRole.PRIMARY_COORDINATOR,
                                                            ContactRole.BACKUP_COORDINATOR)}
-    services.section_a_save(version=version, fields=data, contacts=contacts, actor=actor)
+    drafting.section_a_save(version=version, fields=data, contacts=contacts, actor=actor)
 
 
 def add_location(version, actor, name="Main Clinic", county="Wake", tag=None, **fields):
@@ -35,7 +35,7 @@ def add_location(version, actor, name="Main Clinic", county="Wake", tag=None, **
               "max_temp_c": Decimal("8"), "has_data_logger": True}]
     contacts = {ContactRole.PRIMARY_COORDINATOR: person(f"{tag}-primary"),
                 ContactRole.BACKUP_COORDINATOR: person(f"{tag}-backup")}
-    return services.location_save(version=version, fields=data, contacts=contacts, units=units, actor=actor)
+    return drafting.location_save(version=version, fields=data, contacts=contacts, units=units, actor=actor)
 
 
 def complete_version(version, actor, locations=("Main Clinic",)):
@@ -48,13 +48,13 @@ def complete_version(version, actor, locations=("Main Clinic",)):
 def sign(version, actor, **overrides):
     data = {"signed_name": "Olivia Admin", "signed_title": "Administrator", "signed_on": timezone.localdate(),
             "attested": True, **overrides}
-    return services.version_submit(version=version, actor=actor, **data)
+    return decisions.version_submit(version=version, actor=actor, **data)
 
 
 def approved_agreement(admin, reviewer, *, legal_name="Approved Health", locations=("Main Clinic", "Second Clinic")):
-    agreement = services.agreement_start(user=admin, legal_name=legal_name, provider_type=rc.ProviderType.HOSPITAL)
+    agreement = drafting.agreement_start(user=admin, legal_name=legal_name, provider_type=rc.ProviderType.HOSPITAL)
     version = complete_version(agreement.versions.get(), admin, locations)
     sign(version, admin)
-    services.version_approve(version=version, actor=reviewer)
+    decisions.version_approve(version=version, actor=reviewer)
     agreement.refresh_from_db()
     return agreement

@@ -1,17 +1,20 @@
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from cvms.organizations import choices as rc
-from enrollment import services
+from enrollment import selectors
 from enrollment.conditions import CONDITION_CODES
 from enrollment.models import AgreementVersion, VersionStatus
+from enrollment.services import drafting
 from enrollment.tests.factories import add_location, approved_agreement, complete_version, fill_section_a, sign
 
 
 @pytest.fixture
 def agreement(new_admin):
-    return services.agreement_start(user=new_admin, legal_name="Coastal Family Practice",
+    return drafting.agreement_start(user=new_admin, legal_name="Coastal Family Practice",
                                     provider_type=rc.ProviderType.PRIVATE_PRACTICE)
 
 
@@ -114,7 +117,7 @@ def test_section_a_complete_is_saved_clean(admin_client, agreement):
     assert response.status_code == 302
     version = AgreementVersion.objects.get(agreement=agreement)
     assert (version.phone, version.state) == ("9105550100", "NC")
-    assert services.section_a_problems(version) == []
+    assert selectors.section_a_problems(version) == []
 
 
 def test_location_with_unit_and_coordinators_is_complete(admin_client, agreement):
@@ -123,7 +126,7 @@ def test_location_with_unit_and_coordinators_is_complete(admin_client, agreement
     assert response.status_code == 302
     location = AgreementVersion.objects.get(agreement=agreement).locations.get()
     assert location.storage_units.get().has_data_logger
-    assert services.location_problems(location) == []
+    assert selectors.location_problems(location) == []
 
 
 def test_storage_unit_range_error_names_the_field(admin_client, agreement):
@@ -336,3 +339,29 @@ def test_pages_nobody_may_see_explain_themselves(client, outsider, agreement, te
     client.force_login(tenant_b.org_admin)
     missing = client.get(reverse("enrollment:agreement", args=[agreement.pk]))
     assert missing.status_code == 404 and "Page not found" in missing.content.decode()
+
+
+def test_enrollment_home_reads_every_agreement_in_a_fixed_number_of_queries(admin_client, new_admin, state_reviewer):
+    def queries_for_home():
+        with CaptureQueriesContext(connection) as queries:
+            response = admin_client.get(reverse("enrollment:home"))
+        return len(queries), response
+
+    approved_agreement(new_admin, state_reviewer, legal_name="One Health")
+    with_one, _response = queries_for_home()
+    for name in ("Two Health", "Three Health"):
+        approved_agreement(new_admin, state_reviewer, legal_name=name)
+    drafting.amendment_start(agreement=approved_agreement(new_admin, state_reviewer, legal_name="Four Health"),
+                             actor=new_admin)
+    with_four, response = queries_for_home()
+    assert with_four == with_one
+    assert [(a.organization.name, v.number) for a, v in response.context["agreements"]] == [
+        ("Four Health", 2), ("One Health", 1), ("Three Health", 1), ("Two Health", 1)]
+
+
+def test_a_refused_decision_is_shown_beside_the_comments_field(client, state_reviewer, submitted):
+    client.force_login(state_reviewer)
+    response = client.post(reverse("enrollment:decide", args=[submitted.pk]), {"decision": "rejected"})
+    assert response.status_code == 400
+    assert response.context["form"].errors["comments"] == [
+        "Give the reason: comments are required to reject an agreement."]

@@ -8,7 +8,8 @@ from openpyxl import load_workbook
 
 from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
-from cvms.uploads.services import upload_create, upload_process
+from cvms.uploads.services.intake import upload_create
+from cvms.uploads.services.processing import upload_process
 from cvms.uploads.tests.conftest import rows_csv
 
 HEADER = "FirstName,LastName,Date of birth,Email\n"

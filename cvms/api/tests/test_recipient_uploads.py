@@ -2,7 +2,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cvms.uploads.models import RecipientUpload, UploadStatus
-from cvms.uploads.services import upload_process
+from cvms.uploads.services.processing import upload_process
 from cvms.uploads.tests.conftest import rows_csv
 
 

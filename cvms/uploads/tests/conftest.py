@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cvms.uploads.models import UploadChannel
-from cvms.uploads.services import upload_create
+from cvms.uploads.services.intake import upload_create
 
 
 def csv_file(text: str, name: str = "recipients.csv", encoding: str = "utf-8") -> SimpleUploadedFile:

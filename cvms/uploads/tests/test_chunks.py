@@ -10,9 +10,9 @@ from django.utils import translation
 
 from cvms.recipients.models import Recipient
 from cvms.recipients.tests.factories import RecipientFactory
-from cvms.uploads import services
 from cvms.uploads.models import UploadStatus
-from cvms.uploads.services import upload_process
+from cvms.uploads.services import processing
+from cvms.uploads.services.processing import upload_process
 from cvms.uploads.tests.conftest import rows_csv
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the writer thread has its own connection
@@ -56,21 +56,21 @@ def test_a_file_of_many_chunks_loads_in_order_with_every_problem(make_upload, te
 
 
 def test_a_chunk_that_fails_to_store_stops_the_run_at_its_checkpoint(make_upload, monkeypatch):
-    store = services._store_chunk
+    store = processing._store_chunk
 
     def store_then_fail_on_the_third(upload, chunk, batch, after=None):
         if chunk[0].line == 10:  # lines 2-5, 6-9, then this one
             raise RuntimeError("database went away")
         store(upload, chunk, batch, after=after)
 
-    monkeypatch.setattr(services, "_store_chunk", store_then_fail_on_the_third)
+    monkeypatch.setattr(processing, "_store_chunk", store_then_fail_on_the_third)
     upload = make_upload(rows_csv(25))
     upload = upload_process(upload_id=upload.pk, chunk_size=4)
     # Left for beat to resume from the checkpoint: lines 2 to 9 are saved, the run is counted.
     assert (upload.status, upload.rows_done, upload.created_count, upload.checkpoint_line, upload.attempts) == (
         UploadStatus.PROCESSING, 8, 8, 9, 1)
 
-    monkeypatch.setattr(services, "_store_chunk", store)
+    monkeypatch.setattr(processing, "_store_chunk", store)
     upload = upload_process(upload_id=upload.pk, chunk_size=4)
     assert (upload.status, upload.rows_done, upload.created_count, upload.failed_count, upload.attempts) == (
         UploadStatus.COMPLETED, 25, 25, 0, 2)
@@ -92,14 +92,14 @@ def test_chunks_that_wait_on_each_other_go_on_one_by_one(make_upload, monkeypatc
     second chunk inserts its "İvan" first, the first chunk's "Ivan" waits for the second chunk to
     commit, which waits for the first: a lock timeout ends it and the run goes on one by one."""
     settings.CVMS_UPLOAD_LOCK_TIMEOUT = 1
-    insert = services.recipients_insert
+    insert = processing.recipients_insert
 
     def insert_the_first_chunk_late(*, people, **origin):
         if people and people[0].first_name == "Ivan":
             time.sleep(0.5)
         return insert(people=people, **origin)
 
-    monkeypatch.setattr(services, "recipients_insert", insert_the_first_chunk_late)
+    monkeypatch.setattr(processing, "recipients_insert", insert_the_first_chunk_late)
     header = "FirstName,LastName,Date of birth,Email\r\n"
     rows = ["Ivan,Petrov,01/02/1990,ivan@example.com", "Ana,Uno,01/02/1990,a@example.com",
             "İvan,Petrov,01/02/1990,ivan2@example.com", "Ana,Dos,01/02/1990,b@example.com",

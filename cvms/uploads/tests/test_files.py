@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
 from cvms.uploads.parsing import FileRefused
-from cvms.uploads.services import upload_process
+from cvms.uploads.services.processing import upload_process
 from cvms.uploads.tests.conftest import csv_file, rows_csv, xlsx_file
 
 HEADER = "FirstName,LastName,Date of birth,Email"

@@ -8,7 +8,8 @@ import pytest
 from cvms.recipients.models import Recipient
 from cvms.recipients.tests.factories import RecipientFactory
 from cvms.uploads.models import UploadChannel, UploadStatus
-from cvms.uploads.services import upload_confirm, upload_process
+from cvms.uploads.services.intake import upload_confirm
+from cvms.uploads.services.processing import upload_process
 from cvms.uploads.tests.conftest import csv_file
 
 GUIDE = Path(__file__).parent / "fixtures" / "guide_failed_rows.csv"

@@ -15,7 +15,7 @@ from django.urls import reverse
 from cvms.recipients.models import Recipient
 from cvms.uploads.models import UploadChannel, UploadStatus
 from cvms.uploads.parsing import FileRefused
-from cvms.uploads.services import upload_process
+from cvms.uploads.services.processing import upload_process
 from cvms.uploads.tests.conftest import (
     HEADER_ROW,
     people,

@@ -7,9 +7,10 @@ from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
-from cvms.uploads import services
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
-from cvms.uploads.services import upload_process, upload_report_send, uploads_resume_stalled
+from cvms.uploads.services import processing
+from cvms.uploads.services.processing import upload_process, uploads_resume_stalled
+from cvms.uploads.services.reports import upload_report_send
 from cvms.uploads.tests.conftest import rows_csv
 
 NOW = datetime.timedelta(0)
@@ -30,7 +31,7 @@ def test_a_chunk_that_always_fails_ends_the_upload_failed_after_the_bound(
         make_upload, monkeypatch, settings, queued_tasks, client, tenant_a, mailoutbox,
         django_capture_on_commit_callbacks):
     settings.CVMS_UPLOAD_MAX_ATTEMPTS = 3
-    insert = services.recipients_insert
+    insert = processing.recipients_insert
 
     def insert_failing_at_line_10(*, people, **origin):
         if any(person.email == "pat8@example.com" for person in people):  # line 10
@@ -38,7 +39,7 @@ def test_a_chunk_that_always_fails_ends_the_upload_failed_after_the_bound(
                 cursor.execute("SELECT 1 / 0")  # a real database error inside the chunk's transaction
         return insert(people=people, **origin)
 
-    monkeypatch.setattr(services, "recipients_insert", insert_failing_at_line_10)
+    monkeypatch.setattr(processing, "recipients_insert", insert_failing_at_line_10)
     upload = make_upload(rows_csv(25))
     for attempt in (1, 2):
         upload = upload_process(upload_id=upload.pk, chunk_size=4)

@@ -13,7 +13,8 @@ from django.db import connection
 from conftest import other_workers_paused, start_celery_worker, stop_celery_worker
 from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
-from cvms.uploads.services import upload_create, upload_process, uploads_resume_stalled
+from cvms.uploads.services.intake import upload_create
+from cvms.uploads.services.processing import upload_process, uploads_resume_stalled
 from cvms.uploads.tests.conftest import csv_file, rows_csv
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

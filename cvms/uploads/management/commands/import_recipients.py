@@ -9,7 +9,9 @@ from django.core.management.base import BaseCommand, CommandError
 from cvms.organizations.models import Location
 from cvms.uploads.models import UploadChannel
 from cvms.uploads.parsing import FileRefused
-from cvms.uploads.services import upload_create, upload_failed_records, upload_process
+from cvms.uploads.selectors import upload_failed_records
+from cvms.uploads.services.intake import upload_create
+from cvms.uploads.services.processing import upload_process
 
 
 class Command(BaseCommand):
