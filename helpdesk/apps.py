@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class HelpdeskConfig(AppConfig):
     name = "helpdesk"
     verbose_name = "Help Desk Portal"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from cvms.accounts.models import Role
+        from cvms.core.portals import Portal, portal_register
+
+        portal_register(Portal(
+            key="helpdesk", name=_("Help Desk Portal"), url_name="helpdesk:home", order=50,
+            description=_("Providers, employers and recipients get answers and submit requests for help."),
+            roles=frozenset({Role.HELPDESK_AGENT}), visitors=True, everyone=True,
+            start_label=_("Get help"),
+        ))

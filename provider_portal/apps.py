@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class ProviderPortalConfig(AppConfig):
     name = "provider_portal"
     verbose_name = "Provider Portal"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from cvms.accounts.models import PROVIDER_ROLES
+        from cvms.core.portals import Portal, portal_register
+
+        portal_register(Portal(
+            key="provider", name=_("Provider Portal"), url_name="provider_portal:home", order=20,
+            description=_("Enrolled locations manage vaccine inventory, check in recipients, record vaccine "
+                          "administration and upload recipients."),
+            roles=frozenset(PROVIDER_ROLES),
+        ))

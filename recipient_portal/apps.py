@@ -4,3 +4,17 @@ from django.apps import AppConfig
 class RecipientPortalConfig(AppConfig):
     name = "recipient_portal"
     verbose_name = "Recipient Portal"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from cvms.accounts.models import Role
+        from cvms.core.portals import Portal, portal_register
+
+        portal_register(Portal(
+            key="recipient", name=_("Recipient Portal"), url_name="recipient_portal:home", order=30,
+            description=_("Residents register, choose contact preferences, book appointments and get proof of "
+                          "vaccination."),
+            roles=frozenset({Role.RECIPIENT}), visitors=True, for_recipients=True,
+            start_label=_("Sign in to the Recipient Portal"),
+        ))
