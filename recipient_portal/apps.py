@@ -13,8 +13,8 @@ class RecipientPortalConfig(AppConfig):
 
         portal_register(Portal(
             key="recipient", name=_("Recipient Portal"), url_name="recipient_portal:home", order=30,
-            description=_("Residents register, choose contact preferences, book appointments and get proof of "
-                          "vaccination."),
+            description=_("People registered for vaccination by their provider or employer see their record and "
+                          "their COVID-19 vaccinations."),
             roles=frozenset({Role.RECIPIENT}), visitors=True, for_recipients=True,
             start_label=_("Sign in to the Recipient Portal"),
         ))
