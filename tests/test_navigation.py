@@ -110,7 +110,7 @@ def _help_line(html: str) -> str:
 def test_recipient_pages_show_the_recipient_help_center(client, tenant_a, settings):
     settings.CVMS_RECIPIENT_HELP_PHONE = "8886754567"
     client.force_login(tenant_a.recipient_user)
-    for url in (reverse("recipient_portal:home"), reverse("home")):
+    for url in (reverse("recipient_portal:home"), reverse("home"), reverse("helpdesk:home")):
         help_line = _help_line(client.get(url).content.decode())
         assert "COVID-19 vaccine help center" in help_line and 'href="tel:+18886754567">(888) 675-4567<' in help_line
         assert settings.CVMS_HELPDESK_PHONE not in help_line and "Hours" not in help_line

@@ -42,8 +42,8 @@ def current_portal(request) -> Portal | None:
 def is_recipient_page(request, user) -> bool:
     """A page of a portal for the public, or any page seen by someone whose only portal is one."""
     current = current_portal(request)
-    if current is not None:
-        return current.for_recipients
+    if current is not None and current.for_recipients:
+        return True
     homes = portal_homes_for(user_roles(user))
     return bool(homes) and all(p.for_recipients for p in homes)
 
