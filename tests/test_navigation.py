@@ -126,3 +126,9 @@ def test_provider_pages_show_the_provider_help_desk_and_its_hours(client, tenant
     help_line = _help_line(client.get(reverse("provider_portal:home")).content.decode())
     assert "Provider help desk" in help_line and "(877) 873-6247" in help_line
     assert settings.CVMS_HELPDESK_HOURS in help_line and "(888) 675-4567" not in help_line
+
+
+def test_staff_without_a_portal_role_are_pointed_to_the_administration_site(admin_client, admin_user):
+    assert home_url_for(admin_user) == reverse("admin:index")
+    html = admin_client.get(reverse("home")).content.decode()
+    assert 'data-portal="admin"' in html and 'data-testid="getting-started"' not in html

@@ -10,6 +10,7 @@ def navigation(request):
     return {
         "CVMS_PORTALS": portals_for_user(user),
         "CVMS_CURRENT_PORTAL": current_portal(request),
-        "CVMS_HAS_NO_ROLE": user.is_authenticated and not user_roles(user),
+        # Staff without a portal role work in the administration site, which their navigation links to.
+        "CVMS_HAS_NO_ROLE": user.is_authenticated and not user.is_staff and not user_roles(user),
         "CVMS_HELP": help_line(for_recipients=is_recipient_page(request, user)),
     }
