@@ -162,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cvms.core.context_processors.jurisdiction",
+                "cvms.accounts.context_processors.navigation",
             ],
         },
     },

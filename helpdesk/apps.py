@@ -6,7 +6,17 @@ class HelpdeskConfig(AppConfig):
     verbose_name = "Help Desk Portal"
 
     def ready(self):
-        from cvms.core import links
+        from django.utils.translation import gettext_lazy as _
 
+        from cvms.accounts.models import Role
+        from cvms.core import links
+        from cvms.core.portals import Portal, portal_register
+
+        portal_register(Portal(
+            key="helpdesk", name=_("Help Desk Portal"), url_name="helpdesk:home", order=50,
+            description=_("Providers, employers and recipients get answers and submit requests for help."),
+            roles=frozenset({Role.HELPDESK_AGENT}), visitors=True, everyone=True,
+            start_label=_("Get help"),
+        ))
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.HELP_CENTER, "helpdesk:home")

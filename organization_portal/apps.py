@@ -4,3 +4,15 @@ from django.apps import AppConfig
 class OrganizationPortalConfig(AppConfig):
     name = "organization_portal"
     verbose_name = "Organization Portal"
+
+    def ready(self):
+        from django.utils.translation import gettext_lazy as _
+
+        from cvms.core.portals import Portal, portal_register
+        from organization_portal.access import ORGANIZATION_PORTAL_ROLES
+
+        portal_register(Portal(
+            key="organization", name=_("Organization Portal"), url_name="organization_portal:home", order=40,
+            description=_("Invited employers upload their eligible employees."),
+            roles=frozenset(ORGANIZATION_PORTAL_ROLES),
+        ))

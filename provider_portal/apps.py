@@ -6,7 +6,17 @@ class ProviderPortalConfig(AppConfig):
     verbose_name = "Provider Portal"
 
     def ready(self):
-        from cvms.core import links
+        from django.utils.translation import gettext_lazy as _
 
+        from cvms.accounts.models import PROVIDER_ROLES
+        from cvms.core import links
+        from cvms.core.portals import Portal, portal_register
+
+        portal_register(Portal(
+            key="provider", name=_("Provider Portal"), url_name="provider_portal:home", order=20,
+            description=_("Enrolled locations manage vaccine inventory, check in recipients, record vaccine "
+                          "administration and upload recipients."),
+            roles=frozenset(PROVIDER_ROLES),
+        ))
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.UPLOAD_FAILED_RECORDS, "provider_portal:bulk_failed_csv")

@@ -6,8 +6,19 @@ class RecipientPortalConfig(AppConfig):
     verbose_name = "Recipient Portal"
 
     def ready(self):
-        from cvms.core import links
+        from django.utils.translation import gettext_lazy as _
 
+        from cvms.accounts.models import Role
+        from cvms.core import links
+        from cvms.core.portals import Portal, portal_register
+
+        portal_register(Portal(
+            key="recipient", name=_("Recipient Portal"), url_name="recipient_portal:home", order=30,
+            description=_("People registered for vaccination by their provider or employer see their record and "
+                          "their COVID-19 vaccinations."),
+            roles=frozenset({Role.RECIPIENT}), visitors=True, for_recipients=True,
+            start_label=_("Sign in to the Recipient Portal"),
+        ))
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.RECIPIENT_HOME, "recipient_portal:home")
         links.link_serve(links.RECIPIENT_WELCOME, "recipient_portal:welcome")

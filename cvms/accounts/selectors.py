@@ -1,20 +1,8 @@
+
 from django.urls import reverse
 
-from cvms.accounts.models import Membership, Role
-
-#: Which portal each role works in (URL names of portal home pages).
-PORTAL_HOME_FOR_ROLE = {
-    Role.STATE_STAFF: "enrollment:home",
-    Role.ORG_ADMIN: "enrollment:home",
-    Role.VACCINE_COORDINATOR: "provider_portal:home",
-    Role.LOCATION_MANAGER: "provider_portal:home",
-    Role.VACCINATOR: "provider_portal:home",
-    Role.FRONT_DESK: "provider_portal:home",
-    Role.ORG_COORDINATOR: "organization_portal:home",
-    Role.LHD_STAFF: "organization_portal:home",
-    Role.RECIPIENT: "recipient_portal:home",
-    Role.HELPDESK_AGENT: "helpdesk:home",
-}
+from cvms.accounts.models import Membership
+from cvms.core.portals import Portal, portal_for_namespace, portal_homes_for, portals_for
 
 
 def user_roles(user) -> set[str]:
@@ -31,10 +19,31 @@ def user_has_role(user, *roles) -> bool:
     return bool(user_roles(user) & {str(r) for r in roles})
 
 
+def portals_for_user(user) -> list[Portal]:
+    """The portals this person can use (the navigation): see ``cvms.core.portals.portals_for``."""
+    return portals_for(signed_in=user.is_authenticated, roles=user_roles(user))
+
+
 def home_url_for(user) -> str:
     """The portal a user lands in after signing in: their only portal, the admin site for staff
-    with no portal role, else the portal list."""
-    homes = {PORTAL_HOME_FOR_ROLE[Role(r)] for r in user_roles(user)}
+    with no portal role, else the home page (their portals, or what someone with no role can do)."""
+    homes = portal_homes_for(user_roles(user))
     if not homes and user.is_staff:
         return reverse("admin:index")
-    return reverse(homes.pop()) if len(homes) == 1 else reverse("home")
+    return homes[0].url if len(homes) == 1 else reverse("home")
+
+
+def current_portal(request) -> Portal | None:
+    """The portal whose page this is, if any."""
+    return portal_for_namespace(getattr(getattr(request, "resolver_match", None), "namespace", None))
+
+
+def is_recipient_page(request, user) -> bool:
+    """A page of a portal for the public, or any page seen by someone whose only portal is one."""
+    current = current_portal(request)
+    if current is not None and current.for_recipients:
+        return True
+    homes = portal_homes_for(user_roles(user))
+    return bool(homes) and all(p.for_recipients for p in homes)
+
+

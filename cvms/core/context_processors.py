@@ -1,7 +1,5 @@
 from django.conf import settings
 
-from cvms.core.portals import portals
-
 
 def jurisdiction(request):
     return {
@@ -9,7 +7,7 @@ def jurisdiction(request):
         "CVMS_PROGRAM_NAME": program_name(),
         "CVMS_HELPDESK_PHONE": settings.CVMS_HELPDESK_PHONE,
         "CVMS_HELPDESK_HOURS": settings.CVMS_HELPDESK_HOURS,
-        "CVMS_PORTALS": portals(),
+        "CVMS_RECIPIENT_HELP_PHONE": settings.CVMS_RECIPIENT_HELP_PHONE,
     }
 
 

@@ -1,4 +1,6 @@
 from django import forms
+from django.db.models.fields import BLANK_CHOICE_DASH
+from django.utils.translation import gettext_lazy as _
 
 _WIDGET_CLASSES = {
     forms.Select: "usa-select",
@@ -9,9 +11,33 @@ _WIDGET_CLASSES = {
     forms.CheckboxInput: "usa-checkbox__input",
 }
 
+#: The empty first option of a drop-down list: nobody's answer is chosen for them.
+SELECT_PROMPT = _("Select…")
+
+
+def _prompt_first(field: forms.Field) -> None:
+    """A drop-down list starts on an empty "Select…" option, never on a real choice a person may
+    leave untouched (a required one is then refused, naming the field)."""
+    if not isinstance(field.widget, forms.Select) or isinstance(field.widget, forms.SelectMultiple):
+        return
+    if isinstance(field, forms.ModelChoiceField):
+        if field.required or field.empty_label is not None:
+            field.empty_label = SELECT_PROMPT
+        return
+    if not isinstance(field, forms.ChoiceField) or isinstance(field, forms.MultipleChoiceField):
+        return
+    choices = list(field.choices)
+    if choices and choices[0][0] in ("", None):
+        if [tuple(choices[0])] == BLANK_CHOICE_DASH:
+            choices[0] = ("", SELECT_PROMPT)
+    elif field.required:
+        choices.insert(0, ("", SELECT_PROMPT))
+    field.choices = choices
+
 
 class UswdsFormMixin:
-    """Give every widget its USWDS class, and mark fields with errors for assistive technology."""
+    """Give every widget its USWDS class, start every drop-down list on an empty option, and mark
+    fields with errors for assistive technology."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -20,6 +46,7 @@ class UswdsFormMixin:
             field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} {css}".strip()
             if field.help_text:
                 field.widget.attrs["aria-describedby"] = f"id_{self.add_prefix(name)}-hint"
+            _prompt_first(field)
 
     def full_clean(self):
         super().full_clean()

@@ -1,43 +1,99 @@
-"""The five portals, for the home page and navigation. Portals register nothing here: the core
-only names their URLs, so no portal imports another."""
+"""The portals, as each portal app registers itself in its ``AppConfig.ready()``.
 
+The home page, the navigation, the help line a page shows and where a person lands after signing
+in all read this registry, so the core knows no portal's URL names and imports none of its code.
+Roles are plain strings here: the core sits below ``cvms.accounts``.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 
-def portals() -> list[dict[str, str]]:
-    return [
-        {
-            "key": "enrollment",
-            "name": _("Provider Enrollment Portal"),
-            "url": reverse("enrollment:home"),
-            "description": _("Organization administrators complete, sign and submit the CDC COVID-19 "
-                             "Vaccination Program Provider Agreement."),
-        },
-        {
-            "key": "provider",
-            "name": _("Provider Portal"),
-            "url": reverse("provider_portal:home"),
-            "description": _("Enrolled locations manage vaccine inventory, check in recipients, record "
-                             "vaccine administration and upload recipients."),
-        },
-        {
-            "key": "recipient",
-            "name": _("Recipient Portal"),
-            "url": reverse("recipient_portal:home"),
-            "description": _("Residents register, choose contact preferences, book appointments and get "
-                             "proof of vaccination."),
-        },
-        {
-            "key": "organization",
-            "name": _("Organization Portal"),
-            "url": reverse("organization_portal:home"),
-            "description": _("Invited employers upload their eligible employees."),
-        },
-        {
-            "key": "helpdesk",
-            "name": _("Help Desk Portal"),
-            "url": reverse("helpdesk:home"),
-            "description": _("Providers, employers and recipients get answers and submit requests for help."),
-        },
-    ]
+@dataclass(frozen=True)
+class Portal:
+    key: str
+    name: str
+    description: str
+    url_name: str
+    #: Roles whose work is in this portal: it is their home, and their navigation shows it.
+    roles: frozenset[str]
+    order: int
+    #: A public entry point: shown to visitors who are not signed in.
+    visitors: bool = False
+    #: Open to a signed-in person who holds no role yet (to start an enrollment, say).
+    newcomers: bool = False
+    #: Open to everyone signed in, whatever their roles (to get help).
+    everyone: bool = False
+    #: Its pages are for the public (vaccine recipients): they show the recipient help center,
+    #: not the provider help desk.
+    for_recipients: bool = False
+    #: What a newcomer or visitor does first here, and where (the portal's home when unset).
+    start_label: str = ""
+    start_url_name: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "roles", frozenset(str(role) for role in self.roles))
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+    @property
+    def start_url(self) -> str:
+        return reverse(self.start_url_name or self.url_name)
+
+    @property
+    def namespace(self) -> str:
+        return self.url_name.partition(":")[0]
+
+
+_REGISTRY: dict[str, Portal] = {}
+
+
+def portal_register(portal: Portal) -> None:
+    """Called once from a portal app's ``ready()``. Each role belongs to one portal, so a person's
+    home follows from their roles."""
+    existing = _REGISTRY.get(portal.key)
+    if existing is not None and existing != portal:
+        raise ImproperlyConfigured(f"Two portals registered the key {portal.key!r}")
+    for other in _REGISTRY.values():
+        if other.key != portal.key and other.roles & portal.roles:
+            shared = ", ".join(sorted(other.roles & portal.roles))
+            raise ImproperlyConfigured(f"Portals {other.key!r} and {portal.key!r} both claim the roles {shared}")
+    _REGISTRY[portal.key] = portal
+
+
+def portals() -> list[Portal]:
+    return sorted(_REGISTRY.values(), key=lambda p: (p.order, p.key))
+
+
+def portals_for(*, signed_in: bool, roles: set[str]) -> list[Portal]:
+    """The portals a person can use, in order: a visitor sees the public entry points; a signed-in
+    person the portals of their roles, those open to everyone, and, with no role yet, those open
+    to newcomers."""
+    if not signed_in:
+        return [p for p in portals() if p.visitors]
+    return [p for p in portals() if p.roles & roles or p.everyone or (p.newcomers and not roles)]
+
+
+def portal_homes_for(roles: set[str]) -> list[Portal]:
+    """The portals where these roles work."""
+    return [p for p in portals() if p.roles & roles]
+
+
+def portal_for_namespace(namespace: str | None) -> Portal | None:
+    return next((p for p in portals() if namespace and p.namespace == namespace), None)
+
+
+def help_line(*, for_recipients: bool) -> dict:
+    """Where a page sends people for help: the recipient help center on pages for the public, the
+    provider help desk (with its hours) everywhere else."""
+    if for_recipients:
+        return {"name": gettext("COVID-19 vaccine help center"), "phone": settings.CVMS_RECIPIENT_HELP_PHONE,
+                "hours": "", "for_recipients": True}
+    return {"name": gettext("Provider help desk"), "phone": settings.CVMS_HELPDESK_PHONE,
+            "hours": settings.CVMS_HELPDESK_HOURS, "for_recipients": False}

@@ -38,6 +38,16 @@ def sign_in(page, email, password):
     page.get_by_role("button", name="Sign In").click()
 
 
+#: A phone's window, in CSS pixels.
+PHONE = {"width": 390, "height": 844}
+
+
+def assert_fits(page, where: str = "") -> None:
+    """The page is no wider than the window: nothing makes the reader scroll sideways."""
+    width, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert width <= window, f"{where or page.url} is {width} px wide in a {window} px window"
+
+
 #: WCAG 2.1 A and AA rules of axe-core.
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}

@@ -98,3 +98,17 @@ def test_an_existing_account_is_asked_to_sign_in_first(client, tenant_a, django_
     client.login(username="later@example.com", password=PASSWORD)
     assert client.post(_path(invitation)).status_code == 302
     assert Membership.objects.filter(user__email="later@example.com", role=Role.LOCATION_MANAGER).exists()
+
+
+@pytest.mark.parametrize(("language", "written"), [("en", "The link expires on March 5, 2030."),
+                                                    ("es", "5 de marzo de 2030")])
+def test_invitation_email_says_the_day_the_link_expires_in_the_readers_language(
+        invitation, mailoutbox, language, written):
+    Invitation.objects.filter(pk=invitation.pk).update(
+        expires_at=datetime.datetime(2030, 3, 5, 15, 0, tzinfo=datetime.UTC))
+    UserFactory(email=invitation.email, preferred_language=language)
+    Invitation.objects.filter(pk=invitation.pk).update(accepted_at=None)
+    invitation_email_send(invitation_id=invitation.pk)
+    body = mailoutbox[0].body
+    assert written in body
+    assert not re.search(r"\b(weeks?|months?|years?|semanas?|mes(es)?|años?)\b", body)  # not "1 week, 6 days"

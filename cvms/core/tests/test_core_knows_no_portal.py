@@ -13,15 +13,13 @@ from cvms.core import links
 
 PORTALS = ("enrollment", "provider_portal", "recipient_portal", "organization_portal", "helpdesk")
 CORE = Path(settings.BASE_DIR) / "cvms"
-#: Named here until the portal registry takes their URL names out (navigation and home pages).
-PENDING = {"core/portals.py", "accounts/selectors.py"}
 _URL_NAME = re.compile(rf"""['"]({"|".join(PORTALS)}):[\w-]+['"]""")
 
 
 def _core_files(suffix: str):
     for path in sorted(CORE.rglob(f"*{suffix}")):
         relative = path.relative_to(CORE).as_posix()
-        if "/tests/" not in f"/{relative}" and "/migrations/" not in relative and relative not in PENDING:
+        if "/tests/" not in f"/{relative}" and "/migrations/" not in relative:
             yield relative, path
 
 

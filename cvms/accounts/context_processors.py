@@ -1,0 +1,16 @@
+from django.contrib.auth.models import AnonymousUser
+
+from cvms.accounts.selectors import current_portal, is_recipient_page, portals_for_user, user_roles
+from cvms.core.portals import help_line
+
+
+def navigation(request):
+    """The portals this person can use, and the help line for this page."""
+    user = getattr(request, "user", None) or AnonymousUser()
+    return {
+        "CVMS_PORTALS": portals_for_user(user),
+        "CVMS_CURRENT_PORTAL": current_portal(request),
+        # Staff without a portal role work in the administration site, which their navigation links to.
+        "CVMS_HAS_NO_ROLE": user.is_authenticated and not user.is_staff and not user_roles(user),
+        "CVMS_HELP": help_line(for_recipients=is_recipient_page(request, user)),
+    }
