@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationPortalConfig(AppConfig):
     name = "organization_portal"
-    verbose_name = "Organization Portal"
+    verbose_name = _("Organization Portal")
