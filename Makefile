@@ -14,7 +14,7 @@ export DATABASE_URL := $(or $(strip $(DATABASE_URL)),postgres://cvms@127.0.0.1:$
 export REDIS_URL := $(or $(strip $(REDIS_URL)),redis://127.0.0.1:$(CVMS_REDIS_PORT)/0)
 export SITE_URL := $(or $(strip $(SITE_URL)),http://$(HOST):$(PORT))
 
-.PHONY: help setup system-packages venv services services-stop migrate run test lint migrations-check bench messages clean
+.PHONY: help setup system-packages venv services services-stop migrate run test lint migrations-check bench messages messages-check clean
 
 help:
 	@echo "make run            install what is missing, start everything with demo data"
@@ -25,6 +25,8 @@ help:
 	@echo "make clean          stop them and delete their data"
 	@echo "make bench          run the benchmarks and print a table"
 	@echo "make lint           ruff"
+	@echo "make messages       extract new strings into locale/es and compile the catalogue"
+	@echo "make messages-check fail when a string has no Spanish translation (also run by make test)"
 
 setup: system-packages venv
 
@@ -68,9 +70,16 @@ test: setup services lint migrations-check
 bench: migrate
 	CVMS_ENV=test $(PY) bench/run.py
 
+# The catalogue keeps no source locations and no obsolete entries, so it changes only when the
+# strings do. tests/test_translations.py runs this same recipe on a copy of the tree.
 messages: venv
-	$(PY) manage.py makemessages -l es --ignore=.venv --ignore=staticfiles
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l es --no-location --no-obsolete --ignore=.venv --ignore=.var --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.var
+
+# Every user-facing string has a Spanish translation that is not fuzzy, the compiled catalogue is
+# current, and no module translates at import time.
+messages-check: venv
+	CVMS_ENV=test $(PY) -m pytest -q -p no:cacheprovider tests/test_translations.py
 
 # Also deletes the PostgreSQL cluster, wherever it lives (outside the checkout when run as root).
 clean:

@@ -61,8 +61,14 @@ CVMS_JURISDICTION_CODE = env_str("CVMS_JURISDICTION_CODE", "NC")
 CVMS_PIN_PREFIX = env_str("CVMS_PIN_PREFIX", "NCA")
 CVMS_GENERIC_HELPDESK_CODE = env_str("CVMS_GENERIC_HELPDESK_CODE", "VAC2021")
 CVMS_HELPDESK_PHONE = env_str("CVMS_HELPDESK_PHONE", "(877) 873-6247")
-CVMS_HELPDESK_HOURS = env_str(
-    "CVMS_HELPDESK_HOURS", "Monday–Friday 7 AM–7 PM, Saturday–Sunday 8 AM–4 PM (Eastern)"
+# The help desk's hours as shown in English and in Spanish. The Spanish default is North
+# Carolina's: hours set in English only are shown on Spanish pages as written, never NC's.
+_NC_HELPDESK_HOURS = "Monday–Friday 7 AM–7 PM, Saturday–Sunday 8 AM–4 PM (Eastern)"
+CVMS_HELPDESK_HOURS = env_str("CVMS_HELPDESK_HOURS", _NC_HELPDESK_HOURS)
+CVMS_HELPDESK_HOURS_ES = env_str(
+    "CVMS_HELPDESK_HOURS_ES",
+    "de lunes a viernes, de 7 a. m. a 7 p. m.; sábados y domingos, de 8 a. m. a 4 p. m. (hora del este)"
+    if CVMS_HELPDESK_HOURS == _NC_HELPDESK_HOURS else CVMS_HELPDESK_HOURS,
 )
 CVMS_RECIPIENT_HELP_PHONE = env_str("CVMS_RECIPIENT_HELP_PHONE", "(888) 675-4567")
 CVMS_DEPARTMENT_NAME = env_str(
@@ -137,6 +143,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's preferred language, and the language a sign-in or an emailed link applies.
+    "cvms.accounts.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

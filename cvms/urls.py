@@ -1,10 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
+from cvms.accounts import views as accounts_views
 from cvms.core import views as core_views
 
-admin.site.site_header = "CVMS administration"
-admin.site.site_title = "CVMS administration"
+admin.site.site_header = _("CVMS administration")
+admin.site.site_title = _("CVMS administration")
 
 # Every error page in the site's layout (404 and 403 use Django's views with our templates; 429
 # comes from allauth's handler and templates/429.html).
@@ -15,7 +17,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("livez", core_views.livez, name="livez"),
     path("healthz", core_views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("accounts/", include("cvms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class EnrollmentConfig(AppConfig):
     name = "enrollment"
-    verbose_name = "Provider Enrollment Portal"
+    verbose_name = _("Provider Enrollment Portal")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

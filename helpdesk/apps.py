@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class HelpdeskConfig(AppConfig):
     name = "helpdesk"
-    verbose_name = "Help Desk Portal"
+    verbose_name = _("Help Desk Portal")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationPortalConfig(AppConfig):
     name = "organization_portal"
-    verbose_name = "Organization Portal"
+    verbose_name = _("Organization Portal")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProviderPortalConfig(AppConfig):
     name = "provider_portal"
-    verbose_name = "Provider Portal"
+    verbose_name = _("Provider Portal")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class RecipientPortalConfig(AppConfig):
     name = "recipient_portal"
-    verbose_name = "Recipient Portal"
+    verbose_name = _("Recipient Portal")
 
     def ready(self):
         from django.utils.translation import gettext_lazy as _

@@ -6,8 +6,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cvms.accounts.decorators import role_required
+from cvms.accounts.language import language_chosen, language_from_link
 from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import Role
+from cvms.accounts.services import user_language_set
 from cvms.immunizations.choices import ImmunizationStatus
 from cvms.recipients.models import Recipient
 from cvms.recipients.welcome import (
@@ -41,10 +43,12 @@ def welcome(request, token):
     try:
         recipient = recipient_for_welcome_token(token)
     except WelcomeLinkInvalid as problem:
+        _addressee_language(request, token, username=str(problem))
         return render(request, "recipient_portal/welcome_invalid.html", {
             "expired": isinstance(problem, WelcomeLinkExpired), "used": isinstance(problem, WelcomeLinkUsed),
             "form": ResendWelcomeForm(initial={"username": str(problem)}),
         }, status=410 if isinstance(problem, WelcomeLinkExpired) else 400)
+    language_from_link(request, link=token, language=recipient.preferred_language)
     form = SetPasswordForm(request.POST or None, recipient=recipient)
     if request.method == "POST" and form.is_valid():
         try:
@@ -52,10 +56,21 @@ def welcome(request, token):
         except WelcomeLinkUsed:
             messages.info(request, _("Your password is already set. Sign in with your username."))
             return redirect("account_login")
+        if chosen := language_chosen(request):  # the page's language, once the browser holds one
+            user_language_set(user=user, language=chosen, actor=user)
         login(request, user)
         messages.success(request, _("Your password is set. Welcome to the COVID-19 Vaccine Portal."))
         return redirect("recipient_portal:home")
     return render(request, "recipient_portal/welcome.html", {"recipient": recipient, "form": form})
+
+
+def _addressee_language(request, token, *, username: str) -> None:
+    """An expired or used welcome link still opens in its addressee's language."""
+    if not username:  # a forged or garbled link names nobody
+        return
+    language = Recipient.objects.filter(portal_username=username).values_list("preferred_language", flat=True).first()
+    if language:
+        language_from_link(request, link=token, language=language)
 
 
 @require_POST

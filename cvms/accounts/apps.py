@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountsConfig(AppConfig):
     name = "cvms.accounts"
     label = "accounts"
-    verbose_name = "Accounts and roles"
+    verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from cvms.accounts import checks  # noqa: F401  (registers the system checks)
+        from cvms.accounts import checks, language  # noqa: F401  (register the system checks, the sign-in hook)

@@ -47,6 +47,17 @@ def user_create(*, email: str, password: str | None = None, first_name: str = ""
     return user
 
 
+def user_language_set(*, user: User, language: str, actor=None) -> None:
+    """Make ``language`` the one the site and its emails use for ``user``."""
+    previous = user.preferred_language
+    if language == previous or language not in dict(settings.LANGUAGES):
+        return
+    User.objects.filter(pk=user.pk).update(preferred_language=language)
+    user.preferred_language = language
+    audit_log(actor=actor, action="accounts.user.language_changed", obj=user,
+              changes={"preferred_language": [previous, language]})
+
+
 def _staff_group(role: Role) -> Group:
     name, codenames = STAFF_GROUPS[role]
     group, _ = Group.objects.get_or_create(name=name)
@@ -176,11 +187,12 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-def invitation_register(*, invitation: Invitation, first_name: str, last_name: str, password: str) -> User:
+def invitation_register(*, invitation: Invitation, first_name: str, last_name: str, password: str,
+                        preferred_language: str = "en") -> User:
     """Register the invited person (their address is proven by the link) and accept."""
     with transaction.atomic():
         user = user_create(email=invitation.email, password=password, first_name=first_name.strip(),
-                           last_name=last_name.strip(), verified=True)
+                           last_name=last_name.strip(), verified=True, preferred_language=preferred_language)
         invitation_accept(invitation=invitation, user=user)
     return user
 
@@ -189,11 +201,17 @@ def invitation_email_send(*, invitation_id: int) -> int:
     from cvms.core.mail import send_templated_email
 
     invitation = Invitation.objects.select_related("location", "organization").get(pk=invitation_id)
-    user = User.objects.filter(username=normalize_login(invitation.email)).first()
     return send_templated_email(
         template_prefix="accounts/email/invitation", to=[invitation.email],
-        language=user.preferred_language if user else "en",
+        language=invitation_language(invitation) or settings.LANGUAGE_CODE,
         context={"invitation": invitation, "registered": invitation.accepted_at is not None,
                  "link": invitation_link(invitation), "login_url": settings.SITE_URL + reverse("account_login"),
                  "site_url": settings.SITE_URL},
     )
+
+
+def invitation_language(invitation: Invitation) -> str | None:
+    """The invited person's language once they have an account, for the invitation email and the
+    page its link opens; ``None`` before (the email goes out in the site's default language)."""
+    user = User.objects.filter(username=normalize_login(invitation.email)).only("preferred_language").first()
+    return user.preferred_language if user else None

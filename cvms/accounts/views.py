@@ -1,16 +1,28 @@
+from allauth.account import views as allauth_views
+from allauth.account.forms import UserTokenForm
+from allauth.account.models import get_emailconfirmation_model
 from django.contrib import messages
 from django.contrib.auth import login
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language
 
 from cvms.accounts.forms import InvitationRegisterForm
+from cvms.accounts.language import language_from_link, language_supported
 from cvms.accounts.lockout import SignInPaused
 from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import User
 from cvms.accounts.selectors import home_url_for
-from cvms.accounts.services import InvitationInvalid, invitation_accept, invitation_for_token, invitation_register
+from cvms.accounts.services import (
+    InvitationInvalid,
+    invitation_accept,
+    invitation_for_token,
+    invitation_language,
+    invitation_register,
+    user_language_set,
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -21,6 +33,7 @@ def invitation(request, token):
         invite = invitation_for_token(token)
     except InvitationInvalid as problem:
         return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)
+    language_from_link(request, link=token, language=invitation_language(invite))
     if request.user.is_authenticated:
         return _accept_signed_in(request, invite)
     if User.objects.filter(username=normalize_login(invite.email)).exists():
@@ -29,7 +42,8 @@ def invitation(request, token):
                                   initial={"first_name": invite.first_name, "last_name": invite.last_name})
     if request.method == "POST" and form.is_valid():
         user = invitation_register(invitation=invite, first_name=form.cleaned_data["first_name"],
-                                   last_name=form.cleaned_data["last_name"], password=form.cleaned_data["password1"])
+                                   last_name=form.cleaned_data["last_name"], password=form.cleaned_data["password1"],
+                                   preferred_language=request.LANGUAGE_CODE)
         login(request, user)
         messages.success(request, _("Welcome. Your account is ready."))
         return redirect(home_url_for(user))
@@ -55,3 +69,30 @@ def signin_paused(request, paused: SignInPaused):
                       {"minutes": paused.minutes_left(), "reset_url": reverse("account_reset_password")}, status=429)
     response["Retry-After"] = str(paused.seconds_left())
     return response
+
+
+@require_POST
+def language_set(request):
+    """The language switcher: Django's ``set_language`` (the cookie), and for a signed-in user
+    their preferred language too, so emails and their next sign-in follow the choice."""
+    response = set_language(request)
+    language = request.POST.get("language")
+    if request.user.is_authenticated and language_supported(language):
+        user_language_set(user=request.user, language=language, actor=request.user)
+    return response
+
+
+def password_reset_from_key(request, uidb36, key):
+    """allauth's page behind the password-reset email, opened in the account's language."""
+    tokens = UserTokenForm(data={"uidb36": uidb36, "key": key})
+    if key != allauth_views.PasswordResetFromKeyView.reset_url_key and tokens.is_valid():
+        language_from_link(request, link=key, language=tokens.reset_user.preferred_language)
+    return allauth_views.password_reset_from_key(request, uidb36=uidb36, key=key)
+
+
+def confirm_email(request, key):
+    """allauth's page behind the address-confirmation email, opened in the account's language."""
+    confirmation = get_emailconfirmation_model().from_key(key)
+    if confirmation is not None:
+        language_from_link(request, link=key, language=confirmation.email_address.user.preferred_language)
+    return allauth_views.confirm_email(request, key=key)

@@ -13,12 +13,15 @@ from django.core.mail.backends.base import BaseEmailBackend
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from cvms.core.context_processors import helpdesk_hours
+
 
 def jurisdiction_context() -> dict:
-    """What every email may name: the jurisdiction, where to get help, who signs, the site."""
+    """What every email may name: the jurisdiction, where to get help (hours in the active
+    language), who signs, the site."""
     return {
         "jurisdiction": settings.CVMS_JURISDICTION_NAME, "helpdesk_phone": settings.CVMS_HELPDESK_PHONE,
-        "helpdesk_hours": settings.CVMS_HELPDESK_HOURS, "branch": settings.CVMS_STATE_BRANCH_NAME,
+        "helpdesk_hours": helpdesk_hours(), "branch": settings.CVMS_STATE_BRANCH_NAME,
         "department": settings.CVMS_DEPARTMENT_NAME, "site_url": settings.SITE_URL,
     }
 
@@ -26,8 +29,8 @@ def jurisdiction_context() -> dict:
 def render_email(template_prefix: str, context: dict, *, language: str = "en") -> tuple[str, str, str]:
     """Render ``<prefix>_subject.txt``, ``<prefix>.txt`` and ``<prefix>.html`` in ``language``,
     with ``jurisdiction_context()`` under the caller's context."""
-    context = {**jurisdiction_context(), **context}
     with translation.override(language):
+        context = {**jurisdiction_context(), **context}
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         text = render_to_string(f"{template_prefix}.txt", context)
         html = render_to_string(f"{template_prefix}.html", context)

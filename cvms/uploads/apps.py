@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class UploadsConfig(AppConfig):
     name = "cvms.uploads"
     label = "uploads"
-    verbose_name = "Recipient bulk uploads"
+    verbose_name = _("Recipient bulk uploads")

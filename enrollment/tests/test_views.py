@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -225,6 +226,20 @@ def test_reviewer_approves_from_the_detail_page(client, state_reviewer, submitte
     assert response.status_code == 302
     assert AgreementVersion.objects.get(pk=submitted.pk).status == VersionStatus.APPROVED
     assert "Record decision" not in client.get(reverse("enrollment:review", args=[submitted.pk])).content.decode()
+
+
+@pytest.mark.parametrize(("decision", "spanish"), [
+    ("approved", "Acuerdo aprobado. La organización y sus ubicaciones están activas."),
+    ("returned", "Se devolvió a la organización para que haga cambios."),
+    ("rejected", "Acuerdo rechazado."),
+])
+def test_reviewer_reads_the_decision_in_spanish(client, state_reviewer, submitted, decision, spanish):
+    client.force_login(state_reviewer)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    response = client.post(reverse("enrollment:decide", args=[submitted.pk]),
+                           {"decision": decision, "comments": "Falta la firma."}, follow=True)
+    page = response.content.decode()
+    assert spanish in page and "Registrar la decisión" not in page
 
 
 def test_drafts_are_not_in_review(client, state_reviewer, agreement):

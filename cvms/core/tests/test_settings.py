@@ -146,3 +146,16 @@ def test_production_with_a_trusted_proxy_reads_one_hop_everywhere():
                      CVMS_TRUSTED_PROXY_COUNT="1", **PRODUCTION_ENV)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["1", "1"]
+
+
+def test_help_desk_hours_default_to_north_carolinas_in_english_and_spanish():
+    assert _setting("CVMS_HELPDESK_HOURS").startswith("'Monday–Friday 7 AM–7 PM")
+    assert _setting("CVMS_HELPDESK_HOURS_ES").startswith("'de lunes a viernes, de 7 a. m. a 7 p. m.")
+
+
+def test_help_desk_hours_set_in_english_only_are_never_shown_as_north_carolinas_in_spanish():
+    hours = "Monday–Friday 8 AM–5 PM (Central)"
+    assert _setting("CVMS_HELPDESK_HOURS_ES", CVMS_HELPDESK_HOURS=hours) == repr(hours)
+    assert _setting("CVMS_HELPDESK_HOURS_ES", CVMS_HELPDESK_HOURS=hours,
+                    CVMS_HELPDESK_HOURS_ES="de lunes a viernes, de 8 a. m. a 5 p. m.") == (
+        "'de lunes a viernes, de 8 a. m. a 5 p. m.'")
