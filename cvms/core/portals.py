@@ -90,10 +90,10 @@ def portal_for_namespace(namespace: str | None) -> Portal | None:
 
 
 def help_line(*, for_recipients: bool) -> dict:
+    """Where a page sends people for help: the recipient help center on pages for the public, the
+    provider help desk (with its hours, in the page's language) everywhere else."""
     from cvms.core.context_processors import helpdesk_hours
 
-    """Where a page sends people for help: the recipient help center on pages for the public, the
-    provider help desk (with its hours) everywhere else."""
     if for_recipients:
         return {"name": gettext("COVID-19 vaccine help center"), "phone": settings.CVMS_RECIPIENT_HELP_PHONE,
                 "hours": "", "for_recipients": True}
