@@ -4,6 +4,8 @@ import datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cvms.core.audit import audit_log
 from cvms.core.errors import ServiceError
@@ -21,9 +23,10 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, dose_number:
     """Record a dose given from ``lot`` and take it out of stock, in one transaction."""
     administered_at = administered_at or timezone.now()
     if lot.expiration_date < timezone.localdate(administered_at):
-        raise ServiceError(f"Lot {lot.lot_number} expired on {lot.expiration_date:%m/%d/%Y}.")
+        expired = date_format(lot.expiration_date, "SHORT_DATE_FORMAT")
+        raise ServiceError(_("Lot %(lot)s expired on %(date)s.") % {"lot": lot.lot_number, "date": expired})
     if administered_at > timezone.now() + datetime.timedelta(minutes=5):
-        raise ServiceError("The time given cannot be in the future.")
+        raise ServiceError(_("The time given cannot be in the future."))
     actor = actor or given_by
     with transaction.atomic():
         entry = stock_record(lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor,
@@ -39,7 +42,7 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, dose_number:
 
 def immunization_mark_entered_in_error(*, immunization: Immunization, actor, reason: str) -> Immunization:
     if not reason.strip():
-        raise ServiceError("A reason is required.")
+        raise ServiceError(_("A reason is required."))
     updated = Immunization.objects.filter(
         pk=immunization.pk, status=c.ImmunizationStatus.COMPLETED
     ).update(status=c.ImmunizationStatus.ENTERED_IN_ERROR)

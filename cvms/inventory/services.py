@@ -4,6 +4,7 @@ marketplace come next). The database keeps ``on_hand`` from the ledger and refus
 import datetime
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from cvms.core.audit import audit_log
 from cvms.core.errors import ServiceError
@@ -25,7 +26,7 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
     """
     kind = c.LedgerKind(kind)
     if quantity == 0:
-        raise ServiceError("The number of doses must not be zero.")
+        raise ServiceError(_("The number of doses must not be zero."))
     if kind in c.OUTGOING:
         quantity = -abs(quantity)
     elif kind in c.INCOMING:
@@ -58,7 +59,7 @@ def lot_receive(*, location: Location, product: VaccineProduct, lot_number: str,
                 idempotency_key: str | None = None) -> InventoryLot:
     """Receive doses of a lot at a location, creating the lot the first time it is seen."""
     if doses <= 0:
-        raise ServiceError("The number of doses received must be positive.")
+        raise ServiceError(_("The number of doses received must be positive."))
     lot_number = lot_number.strip().upper()
     with transaction.atomic():
         lot, created = InventoryLot.objects.get_or_create(

@@ -6,6 +6,8 @@ Callers are views, API views, admin actions, tasks and commands alike; none hold
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from cvms.core.audit import audit_log, audited_update
 from cvms.core.errors import ServiceError
@@ -38,7 +40,7 @@ def location_create(*, organization: Organization, name: str, actor=None, **fiel
 def storage_unit_create(*, location: Location, name: str, kind: c.StorageKind, min_temp_c, max_temp_c,
                         has_data_logger: bool = False, actor=None) -> StorageUnit:
     if min_temp_c >= max_temp_c:
-        raise ServiceError("The minimum temperature must be below the maximum temperature.")
+        raise ServiceError(_("The minimum temperature must be below the maximum temperature."))
     with transaction.atomic():
         unit = StorageUnit.objects.create(location=location, name=name.strip(), kind=kind, min_temp_c=min_temp_c,
                                           max_temp_c=max_temp_c, has_data_logger=has_data_logger)
@@ -71,7 +73,7 @@ def location_update(*, location: Location, actor=None, **fields) -> dict:
 def storage_unit_update(*, unit: StorageUnit, actor=None, **fields) -> dict:
     low, high = fields.get("min_temp_c", unit.min_temp_c), fields.get("max_temp_c", unit.max_temp_c)
     if low >= high:
-        raise ServiceError("The minimum temperature must be below the maximum temperature.")
+        raise ServiceError(_("The minimum temperature must be below the maximum temperature."))
     return audited_update(unit, fields=fields, actor=actor, action="registry.storage_unit.updated")
 
 
@@ -80,16 +82,16 @@ def redistribution_agreement_sign(*, organization: Organization, locations: list
     """Sign the CDC Supplemental Redistribution Agreement for two or more active locations of
     ``organization``; vaccine may then be redistributed between them."""
     if len(set(locations)) < 2:
-        raise ServiceError("Choose at least two locations: a redistribution moves vaccine between them.")
+        raise ServiceError(_("Choose at least two locations: a redistribution moves vaccine between them."))
     if any(loc.organization_id != organization.pk or not loc.is_active for loc in locations):
-        raise ServiceError("Every location must be an active location of this organization.")
+        raise ServiceError(_("Every location must be an active location of this organization."))
     if not signed_name.strip() or not signed_title.strip():
-        raise ServiceError("Type your full name and title to sign.")
+        raise ServiceError(_("Type your full name and title to sign."))
     wanted = {loc.pk for loc in locations}
     for existing in organization.redistribution_agreements.filter(withdrawn_at__isnull=True):
         if wanted <= set(existing.locations.values_list("pk", flat=True)):
-            raise ServiceError(f"A redistribution agreement signed on {existing.signed_on:%m/%d/%Y} already covers "
-                                "these locations.")
+            raise ServiceError(_("A redistribution agreement signed on %(date)s already covers these locations.")
+                               % {"date": date_format(existing.signed_on, "SHORT_DATE_FORMAT")})
     with transaction.atomic():
         agreement = RedistributionAgreement.objects.create(
             organization=organization, signed_name=signed_name.strip(), signed_title=signed_title.strip(),

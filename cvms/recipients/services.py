@@ -4,6 +4,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from cvms.core.audit import audit_log, audited_update
 from cvms.core.errors import ServiceError
@@ -61,9 +62,9 @@ def recipient_update(*, recipient: Recipient, actor, **fields) -> dict:
 def recipient_remove(*, recipient: Recipient, actor, reason: str) -> None:
     """Remove a loaded recipient who has no immunization record (a help desk request)."""
     if not reason.strip():
-        raise ServiceError("A reason is required to remove a recipient.")
+        raise ServiceError(_("A reason is required to remove a recipient."))
     if recipient.immunizations.exists():
-        raise ServiceError("A recipient with immunization records cannot be removed.")
+        raise ServiceError(_("A recipient with immunization records cannot be removed."))
     with transaction.atomic():
         audit_log(actor=actor, action="registry.recipient.removed", obj=recipient,
                   changes={"reason": reason, "name": str(recipient)})
