@@ -317,8 +317,9 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
-                                 "rest_framework.throttling.UserRateThrottle"],
+    # Keyed by cvms.core.client_ip, as the lockout and allauth are; NUM_PROXIES only for any
+    # other throttle that reads Django REST framework's own rule.
+    "DEFAULT_THROTTLE_CLASSES": ["cvms.api.throttling.AnonThrottle", "cvms.api.throttling.UserThrottle"],
     "NUM_PROXIES": CVMS_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
         "user": env_rate("API_USER_RATE", "600/min"),
