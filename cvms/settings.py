@@ -148,6 +148,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store, private on every answer to a signed-in person or to credentials.
+    "cvms.core.middleware.PrivateResponsesMiddleware",
     # A signed-in user's preferred language, and the language a sign-in or an emailed link applies.
     "cvms.accounts.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
