@@ -1,10 +1,10 @@
-"""What every Celery worker does besides running tasks: a heartbeat in Redis for /healthz, and,
-once it is ready, a run of the outbox relay for tasks recorded while Redis was down."""
+"""What every Celery worker does besides running tasks: a heartbeat in Redis for /healthz, and a
+run of the outbox relay for tasks recorded while Redis was down. Both are steps of the consumer,
+which Celery starts again on every reconnection to the broker."""
 
 import logging
 
 from celery import bootsteps
-from celery.signals import worker_ready
 
 log = logging.getLogger(__name__)
 
@@ -45,15 +45,22 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
         worker_heartbeat_forget(consumer.hostname)
 
 
-def _relay_outbox_on_start(sender=None, **kwargs):
-    from cvms.core.tasks import relay_outbox
+class OutboxRelayOnConnect(bootsteps.StartStopStep):
+    """Queues the outbox relay each time the consumer connects to the broker: as the worker
+    starts, and as soon as Redis is back after an outage, so the tasks recorded while it was down
+    run without waiting for beat."""
 
-    try:
-        relay_outbox.apply_async(retry=False)
-    except Exception:  # noqa: BLE001 - beat queues the relay every minute anyway
-        log.warning("Could not queue the outbox relay at worker start.", exc_info=True)
+    requires = {"celery.worker.consumer.connection:Connection"}
+
+    def start(self, consumer):
+        from cvms.core.tasks import relay_outbox
+
+        try:
+            relay_outbox.apply_async(retry=False)
+        except Exception:  # noqa: BLE001 - beat queues the relay every minute anyway
+            log.warning("Could not queue the outbox relay.", exc_info=True)
 
 
 def install(app) -> None:
     app.steps["consumer"].add(WorkerHeartbeat)
-    worker_ready.connect(_relay_outbox_on_start, weak=False)
+    app.steps["consumer"].add(OutboxRelayOnConnect)
