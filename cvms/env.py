@@ -73,6 +73,22 @@ def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
     return value
 
 
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def env_pattern(name: str, default: str, pattern: str, meaning: str) -> str:
+    """A value that must match ``pattern`` (``meaning`` says what in words): one the code cannot
+    use would otherwise start fine and fail later, in a request."""
+    value = env_str(name, default).strip()
+    if not re.fullmatch(pattern, value):
+        raise ImproperlyConfigured(f"{name} must be {meaning}, not {value!r}")
+    return value
+
+
 # What Django REST framework reads as a throttle rate: requests, then per second, minute, hour or
 # day (it looks at the period's first letter only, so "5/15m" would mean 5 a second).
 _RATE = re.compile(r"([0-9]+)/(s|sec|second|m|min|minute|h|hour|d|day)s?")

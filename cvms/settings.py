@@ -24,9 +24,11 @@ from cvms.env import (
     check_secret_key,
     dev_secret_key,
     env_bool,
+    env_choice,
     env_float,
     env_int,
     env_list,
+    env_pattern,
     env_rate,
     env_str,
 )
@@ -34,9 +36,8 @@ from cvms.env import (
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # pytest (8.2+) sets PYTEST_VERSION, so a test run defaults to the test environment.
-CVMS_ENV = env_str("CVMS_ENV", "test" if os.environ.get("PYTEST_VERSION") else "development")
-if CVMS_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(f"CVMS_ENV must be development, test or production, not {CVMS_ENV!r}")
+CVMS_ENV = env_choice("CVMS_ENV", "test" if os.environ.get("PYTEST_VERSION") else "development",
+                      ("development", "test", "production"))
 PRODUCTION = CVMS_ENV == "production"
 
 SECRET_KEY = env_str("SECRET_KEY", "")
@@ -62,7 +63,8 @@ if PRODUCTION:
 # --- Jurisdiction: North Carolina is the default; another state deploys by configuration alone.
 CVMS_JURISDICTION_NAME = env_str("CVMS_JURISDICTION_NAME", "North Carolina")
 CVMS_JURISDICTION_CODE = env_str("CVMS_JURISDICTION_CODE", "NC")
-CVMS_PIN_PREFIX = env_str("CVMS_PIN_PREFIX", "NCA")
+# A Provider PIN is this prefix and six digits; the database holds every PIN to that shape.
+CVMS_PIN_PREFIX = env_pattern("CVMS_PIN_PREFIX", "NCA", r"[A-Z]{2,4}", "2 to 4 capital letters")
 CVMS_GENERIC_HELPDESK_CODE = env_str("CVMS_GENERIC_HELPDESK_CODE", "VAC2021")
 CVMS_HELPDESK_PHONE = env_str("CVMS_HELPDESK_PHONE", "(877) 873-6247")
 # The help desk's hours as shown in English and in Spanish. The Spanish default is North
@@ -229,7 +231,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_FORMS = {"login": "cvms.accounts.forms.LoginForm", "reset_password": "cvms.accounts.forms.ResetPasswordForm"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_EMAIL_VERIFICATION = env_choice("ACCOUNT_EMAIL_VERIFICATION", "mandatory", ("mandatory", "optional", "none"))
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False

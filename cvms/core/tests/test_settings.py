@@ -233,3 +233,14 @@ def test_every_throttle_rate_taken_at_start_is_one_the_api_reads(rate, monkeypat
 
     monkeypatch.setenv("API_ANON_RATE", rate)
     assert SimpleRateThrottle.parse_rate(None, env_rate("API_ANON_RATE", "60/min"))[0] >= 1
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("ACCOUNT_EMAIL_VERIFICATION", "sometimes", "ACCOUNT_EMAIL_VERIFICATION must be one of mandatory, optional, none"),
+    ("CVMS_PIN_PREFIX", "NC-A", "CVMS_PIN_PREFIX must be 2 to 4 capital letters"),
+    ("CVMS_PIN_PREFIX", "ncab1", "CVMS_PIN_PREFIX must be 2 to 4 capital letters"),
+    ("CVMS_ENV", "staging", "CVMS_ENV must be one of development, test, production"),
+])
+def test_a_value_that_would_fail_later_requests_stops_the_start_by_name(name, value, message):
+    result = _start(**{name: value})
+    assert result.returncode != 0 and message in result.stderr
