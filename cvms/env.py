@@ -4,6 +4,7 @@ A variable that is empty or only spaces counts as unset and gives the default, i
 an env file lists every variable, and ``CELERY_BROKER_URL=`` must not mean "no broker".
 """
 
+import functools
 import os
 import re
 import secrets
@@ -42,7 +43,9 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {raw!r}")
 
 
-def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
+def env_int(name: str, default: int, *, minimum: int, maximum: int | None = None) -> int:
+    """An integer between ``minimum`` and ``maximum``: every integer setting has a least value that
+    makes sense (a size, a count or a time of 0 or less would break what reads it)."""
     raw = _raw(name)
     if raw is None:
         return default
@@ -50,8 +53,10 @@ def env_int(name: str, default: int, *, minimum: int | None = None) -> int:
         value = int(raw)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be an integer, not {raw!r}") from None
-    if minimum is not None and value < minimum:
+    if value < minimum:
         raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {value}")
+    if maximum is not None and value > maximum:
+        raise ImproperlyConfigured(f"{name} must be at most {maximum}, not {value}")
     return value
 
 
@@ -65,6 +70,38 @@ def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
         raise ImproperlyConfigured(f"{name} must be a number, not {raw!r}") from None
     if not value >= minimum:  # also refuses nan
         raise ImproperlyConfigured(f"{name} must be at least {minimum:g}, not {raw!r}")
+    return value
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = env_str(name, default).strip()
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def env_pattern(name: str, default: str, pattern: str, meaning: str) -> str:
+    """A value that must match ``pattern`` (``meaning`` says what in words): one the code cannot
+    use would otherwise start fine and fail later, in a request."""
+    value = env_str(name, default).strip()
+    if not re.fullmatch(pattern, value):
+        raise ImproperlyConfigured(f"{name} must be {meaning}, not {value!r}")
+    return value
+
+
+# What Django REST framework reads as a throttle rate: requests, then per second, minute, hour or
+# day (it looks at the period's first letter only, so "5/15m" would mean 5 a second).
+_RATE = re.compile(r"([0-9]+)/(s|sec|second|m|min|minute|h|hour|d|day)s?")
+
+
+def env_rate(name: str, default: str) -> str:
+    """A throttle rate such as ``60/min``, checked at start-up: one the API cannot read would
+    otherwise answer 500 to every call."""
+    value = env_str(name, default).strip()
+    match = _RATE.fullmatch(value)
+    if not match or int(match.group(1)) < 1:
+        raise ImproperlyConfigured(f"{name} must be a rate such as 60/min (1 or more requests per s, min, hour or "
+                                   f"day), not {value!r}")
     return value
 
 
@@ -87,40 +124,64 @@ def check_no_placeholders(environ) -> None:
 # What Django compares a Host header with: a name, ".name" for a domain and its subdomains, or a
 # bracketed IPv6 address. Anything else either matches every host ("*") or none.
 _HOST_PATTERN = re.compile(r"\.?[a-z0-9-]+(\.[a-z0-9-]+)*\.?|\[[a-f0-9]*:[a-f0-9.:]+\]")
-# A trusted origin: scheme, then a host, or "*." and a domain for its subdomains; an optional port.
-_ORIGIN_PATTERN = re.compile(r"https?://(\*\.)?([a-z0-9-]+(\.[a-z0-9-]+)*|\[[a-f0-9:.]+\])(:[0-9]+)?")
+# A trusted origin: https, then a host, or "*." and a domain for its subdomains; an optional port.
+_ORIGIN_PATTERN = re.compile(r"https://(\*\.)?([a-z0-9-]+(\.[a-z0-9-]+)*|\[[a-f0-9:.]+\])(:[0-9]+)?")
 
 
-def _whole_top_level_domain(domain: str) -> bool:
-    """``.gov`` or ``*.gov``: a pattern that takes every site under a top-level domain."""
-    return "." not in domain.strip(".").lstrip("*.")
+@functools.cache
+def _public_suffixes():
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList()  # the list the package ships: nothing is fetched
+
+
+def _public_suffix(domain: str) -> bool:
+    """Whether anyone may register a site under ``domain`` (``gov``, ``co.uk``, ``nc.us``,
+    ``github.io``, any top-level domain), by the Public Suffix List."""
+    return _public_suffixes().is_public(domain.strip("."))
 
 
 def check_production_hosts(hosts: list[str]) -> None:
     """Refuse ALLOWED_HOSTS entries that accept any Host header, or that can never match one."""
     for host in hosts:
-        if host == "*" or (host.startswith(".") and _whole_top_level_domain(host)):
+        if host == "*":
             raise ImproperlyConfigured(
-                f"ALLOWED_HOSTS must not be {host!r} in production: it accepts the Host header of "
-                "any site. Name the site's hosts (cvms.example.gov, or .example.gov for a domain and "
-                "its subdomains)."
+                "ALLOWED_HOSTS must not be '*' in production: it accepts the Host header of any site. Name the "
+                "site's hosts (cvms.example.gov, or .example.gov for a domain and its subdomains)."
             )
         if not _HOST_PATTERN.fullmatch(host.lower()):
             raise ImproperlyConfigured(
                 f"ALLOWED_HOSTS entry {host!r} is not a host name. Write names such as cvms.example.gov, "
                 ".example.gov for a domain and its subdomains, or an IP address: no scheme, path, port or '*'."
             )
+        if host.startswith(".") and _public_suffix(host.lower()):
+            raise ImproperlyConfigured(
+                f"ALLOWED_HOSTS must not be {host!r} in production: {host.strip('.')!r} is a public suffix, "
+                "under which anyone may register a site. Name the site's own domain (.example.gov)."
+            )
 
 
 def check_production_origins(origins: list[str]) -> None:
-    """Refuse CSRF_TRUSTED_ORIGINS entries that trust any site, or that Django cannot read."""
+    """Refuse CSRF_TRUSTED_ORIGINS entries that trust any site or plain HTTP, or that Django cannot read."""
     for origin in origins:
         match = _ORIGIN_PATTERN.fullmatch(origin.lower())
-        if not match or (match.group(1) and _whole_top_level_domain(match.group(2))):
+        if not match or (match.group(1) and _public_suffix(match.group(2))):
             raise ImproperlyConfigured(
-                f"CSRF_TRUSTED_ORIGINS entry {origin!r} must be one site's origin, such as "
-                "https://cvms.example.gov (or https://*.example.gov for a domain's subdomains)."
+                f"CSRF_TRUSTED_ORIGINS entry {origin!r} must be one site's HTTPS origin, such as "
+                "https://cvms.example.gov (or https://*.example.gov for the subdomains of a domain of your own, "
+                "never of a public suffix such as *.co.uk)."
             )
+
+
+def check_secret_key(key: str) -> None:
+    """Refuse a SECRET_KEY that is short, Django's insecure default, or far from random: fewer than
+    20 different characters, or a piece repeated (``"0123456789" * 6``)."""
+    repeated = any(key[period:] == key[:-period] for period in range(1, len(key) // 2 + 1))
+    if len(key) < 50 or key.startswith("django-insecure") or len(set(key)) < 20 or repeated:
+        raise ImproperlyConfigured(
+            "Set SECRET_KEY to a random value of 50+ characters in production: "
+            'python3 -c "import secrets; print(secrets.token_urlsafe(64))".'
+        )
 
 
 def dev_secret_key(path: Path) -> str:

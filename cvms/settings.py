@@ -1,9 +1,12 @@
 """CVMS settings, read from environment variables (see .env.example).
 
-Every variable has a development default except where production must set it: with
-CVMS_ENV=production the process refuses to start while a variable still holds the example env
-file's CHANGE-ME placeholder, on the default SECRET_KEY, with DEBUG on, with an ALLOWED_HOSTS that
-is empty, '*' or not a list of host names, or with a CSRF_TRUSTED_ORIGINS entry that trusts any site.
+Every variable has a development default except where production must set it, and a bad value
+(an integer below its minimum, a throttle rate the API cannot read) stops start-up naming the
+variable. With CVMS_ENV=production the process also refuses to start while a variable still
+holds the example env file's CHANGE-ME placeholder, on a SECRET_KEY that is not random, with DEBUG
+on, with tasks run in the calling process, with an ALLOWED_HOSTS that is empty, '*', not a list of
+host names or a pattern for a public suffix, or with a CSRF_TRUSTED_ORIGINS entry that trusts
+plain HTTP or any site.
 """
 
 import os
@@ -18,20 +21,23 @@ from cvms.env import (
     check_no_placeholders,
     check_production_hosts,
     check_production_origins,
+    check_secret_key,
     dev_secret_key,
     env_bool,
+    env_choice,
     env_float,
     env_int,
     env_list,
+    env_pattern,
+    env_rate,
     env_str,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # pytest (8.2+) sets PYTEST_VERSION, so a test run defaults to the test environment.
-CVMS_ENV = env_str("CVMS_ENV", "test" if os.environ.get("PYTEST_VERSION") else "development")
-if CVMS_ENV not in {"development", "test", "production"}:
-    raise ImproperlyConfigured(f"CVMS_ENV must be development, test or production, not {CVMS_ENV!r}")
+CVMS_ENV = env_choice("CVMS_ENV", "test" if os.environ.get("PYTEST_VERSION") else "development",
+                      ("development", "test", "production"))
 PRODUCTION = CVMS_ENV == "production"
 
 SECRET_KEY = env_str("SECRET_KEY", "")
@@ -46,8 +52,7 @@ if not SECRET_KEY and not PRODUCTION:
 
 if PRODUCTION:
     check_no_placeholders(os.environ)
-    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure") or len(set(SECRET_KEY)) < 5:
-        raise ImproperlyConfigured("Set SECRET_KEY to a random value of 50+ characters in production.")
+    check_secret_key(SECRET_KEY)
     if DEBUG:
         raise ImproperlyConfigured("DEBUG must be off in production.")
     if not ALLOWED_HOSTS:
@@ -58,7 +63,8 @@ if PRODUCTION:
 # --- Jurisdiction: North Carolina is the default; another state deploys by configuration alone.
 CVMS_JURISDICTION_NAME = env_str("CVMS_JURISDICTION_NAME", "North Carolina")
 CVMS_JURISDICTION_CODE = env_str("CVMS_JURISDICTION_CODE", "NC")
-CVMS_PIN_PREFIX = env_str("CVMS_PIN_PREFIX", "NCA")
+# A Provider PIN is this prefix and six digits; the database holds every PIN to that shape.
+CVMS_PIN_PREFIX = env_pattern("CVMS_PIN_PREFIX", "NCA", r"[A-Z]{2,4}", "2 to 4 capital letters")
 CVMS_GENERIC_HELPDESK_CODE = env_str("CVMS_GENERIC_HELPDESK_CODE", "VAC2021")
 CVMS_HELPDESK_PHONE = env_str("CVMS_HELPDESK_PHONE", "(877) 873-6247")
 # The help desk's hours as shown in English and in Spanish. The Spanish default is North
@@ -76,30 +82,31 @@ CVMS_DEPARTMENT_NAME = env_str(
 )
 CVMS_STATE_BRANCH_NAME = env_str("CVMS_STATE_BRANCH_NAME", "NC Immunization Branch")
 CVMS_RECIPIENT_USERNAME_SUFFIX = env_str("CVMS_RECIPIENT_USERNAME_SUFFIX", ".covid19vaccine")
-CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14)
+CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14, minimum=1)
 # Welcome emails a dead worker left "sending" are queued again after this many minutes; emails
 # still pending this many hours after they were queued (a lost task) too.
-CVMS_WELCOME_STUCK_MINUTES = env_int("CVMS_WELCOME_STUCK_MINUTES", 15)
-CVMS_WELCOME_LOST_HOURS = env_int("CVMS_WELCOME_LOST_HOURS", 6)
-CVMS_WELCOME_SMTP_CONNECTIONS = env_int("CVMS_WELCOME_SMTP_CONNECTIONS", 2)  # per batch, used at once
-CVMS_INVITATION_DAYS = env_int("CVMS_INVITATION_DAYS", 14)
-CVMS_UPLOAD_MAX_BYTES = env_int("CVMS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+CVMS_WELCOME_STUCK_MINUTES = env_int("CVMS_WELCOME_STUCK_MINUTES", 15, minimum=1)
+CVMS_WELCOME_LOST_HOURS = env_int("CVMS_WELCOME_LOST_HOURS", 6, minimum=1)
+CVMS_WELCOME_SMTP_CONNECTIONS = env_int("CVMS_WELCOME_SMTP_CONNECTIONS", 2, minimum=1)  # per batch, used at once
+CVMS_INVITATION_DAYS = env_int("CVMS_INVITATION_DAYS", 14, minimum=1)
+CVMS_UPLOAD_MAX_BYTES = env_int("CVMS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
 # Rows committed together: the progress bar of a portal upload moves once per chunk; back-end
 # loads of any size take bigger chunks.
-CVMS_UPLOAD_CHUNK_SIZE = env_int("CVMS_UPLOAD_CHUNK_SIZE", 1000)
-CVMS_UPLOAD_BACKEND_CHUNK_SIZE = env_int("CVMS_UPLOAD_BACKEND_CHUNK_SIZE", 10000)
+CVMS_UPLOAD_CHUNK_SIZE = env_int("CVMS_UPLOAD_CHUNK_SIZE", 1000, minimum=1)
+CVMS_UPLOAD_BACKEND_CHUNK_SIZE = env_int("CVMS_UPLOAD_BACKEND_CHUNK_SIZE", 10000, minimum=1)
 # Database connections storing chunks side by side while the file is read (each commits in order).
-CVMS_UPLOAD_WRITERS = env_int("CVMS_UPLOAD_WRITERS", 2)
-CVMS_UPLOAD_LOCK_TIMEOUT = env_int("CVMS_UPLOAD_LOCK_TIMEOUT", 20)  # seconds a writer waits on a row lock
+CVMS_UPLOAD_WRITERS = env_int("CVMS_UPLOAD_WRITERS", 2, minimum=1)
+# Seconds a writer waits on a row lock (PostgreSQL would read 0 as "forever").
+CVMS_UPLOAD_LOCK_TIMEOUT = env_int("CVMS_UPLOAD_LOCK_TIMEOUT", 20, minimum=1)
 # The work one portal or API file may cause (the back-end command is bounded only by columns):
 # rows under the header counting blank ones, cells per row, an XLSX's unpacked size, and the
 # seconds a web request may spend reading it. Past any of them the file is refused whole.
-CVMS_UPLOAD_MAX_LINES = env_int("CVMS_UPLOAD_MAX_LINES", 10_000)
-CVMS_UPLOAD_MAX_COLUMNS = env_int("CVMS_UPLOAD_MAX_COLUMNS", 250)
-CVMS_UPLOAD_MAX_UNZIPPED_BYTES = env_int("CVMS_UPLOAD_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024)
-CVMS_UPLOAD_READ_SECONDS = env_int("CVMS_UPLOAD_READ_SECONDS", 20)
+CVMS_UPLOAD_MAX_LINES = env_int("CVMS_UPLOAD_MAX_LINES", 10_000, minimum=1)
+CVMS_UPLOAD_MAX_COLUMNS = env_int("CVMS_UPLOAD_MAX_COLUMNS", 250, minimum=4)  # the four required columns
+CVMS_UPLOAD_MAX_UNZIPPED_BYTES = env_int("CVMS_UPLOAD_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024, minimum=1)
+CVMS_UPLOAD_READ_SECONDS = env_int("CVMS_UPLOAD_READ_SECONDS", 20, minimum=1)
 # Runs an upload gets (a worker killed, an error) before it is marked failed and its uploader told.
-CVMS_UPLOAD_MAX_ATTEMPTS = env_int("CVMS_UPLOAD_MAX_ATTEMPTS", 5)
+CVMS_UPLOAD_MAX_ATTEMPTS = env_int("CVMS_UPLOAD_MAX_ATTEMPTS", 5, minimum=1)
 
 # --- Applications
 INSTALLED_APPS = [
@@ -143,6 +150,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: no-store, private on every answer to a signed-in person or to credentials.
+    "cvms.core.middleware.PrivateResponsesMiddleware",
     # A signed-in user's preferred language, and the language a sign-in or an emailed link applies.
     "cvms.accounts.language.PreferredLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -180,7 +189,7 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", "postgres://cvms@127.0.0.1:5433/cvms"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -222,7 +231,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_FORMS = {"login": "cvms.accounts.forms.LoginForm", "reset_password": "cvms.accounts.forms.ResetPasswordForm"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
-ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
+ACCOUNT_EMAIL_VERIFICATION = env_choice("ACCOUNT_EMAIL_VERIFICATION", "mandatory", ("mandatory", "optional", "none"))
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
@@ -259,11 +268,11 @@ EMAIL_BACKEND = env_str(
     "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "cvms.core.mail.MailboxBackend",
 )
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vaccine Management System <cvms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CVMS_MAILBOX_DIR = Path(env_str("CVMS_MAILBOX_DIR", str(BASE_DIR / ".var" / "mail")))
@@ -274,9 +283,16 @@ CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60)
-CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60)
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 30 * 60, minimum=1)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 25 * 60, minimum=1)
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured("CELERY_TASK_SOFT_TIME_LIMIT must be less than CELERY_TASK_TIME_LIMIT, so a task "
+                               "can clean up before it is killed.")
+# Tasks run in the web request that queues them: development only. Production's work goes through
+# the outbox to a worker, with its time limits and retries.
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+if PRODUCTION and CELERY_TASK_ALWAYS_EAGER:
+    raise ImproperlyConfigured("CELERY_TASK_ALWAYS_EAGER must be off in production: tasks run in a worker.")
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "cvms-test" if CVMS_ENV == "test" else "cvms")
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 300}
 CELERY_RESULT_EXPIRES = 24 * 3600
@@ -284,7 +300,7 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_IGNORE_RESULT = True
 # Tasks are recorded in PostgreSQL with the work that needs them (cvms.core.outbox); rows not
 # published at commit are published by the relay, and sent rows are kept this many days.
-CVMS_OUTBOX_KEEP_DAYS = env_int("CVMS_OUTBOX_KEEP_DAYS", 7)
+CVMS_OUTBOX_KEEP_DAYS = env_int("CVMS_OUTBOX_KEEP_DAYS", 7, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "cvms.core.tasks.heartbeat", "schedule": 60.0},
     "relay-outbox": {"task": "cvms.core.tasks.relay_outbox", "schedule": 60.0},
@@ -305,12 +321,13 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle",
-                                 "rest_framework.throttling.UserRateThrottle"],
+    # Keyed by cvms.core.client_ip, as the lockout and allauth are; NUM_PROXIES only for any
+    # other throttle that reads Django REST framework's own rule.
+    "DEFAULT_THROTTLE_CLASSES": ["cvms.api.throttling.AnonThrottle", "cvms.api.throttling.UserThrottle"],
     "NUM_PROXIES": CVMS_TRUSTED_PROXY_COUNT,
     "DEFAULT_THROTTLE_RATES": {
-        "user": env_str("API_USER_RATE", "600/min"),
-        "anon": env_str("API_ANON_RATE", "6000/min" if CVMS_ENV == "test" else "60/min"),
+        "user": env_rate("API_USER_RATE", "600/min"),
+        "anon": env_rate("API_ANON_RATE", "6000/min" if CVMS_ENV == "test" else "60/min"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -360,7 +377,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Security
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600, minimum=60)
 X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "cvms.core.views.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -370,7 +387,7 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 

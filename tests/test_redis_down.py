@@ -28,30 +28,11 @@ from cvms.core.models import OutboxMessage
 from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
 from cvms.uploads.tests.conftest import rows_csv
+from tests.servers import RedisServer, answers, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 PROMPT = 3.0  # seconds: without the fix a queued task waited 19 s on the dead Redis, then answered 500
-
-
-class RedisServer:
-    """A throwaway Redis on a free port, without persistence, that the test stops and starts."""
-
-    def __init__(self, folder: Path):
-        self.folder, self.port, self.process = folder, free_port(), None
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        command = ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no",
-                   "--dir", str(self.folder)]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # noqa: S603
-        _wait(lambda: _answers(self.port, b"PING\r\n"), "Redis did not start")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=20)
-            self.process = None
 
 
 class WebServer:
@@ -69,7 +50,7 @@ class WebServer:
             [sys.executable, "-m", "gunicorn", "cvms.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
              "--workers", "1", "--threads", "2", "--timeout", "120"],
             cwd=settings.BASE_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT)
-        _wait(lambda: _answers(self.port, b"GET /livez HTTP/1.0\r\n\r\n"), f"gunicorn did not start; see {log}")
+        wait_until(lambda: answers(self.port, b"GET /livez HTTP/1.0\r\n\r\n"), f"gunicorn did not start; see {log}")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -122,26 +103,6 @@ class Visitor:
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
         self.csrf = token.group(1) if token else self.csrf
         return status, headers.get("Location", ""), body, took
-
-
-def _answers(port: int, probe: bytes) -> bool:
-    import socket
-
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
-            sock.sendall(probe)
-            return bool(sock.recv(16))
-    except OSError:
-        return False
-
-
-def _wait(predicate, failure: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    raise AssertionError(failure)
 
 
 @pytest.fixture
@@ -217,12 +178,12 @@ def test_people_keep_working_while_redis_is_down_and_the_work_runs_when_it_retur
     worker = start_celery_worker("after-redis", broker_url=redis_server.url)
     try:
         loaded = Recipient.objects.filter(source_location=location, last_name="Tester")
-        _wait(lambda: RecipientUpload.objects.get(pk=high.pk).status == UploadStatus.COMPLETED,
+        wait_until(lambda: RecipientUpload.objects.get(pk=high.pk).status == UploadStatus.COMPLETED,
               "the High Volume upload never ran", timeout=120)
-        _wait(lambda: loaded.count() == 155 and not loaded.exclude(welcome_email_status="sent").exists(),
+        wait_until(lambda: loaded.count() == 155 and not loaded.exclude(welcome_email_status="sent").exists(),
               f"welcome emails not all sent: {list(loaded.values_list('welcome_email_status', flat=True))}",
               timeout=120)
-        _wait(lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), "the outbox never emptied")
+        wait_until(lambda: not OutboxMessage.objects.filter(sent_at__isnull=True).exists(), "the outbox never emptied")
     finally:
         stop_celery_worker(worker)
     sent = [p.read_text(errors="replace") for p in set(Path(settings.CVMS_MAILBOX_DIR).glob("*.eml")) - mail_before]

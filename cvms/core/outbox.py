@@ -4,7 +4,7 @@
 work it follows is committed, whether or not Redis is up. Once the transaction commits, the rows
 are published to Celery (short timeouts, no retries) and marked sent. A row left unsent (Redis was
 down, or the process died between the commit and the publication) is published by
-``outbox_relay``: beat runs it every minute, every worker queues it when it starts, and
+``outbox_relay``: beat runs it every minute, every worker queues it when it starts or reconnects, and
 ``manage.py relay_outbox`` runs it by hand. Tasks are safe to run twice, since a publication whose
 "sent" mark was lost is published again.
 """

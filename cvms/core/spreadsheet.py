@@ -1,21 +1,42 @@
-"""Cells written for a spreadsheet. Text that a spreadsheet would run as a formula (starting with
-``= + - @``, a tab or a carriage return, also after leading spaces) is prefixed with an
-apostrophe, so a name typed as ``=HYPERLINK(...)`` arrives as text. Plain numbers such as ``-5``
-are left alone: a spreadsheet reads them as numbers, never as formulas."""
+"""Cells and CSV files written for a spreadsheet.
 
+Text that a spreadsheet would run as a formula is prefixed with an apostrophe, so a name typed as
+``=HYPERLINK(...)`` arrives as text: text starting with ``= + - @``, a tab or a line break, also
+behind any leading Unicode space (a no-break space, an ideographic space, a zero-width one), and
+also in the compatibility forms that normalize to those signs (fullwidth ``＝ ＋ － ＠``), which
+spreadsheets with an East Asian input method read as the plain ones. Plain numbers such as
+``-5`` are left alone: a spreadsheet reads them as numbers, never as formulas.
+
+Every field of every CSV file is quoted: a spreadsheet set up for a ``;`` list separator splits
+an unquoted ``Coastal;=cmd|...`` and starts the next cell with ``=``.
+"""
+
+import csv
+import io
 import re
+import unicodedata
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+_CONTROL_START = ("\t", "\r", "\n")  # formula starts that are blanks too
 _PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]+([.,][0-9]+)?$")
+
+
+def _blank(char: str) -> bool:
+    """A character a spreadsheet may skip before it looks for a formula: a space of any kind,
+    another control or an invisible format character."""
+    return char.isspace() or unicodedata.category(char) in ("Cc", "Cf")
 
 
 def safe_cell(value) -> str:
     """``value`` as text that a spreadsheet shows and never runs."""
     text = "" if value is None else str(value)
-    stripped = text.lstrip(" ")
-    if stripped.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(stripped):
+    if text.startswith(_CONTROL_START):
+        return f"'{text}"
+    start = next((i for i, char in enumerate(text) if not _blank(char)), len(text))
+    rest = unicodedata.normalize("NFKC", text[start:])
+    if rest.startswith(FORMULA_START) and not _PLAIN_NUMBER.match(rest):
         return f"'{text}"
     return text
 
@@ -31,3 +52,15 @@ def xlsx_value(value):
     (openpyxl refuses them, which would fail the whole file)."""
     value = safe_value(value)
     return ILLEGAL_CHARACTERS_RE.sub("\N{REPLACEMENT CHARACTER}", value) if isinstance(value, str) else value
+
+
+#: How every CSV file the system writes is laid out (the admin's exports pass it to tablib).
+CSV_DIALECT = {"quoting": csv.QUOTE_ALL, "lineterminator": "\r\n"}
+
+
+def csv_bytes(rows) -> bytes:
+    """``rows`` as a CSV file a spreadsheet opens safely: every cell through ``safe_cell``, every
+    field quoted, UTF-8 with a byte order mark (so Excel reads accents right)."""
+    buffer = io.StringIO()
+    csv.writer(buffer, **CSV_DIALECT).writerows([safe_cell(value) for value in row] for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")

@@ -15,5 +15,5 @@ def heartbeat():
 
 @shared_task(ignore_result=True, time_limit=300, soft_time_limit=270)
 def relay_outbox() -> int:
-    """Publish the tasks that could not be queued when their work committed (beat, worker start)."""
+    """Publish the tasks that could not be queued when their work committed (beat, a worker's start or reconnection)."""
     return outbox_relay()

@@ -1,10 +1,10 @@
 """The failed-records file (CSV or XLSX) and the blank template. Cells that a spreadsheet would
-run as a formula are prefixed with an apostrophe (``cvms.core.spreadsheet.safe_cell``)."""
+run as a formula are prefixed with an apostrophe (``cvms.core.spreadsheet.safe_cell``), and
+every field of a CSV file is quoted (``csv_bytes``)."""
 
-import csv
 import io
 
-from cvms.core.spreadsheet import safe_cell, xlsx_value
+from cvms.core.spreadsheet import csv_bytes, safe_cell, xlsx_value
 from cvms.uploads.parsing import COLUMNS, OPTIONAL_COLUMNS
 
 ERROR_COLUMN = "Error"
@@ -19,10 +19,7 @@ def _rows(header, errors):
 
 
 def failed_records_csv(header: list[str], errors) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(_rows(header, errors))
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes(_rows(header, errors))
 
 
 def failed_records_xlsx(header: list[str], errors) -> bytes:
@@ -30,9 +27,7 @@ def failed_records_xlsx(header: list[str], errors) -> bytes:
 
 
 def template_csv() -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(COLUMNS + OPTIONAL_COLUMNS)
-    return buffer.getvalue().encode("utf-8-sig")
+    return csv_bytes([COLUMNS + OPTIONAL_COLUMNS])
 
 
 def template_xlsx() -> bytes:

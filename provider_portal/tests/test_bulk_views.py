@@ -87,7 +87,8 @@ def test_failed_records_download_in_csv_and_xlsx(client, tenant_a):
     args = [tenant_a.location.pk, tenant_a.upload.pk]
     csv_response = client.get(reverse("provider_portal:bulk_failed_csv", args=args))
     assert csv_response["Content-Disposition"].startswith("attachment")
-    assert csv_response.content.decode("utf-8-sig").splitlines()[0] == "FirstName,LastName,Date of birth,Email,Error"
+    assert csv_response.content.decode("utf-8-sig").splitlines()[0] == (
+        '"FirstName","LastName","Date of birth","Email","Error"')
     xlsx = load_workbook(io.BytesIO(client.get(reverse("provider_portal:bulk_failed_xlsx", args=args)).content))
     assert [c.value for c in next(xlsx.active.iter_rows())][-1] == "Error"
 
@@ -95,7 +96,7 @@ def test_failed_records_download_in_csv_and_xlsx(client, tenant_a):
 def test_templates_download(client, tenant_a):
     client.force_login(tenant_a.vaccinator)
     assert client.get(reverse("provider_portal:bulk_template_csv")).content.decode("utf-8-sig").strip() == \
-        "FirstName,LastName,Date of birth,Email,Language"
+        '"FirstName","LastName","Date of birth","Email","Language"'
     assert client.get(reverse("provider_portal:bulk_template_xlsx")).status_code == 200
 
 

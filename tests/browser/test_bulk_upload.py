@@ -39,7 +39,7 @@ def test_low_volume_preview_then_create_records(page, tenant_a, password, tmp_pa
     with page.expect_download() as download:
         page.get_by_test_id("failed-csv").click()
     content = open(download.value.path(), encoding="utf-8-sig").read()
-    assert "Luis,Diaz,13/45/1990" in content and "Error" in content.splitlines()[0]
+    assert '"Luis","Diaz","13/45/1990"' in content and "Error" in content.splitlines()[0]
 
 
 def test_low_volume_cancel_discards_the_file(page, tenant_a, password, tmp_path):
@@ -71,4 +71,4 @@ def test_high_volume_progress_banner_and_failed_file(page, tenant_a, password, t
     with page.expect_download() as download:
         page.get_by_test_id("failed-csv").click()
     lines = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
-    assert lines[1].startswith("Bad,,01/01/1990,bad@example.com,Line 402: Required fields are missing: [LastName]")
+    assert lines[1] == '"Bad","","01/01/1990","bad@example.com","Line 402: Required fields are missing: [LastName]"'

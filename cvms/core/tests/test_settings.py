@@ -159,3 +159,82 @@ def test_help_desk_hours_set_in_english_only_are_never_shown_as_north_carolinas_
     assert _setting("CVMS_HELPDESK_HOURS_ES", CVMS_HELPDESK_HOURS=hours,
                     CVMS_HELPDESK_HOURS_ES="de lunes a viernes, de 8 a. m. a 5 p. m.") == (
         "'de lunes a viernes, de 8 a. m. a 5 p. m.'")
+
+
+@pytest.mark.parametrize("hosts", [".co.uk", ".nc.us", ".github.io", "cvms.example.gov,.k12.nc.us"])
+def test_production_refuses_a_subdomain_pattern_for_a_public_suffix(hosts):
+    result = _start(**{**PRODUCTION_ENV, "ALLOWED_HOSTS": hosts})
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr and "public suffix" in result.stderr
+
+
+def test_production_takes_subdomain_patterns_of_a_registered_domain_under_a_public_suffix():
+    hosts = ".vaccines.example.co.uk,.dps.nc.us"
+    assert _setting("ALLOWED_HOSTS", **{**PRODUCTION_ENV, "ALLOWED_HOSTS": hosts}) == (
+        "['.vaccines.example.co.uk', '.dps.nc.us']")
+
+
+@pytest.mark.parametrize("origins", ["https://*.co.uk", "https://*.github.io", "http://cvms.example.gov",
+                                     "https://cvms.example.gov,http://intake.example.gov:8080"])
+def test_production_refuses_trusted_origins_for_a_public_suffix_or_without_https(origins):
+    result = _start(**{**PRODUCTION_ENV, "CSRF_TRUSTED_ORIGINS": origins})
+    assert result.returncode != 0 and "CSRF_TRUSTED_ORIGINS" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["abcde" * 10, "0123456789" * 6, "k8Jz2pQw7Vn4Rt9Ly1Xc6Bm3H" * 3,
+                                 "django-insecure-" + PRODUCTION_ENV["SECRET_KEY"], "k8Jz2pQw7Vn4Rt9Ly1Xc6Bm3Hd5"])
+def test_production_refuses_a_secret_key_without_real_entropy(key):
+    result = _start(**{**PRODUCTION_ENV, "SECRET_KEY": key})
+    assert result.returncode != 0 and "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_tasks_run_in_the_calling_process():
+    result = _start(**{**PRODUCTION_ENV, "CELERY_TASK_ALWAYS_EAGER": "true"})
+    assert result.returncode != 0 and "CELERY_TASK_ALWAYS_EAGER" in result.stderr
+
+
+def test_every_integer_setting_has_a_minimum():
+    import ast
+
+    tree = ast.parse((settings.BASE_DIR / "cvms" / "settings.py").read_text())
+    readers = [node for node in ast.walk(tree) if isinstance(node, ast.Call)
+               and getattr(node.func, "id", None) in ("env_int", "env_float")]
+    unbounded = [node.args[0].value for node in readers if node.func.id == "env_int"
+                 and "minimum" not in {keyword.arg for keyword in node.keywords}]
+    assert len(readers) > 20 and unbounded == []
+
+
+@pytest.mark.parametrize(("name", "rate"), [("API_ANON_RATE", "banana"), ("API_USER_RATE", "10/fortnight"),
+                                            ("API_ANON_RATE", "0/min"), ("API_ANON_RATE", "-5/min"),
+                                            ("API_USER_RATE", "5/15m"), ("API_USER_RATE", "60")])
+def test_a_throttle_rate_the_api_cannot_read_stops_the_start_by_name(name, rate):
+    result = _start(**{name: rate})
+    assert result.returncode != 0 and f"{name} must be a rate such as 60/min" in result.stderr
+
+
+@pytest.mark.parametrize("rate", ["60/min", "5/s", "1000/hour", "100000/day", "10/minute", "2/second"])
+def test_every_throttle_rate_taken_at_start_is_one_the_api_reads(rate, monkeypatch):
+    from rest_framework.throttling import SimpleRateThrottle
+
+    from cvms.env import env_rate
+
+    monkeypatch.setenv("API_ANON_RATE", rate)
+    assert SimpleRateThrottle.parse_rate(None, env_rate("API_ANON_RATE", "60/min"))[0] >= 1
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("CVMS_UPLOAD_MAX_BYTES", "-1", "CVMS_UPLOAD_MAX_BYTES must be at least 1, not -1"),
+    ("CVMS_UPLOAD_READ_SECONDS", "0", "CVMS_UPLOAD_READ_SECONDS must be at least 1, not 0"),
+    ("CVMS_UPLOAD_MAX_COLUMNS", "3", "CVMS_UPLOAD_MAX_COLUMNS must be at least 4, not 3"),
+    ("CVMS_UPLOAD_LOCK_TIMEOUT", "0", "CVMS_UPLOAD_LOCK_TIMEOUT must be at least 1, not 0"),
+    ("EMAIL_PORT", "70000", "EMAIL_PORT must be at most 65535, not 70000"),
+    ("CELERY_TASK_SOFT_TIME_LIMIT", "1800", "CELERY_TASK_SOFT_TIME_LIMIT must be less than CELERY_TASK_TIME_LIMIT"),
+    ("ACCOUNT_EMAIL_VERIFICATION", "sometimes", "ACCOUNT_EMAIL_VERIFICATION must be one of mandatory, optional, none"),
+    ("CVMS_PIN_PREFIX", "NC-A", "CVMS_PIN_PREFIX must be 2 to 4 capital letters"),
+    ("CVMS_PIN_PREFIX", "ncab1", "CVMS_PIN_PREFIX must be 2 to 4 capital letters"),
+    ("CVMS_ENV", "staging", "CVMS_ENV must be one of development, test, production"),
+])
+def test_a_value_the_code_cannot_use_stops_the_start_by_name(name, value, message):
+    """Integers out of their range, and values that would start fine and fail in a request later."""
+    result = _start(**{name: value})
+    assert result.returncode != 0 and message in result.stderr

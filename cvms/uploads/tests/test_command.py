@@ -25,7 +25,7 @@ def test_import_prints_json_with_counts_and_line_errors(tenant_a, tmp_path, djan
                                  "--errors-out", str(errors), "--no-email"))
     assert result == {"total": 6001, "created": 6000, "failed": 1,
                       "errors": [{"line": 6002, "error": "Line 6002: Required fields are missing: [LastName]"}]}
-    assert errors.read_text(encoding="utf-8-sig").splitlines()[1].startswith("Bad,,01/01/1990")
+    assert errors.read_text(encoding="utf-8-sig").splitlines()[1].startswith('"Bad","","01/01/1990"')
     assert Recipient.objects.filter(source_location=tenant_a.location, welcome_email_status="pending").count() == 0
     assert not callbacks, "--no-email queues no welcome email"
 
