@@ -148,7 +148,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "cvms.accounts.middleware.SignInPausedMiddleware",
+    "cvms.accounts.middleware.SignInMiddleware",
 ]
 
 if PRODUCTION:
@@ -214,13 +214,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Checks nothing: Django tells it of every new password stored, which lifts a sign-in pause.
+    {"NAME": "cvms.accounts.lockout.NewPasswordLiftsPause"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "cvms.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
-ACCOUNT_FORMS = {"login": "cvms.accounts.forms.LoginForm", "reset_password": "cvms.accounts.forms.ResetPasswordForm"}
+ACCOUNT_FORMS = {
+    "login": "cvms.accounts.forms.LoginForm",
+    "signup": "cvms.accounts.forms.SignupForm",
+    "add_email": "cvms.accounts.forms.AddEmailForm",
+    "reset_password": "cvms.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "cvms.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "cvms.accounts.forms.ChangePasswordForm",
+}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_UNIQUE_EMAIL = True
@@ -234,6 +243,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 CVMS_SIGNIN_FAILURES_PER_LOGIN = env_int("CVMS_SIGNIN_FAILURES_PER_LOGIN", 5, minimum=1)
 CVMS_SIGNIN_FAILURES_PER_ADDRESS = env_int("CVMS_SIGNIN_FAILURES_PER_ADDRESS", 200, minimum=1)
 CVMS_SIGNIN_PAUSE_MINUTES = env_int("CVMS_SIGNIN_PAUSE_MINUTES", 15, minimum=1)
+# A browser someone signed in from (its device cookie, cvms.accounts.devices) has a budget of its
+# own for their account, so a pause others cause does not lock them out there.
+CVMS_SIGNIN_FAILURES_PER_DEVICE = env_int("CVMS_SIGNIN_FAILURES_PER_DEVICE", 5, minimum=1)
 if os.environ.get("LOGIN_FAILED_LIMIT"):
     raise ImproperlyConfigured("LOGIN_FAILED_LIMIT is no longer read: set CVMS_SIGNIN_FAILURES_PER_LOGIN, "
                                "CVMS_SIGNIN_FAILURES_PER_ADDRESS and CVMS_SIGNIN_PAUSE_MINUTES instead.")
