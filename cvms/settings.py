@@ -77,6 +77,10 @@ CVMS_DEPARTMENT_NAME = env_str(
 CVMS_STATE_BRANCH_NAME = env_str("CVMS_STATE_BRANCH_NAME", "NC Immunization Branch")
 CVMS_RECIPIENT_USERNAME_SUFFIX = env_str("CVMS_RECIPIENT_USERNAME_SUFFIX", ".covid19vaccine")
 CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14)
+# A new welcome link on request (anyone may ask, without signing in): at most one per recipient per
+# wait (kept in PostgreSQL), and this many requests an hour from one client address (in the cache).
+CVMS_WELCOME_RESEND_MINUTES = env_int("CVMS_WELCOME_RESEND_MINUTES", 15, minimum=1)
+CVMS_WELCOME_RESENDS_PER_ADDRESS = env_int("CVMS_WELCOME_RESENDS_PER_ADDRESS", 10, minimum=1)
 # Welcome emails a dead worker left "sending" are queued again after this many minutes; emails
 # still pending this many hours after they were queued (a lost task) too.
 CVMS_WELCOME_STUCK_MINUTES = env_int("CVMS_WELCOME_STUCK_MINUTES", 15)
