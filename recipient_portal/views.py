@@ -89,7 +89,9 @@ def welcome_resend(request):
         if recipient is not None:
             welcome_email_resend(recipient=recipient, client_ip=client_ip(request))
         messages.success(request, _("If that username is on file and its password is not set yet, a new link is on "
-                                    "its way to its email address."))
+                                    "its way to its email address. One new link is sent every %(minutes)s minutes at "
+                                    "most: if one came recently, use it.")
+                         % {"minutes": settings.CVMS_WELCOME_RESEND_MINUTES})
         return redirect("home")
     return render(request, "recipient_portal/welcome_invalid.html", {"expired": True, "form": form}, status=400)
 
