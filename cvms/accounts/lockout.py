@@ -50,7 +50,7 @@ _KNOWN_CLIENT_REFRESH = timedelta(hours=1)
 
 
 class SignInPaused(Exception):
-    """Sign-in is paused for this login or address until ``until``."""
+    """Sign-in is paused for this account, login, device or address until ``until``."""
 
     def __init__(self, until: datetime):
         super().__init__(until)
