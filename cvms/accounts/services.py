@@ -52,10 +52,9 @@ def user_create(*, email: str, password: str | None = None, first_name: str = ""
 def password_reset_complete(*, user: User, password: str) -> None:
     """Set the password chosen through a reset link. The link went to the account's own address
     (``ResetPasswordForm``), so following it proves that address."""
-    from allauth.account.adapter import get_adapter
-
     with transaction.atomic():
-        get_adapter().set_password(user, password)
+        user.set_password(password)
+        user.save(update_fields=["password"])
         audit_log(actor=user, action="accounts.user.password_reset", obj=user)
         address_proven(user=user, email=user.email, how="password_reset")
 
