@@ -70,7 +70,7 @@ def _accept_signed_in(request, invite):
 
 
 def signin_paused(request, paused: SignInPaused):
-    """The answer to a sign-in the lockout refused (see ``SignInPausedMiddleware``)."""
+    """The answer to a sign-in the lockout refused (see ``SignInMiddleware``)."""
     response = render(request, "accounts/signin_paused.html",
                       {"minutes": paused.minutes_left(), "reset_url": reverse("account_reset_password")}, status=429)
     response["Retry-After"] = str(paused.seconds_left())

@@ -292,7 +292,7 @@ def welcome_emails_requeue_loaded(*, since: datetime.datetime, location=None, em
     return len(ids)
 
 
-def welcome_email_resend(*, recipient: Recipient, client_ip: str | None = None, actor=None) -> bool:
+def welcome_email_resend(*, recipient: Recipient, client_ip: str | None = None) -> bool:
     """Queue a fresh welcome email (a new link) for a recipient who has not set a password yet, at
     most once per ``CVMS_WELCOME_RESEND_MINUTES`` however often anyone asks (anyone may, without
     signing in): the wait is kept on the recipient's row, so it holds without Redis. Returns
@@ -305,7 +305,7 @@ def welcome_email_resend(*, recipient: Recipient, client_ip: str | None = None, 
                    .update(welcome_email_status=c.WelcomeEmailStatus.PENDING, welcome_link_requested_at=now))
         if not updated:
             return False
-        audit_log(actor=actor, integration="welcome link request", action="registry.recipient.welcome_resent",
+        audit_log(integration="welcome link request", action="registry.recipient.welcome_resent",
                   obj=recipient, changes={"client_ip": client_ip})
         queue_welcome_emails([recipient.pk])
     return True
