@@ -83,6 +83,10 @@ CVMS_DEPARTMENT_NAME = env_str(
 CVMS_STATE_BRANCH_NAME = env_str("CVMS_STATE_BRANCH_NAME", "NC Immunization Branch")
 CVMS_RECIPIENT_USERNAME_SUFFIX = env_str("CVMS_RECIPIENT_USERNAME_SUFFIX", ".covid19vaccine")
 CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14, minimum=1)
+# A new welcome link on request (anyone may ask, without signing in): at most one per recipient per
+# wait (kept in PostgreSQL), and this many requests an hour from one client address (in the cache).
+CVMS_WELCOME_RESEND_MINUTES = env_int("CVMS_WELCOME_RESEND_MINUTES", 15, minimum=1)
+CVMS_WELCOME_RESENDS_PER_ADDRESS = env_int("CVMS_WELCOME_RESENDS_PER_ADDRESS", 10, minimum=1)
 # Welcome emails a dead worker left "sending" are queued again after this many minutes; emails
 # still pending this many hours after they were queued (a lost task) too.
 CVMS_WELCOME_STUCK_MINUTES = env_int("CVMS_WELCOME_STUCK_MINUTES", 15, minimum=1)
@@ -157,7 +161,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "cvms.accounts.middleware.SignInPausedMiddleware",
+    "cvms.accounts.middleware.SignInMiddleware",
 ]
 
 if PRODUCTION:
@@ -223,13 +227,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Checks nothing: Django tells it of every new password stored, which lifts a sign-in pause.
+    {"NAME": "cvms.accounts.lockout.NewPasswordLiftsPause"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_ADAPTER = "cvms.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
-ACCOUNT_FORMS = {"login": "cvms.accounts.forms.LoginForm", "reset_password": "cvms.accounts.forms.ResetPasswordForm"}
+ACCOUNT_FORMS = {
+    "login": "cvms.accounts.forms.LoginForm",
+    "signup": "cvms.accounts.forms.SignupForm",
+    "add_email": "cvms.accounts.forms.AddEmailForm",
+    "reset_password": "cvms.accounts.forms.ResetPasswordForm",
+    "reset_password_from_key": "cvms.accounts.forms.ResetPasswordKeyForm",
+    "change_password": "cvms.accounts.forms.ChangePasswordForm",
+}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = env_choice("ACCOUNT_EMAIL_VERIFICATION", "mandatory", ("mandatory", "optional", "none"))
 ACCOUNT_UNIQUE_EMAIL = True
@@ -243,6 +256,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 CVMS_SIGNIN_FAILURES_PER_LOGIN = env_int("CVMS_SIGNIN_FAILURES_PER_LOGIN", 5, minimum=1)
 CVMS_SIGNIN_FAILURES_PER_ADDRESS = env_int("CVMS_SIGNIN_FAILURES_PER_ADDRESS", 200, minimum=1)
 CVMS_SIGNIN_PAUSE_MINUTES = env_int("CVMS_SIGNIN_PAUSE_MINUTES", 15, minimum=1)
+# A browser someone signed in from (its device cookie, cvms.accounts.devices) has a budget of its
+# own for their account, so a pause others cause does not lock them out there.
+CVMS_SIGNIN_FAILURES_PER_DEVICE = env_int("CVMS_SIGNIN_FAILURES_PER_DEVICE", 5, minimum=1)
 if os.environ.get("LOGIN_FAILED_LIMIT"):
     raise ImproperlyConfigured("LOGIN_FAILED_LIMIT is no longer read: set CVMS_SIGNIN_FAILURES_PER_LOGIN, "
                                "CVMS_SIGNIN_FAILURES_PER_ADDRESS and CVMS_SIGNIN_PAUSE_MINUTES instead.")

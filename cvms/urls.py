@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from cvms.accounts import admin as accounts_admin
 from cvms.accounts import views as accounts_views
 from cvms.core import views as core_views
 
@@ -20,6 +21,8 @@ urlpatterns = [
     path("i18n/setlang/", accounts_views.language_set, name="set_language"),
     path("accounts/", include("cvms.accounts.urls")),
     path("accounts/", include("allauth.urls")),
+    # Before admin's own: the current password is checked through the sign-in lockout.
+    path("admin/password_change/", admin.site.admin_view(accounts_admin.password_change)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cvms.api.urls")),
     path("enroll/", include("enrollment.urls")),

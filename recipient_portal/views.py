@@ -1,15 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.language import language_chosen, language_from_link
 from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import Role
 from cvms.accounts.services import user_language_set
+from cvms.core.client_ip import client_ip
 from cvms.immunizations.choices import ImmunizationStatus
 from cvms.recipients.models import Recipient
 from cvms.recipients.welcome import (
@@ -75,13 +78,27 @@ def _addressee_language(request, token, *, username: str) -> None:
 
 @require_POST
 def welcome_resend(request):
-    """Ask for a new welcome link. The answer is the same whether or not the username exists."""
+    """Ask for a new welcome link (anyone may, without signing in). The answer is the same whether
+    or not the username exists or has just had a new link; an address asking too often is slowed
+    down before any username is looked up."""
+    if _asked_too_often(request):
+        return render(request, "recipient_portal/welcome_resend_limited.html", status=429)
     form = ResendWelcomeForm(request.POST)
     if form.is_valid():
         recipient = Recipient.objects.filter(portal_username=normalize_login(form.cleaned_data["username"])).first()
         if recipient is not None:
-            welcome_email_resend(recipient=recipient)
+            welcome_email_resend(recipient=recipient, client_ip=client_ip(request))
         messages.success(request, _("If that username is on file and its password is not set yet, a new link is on "
-                                    "its way to its email address."))
+                                    "its way to its email address. One new link is sent every %(minutes)s minutes at "
+                                    "most: if one came recently, use it.")
+                         % {"minutes": settings.CVMS_WELCOME_RESEND_MINUTES})
         return redirect("home")
     return render(request, "recipient_portal/welcome_invalid.html", {"expired": True, "form": form}, status=400)
+
+
+def _asked_too_often(request) -> bool:
+    """``CVMS_WELCOME_RESENDS_PER_ADDRESS`` requests an hour from one client address, counted in
+    the cache (each recipient's own limit is kept in PostgreSQL by ``welcome_email_resend``)."""
+    return is_ratelimited(request, group="recipient_portal.welcome_resend", increment=True,
+                          key=lambda _group, request: client_ip(request) or "unknown",
+                          rate=f"{settings.CVMS_WELCOME_RESENDS_PER_ADDRESS}/h")

@@ -16,9 +16,11 @@ from cvms.organizations.models import Organization
 #: Admin actions that only read (django-import-export's export of the selected rows).
 READING_ACTIONS = {"export_admin_action"}
 
+#: Lifting sign-in pauses: cvms/accounts/tests/test_pause_lifting.py checks it is audited.
+LIFT_PAUSES = ("accounts.pausedsignin", "action lift_pauses")
 EXPECTED_WRITES = {
-    "agent": {("recipients.recipient", "change"), ("recipients.recipient", "action remove_recipients")},
-    "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change")},
+    "agent": {("recipients.recipient", "change"), ("recipients.recipient", "action remove_recipients"), LIFT_PAUSES},
+    "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES},
 }
 
 

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils import translation
 
 from cvms.accounts.language import language_supported
-from cvms.accounts.lockout import signin_failures_clear
 from cvms.accounts.logins import normalize_login
 from cvms.accounts.selectors import home_url_for
 from cvms.core.client_ip import client_ip
@@ -51,8 +50,3 @@ class AccountAdapter(DefaultAccountAdapter):
         if not address:
             raise PermissionDenied("Unable to determine the client's address")
         return address
-
-    def set_password(self, user, password):
-        """A new password (reset or change) lifts a sign-in pause on the account's logins."""
-        super().set_password(user, password)
-        signin_failures_clear(user=user, actor=user)

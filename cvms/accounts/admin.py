@@ -5,10 +5,22 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.views import PasswordChangeView
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cvms.accounts.models import GLOBAL_ROLES, LOCATION_ROLES, ORGANIZATION_ROLES, Invitation, Membership, User
+from cvms.accounts.forms import AdminCurrentPasswordChangeForm
+from cvms.accounts.lockout import signin_failures_clear, signin_paused_accounts
+from cvms.accounts.models import (
+    GLOBAL_ROLES,
+    LOCATION_ROLES,
+    ORGANIZATION_ROLES,
+    Invitation,
+    Membership,
+    PausedSignIn,
+    User,
+)
 from cvms.accounts.services import membership_grant, membership_revoke, user_create
 from cvms.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from cvms.core.audit import audit_log
@@ -142,3 +154,51 @@ class InvitationAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["location", "organization"]
     search_fields = ["email", "location__name", "location__provider_pin", "organization__name"]
     exclude = ["nonce"]
+
+
+@admin.register(PausedSignIn)
+class PausedSignInAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Accounts whose sign-ins are paused now, after too many wrong passwords. Help desk agents
+    and state staff lift a pause for someone who called (audited); a new password lifts it too."""
+
+    list_display = ["username", "email", "first_name", "last_name", "failures", "paused_until"]
+    search_fields = ["username", "email"]
+    actions = ["lift_pauses"]
+
+    def get_queryset(self, request):
+        return signin_paused_accounts()
+
+    @admin.display(description=_("failed attempts"))
+    def failures(self, obj):
+        return obj.failures
+
+    @admin.display(description=_("paused until"))
+    def paused_until(self, obj):
+        return obj.paused_until
+
+    def has_lift_permission(self, request):
+        return request.user.has_perm("accounts.lift_signin_pause")
+
+    @admin.action(description=_("Lift the pause on the selected accounts"), permissions=["lift"])
+    def lift_pauses(self, request, queryset):
+        accounts = list(queryset)
+        for account in accounts:
+            signin_failures_clear(user=account, actor=request.user)
+        self.message_user(request, ngettext("Sign-in pause lifted for %(count)s account.",
+                                            "Sign-in pause lifted for %(count)s accounts.",
+                                            len(accounts)) % {"count": len(accounts)}, messages.SUCCESS)
+
+
+class _PasswordChangeView(PasswordChangeView):
+    form_class = AdminCurrentPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+def password_change(request):
+    """Django admin's page for changing one's own password (its template, at its address), with the
+    current password checked through the sign-in lockout; admin's own checks it uncounted."""
+    request.current_app = admin.site.name
+    return _PasswordChangeView.as_view(success_url=reverse_lazy("admin:password_change_done"),
+                                       extra_context=admin.site.each_context(request))(request)

@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and roles")
 
     def ready(self):
-        from cvms.accounts import checks, language  # noqa: F401  (register the system checks, the sign-in hook)
+        # Register the system checks and the sign-in hooks (language, device cookie).
+        from cvms.accounts import checks, devices, language  # noqa: F401

@@ -1,16 +1,25 @@
 import re
 
 from allauth.account import app_settings as allauth_settings
+from allauth.account.adapter import get_adapter
+from allauth.account.fields import EmailField
+from allauth.account.forms import AddEmailForm as AllauthAddEmailForm
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
+from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
+from allauth.core import context
 from django import forms
-from django.conf import settings
+from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from cvms.accounts.logins import normalize_login
+from cvms.accounts.backends import current_password_check
+from cvms.accounts.logins import normalize_login, recipient_username_pattern
 from cvms.accounts.models import Role, User
 from cvms.accounts.selectors import user_has_role
 from cvms.core.forms import UswdsFormMixin
@@ -47,22 +56,81 @@ def _bound(field: forms.CharField, max_length: int) -> None:
     field.max_length = max_length
     field.validators.append(MaxLengthValidator(max_length))
     field.widget.attrs["maxlength"] = str(max_length)
+class AccountEmailField(EmailField):
+    """An address typed to name an account, read the way sign-in reads a login (``normalize_login``)
+    before it is checked: a spelling that signs in (fullwidth letters, say) is accepted wherever
+    an account's address is typed. A text input, as on the sign-in page: a browser would refuse
+    such spellings in an email input before the server could read them."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.update(type="text", inputmode="email")
+
+    def to_python(self, value):
+        return normalize_login(super().to_python(value))
+
+
+class SignupForm(AllauthSignupForm):
+    email = AccountEmailField()
+
+
+class AddEmailForm(AllauthAddEmailForm):
+    email = AccountEmailField(required=True)
+
+
 class ResetPasswordForm(AllauthResetPasswordForm):
-    """A reset link goes only to an account's own verified address, spelled as stored, whatever
-    spelling was typed."""
+    """A reset link goes to an account's own primary address, verified or not (the link proves
+    it: a password set through it verifies the address), or to its verified address, spelled as
+    stored whatever spelling was typed; never to an address added to an account and not verified."""
+
+    email = AccountEmailField(required=True)
 
     def clean_email(self):
         super().clean_email()
         email = normalize_login(self.cleaned_data["email"])
+        own = EmailAddress.objects.filter(email=email, primary=True).values("user_id")
         verified = EmailAddress.objects.filter(email=email, verified=True).values("user_id")
-        self.users = list(User.objects.filter(email=email, is_active=True, pk__in=verified))
+        self.users = list(User.objects.filter(Q(pk__in=own) | Q(pk__in=verified), email=email, is_active=True))
         return email
+
+
+class ChangePasswordForm(AllauthChangePasswordForm):
+    """The account page's password change: the current password is checked as a sign-in
+    (``current_password_check``), so wrong ones are counted and a paused account is refused."""
+
+    def clean_oldpassword(self):
+        if not current_password_check(request=context.request, user=self.user,
+                                      password=self.cleaned_data.get("oldpassword", "")):
+            raise get_adapter().validation_error("enter_current_password")
+        return self.cleaned_data["oldpassword"]
+
+
+class AdminCurrentPasswordChangeForm(AdminPasswordChangeForm):
+    """Django admin's own password change, with the current password checked as a sign-in."""
+
+    def __init__(self, *args, user, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if not current_password_check(request=self.request, user=self.user, password=old_password):
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password
+
+
+class ResetPasswordKeyForm(AllauthResetPasswordKeyForm):
+    """The new password from a reset link, which also proves the account's address."""
+
+    def save(self):
+        from cvms.accounts.services import password_reset_complete
+
+        password_reset_complete(user=self.user, password=self.cleaned_data["password1"])
 
 
 def _is_recipient_login(user) -> bool:
     """A portal username: the email, the suffix, and a number when an email is shared."""
-    suffix = re.escape(normalize_login(settings.CVMS_RECIPIENT_USERNAME_SUFFIX))
-    return bool(re.search(rf"{suffix}[0-9]*$", user.username)) and user_has_role(user, Role.RECIPIENT)
+    return bool(re.search(recipient_username_pattern(), user.username)) and user_has_role(user, Role.RECIPIENT)
 
 
 class NewPasswordForm(UswdsFormMixin, forms.Form):

@@ -1,7 +1,10 @@
 """One spelling of a login everywhere: the stored username and email, every look-up of a user by
 what they typed, and the sign-in lockout's key."""
 
+import re
 import unicodedata
+
+from django.conf import settings
 
 
 def normalize_login(value: str) -> str:
@@ -15,3 +18,9 @@ def normalize_login(value: str) -> str:
     PostgreSQL's ``iexact``/``UPPER``, which fold such letters by the server's locale.
     """
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold()).strip()
+
+
+def recipient_username_pattern() -> str:
+    """A regular expression for a recipient's portal username: an email, the suffix, and a number
+    when recipients share the email (``pat@example.com.covid19vaccine2``)."""
+    return rf"{re.escape(normalize_login(settings.CVMS_RECIPIENT_USERNAME_SUFFIX))}[0-9]*$"

@@ -1,11 +1,13 @@
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cvms.accounts.logins import normalize_login
+from cvms.accounts.logins import normalize_login, recipient_username_pattern
 from cvms.core.validators import validate_mail_address
 
 
@@ -48,6 +50,10 @@ class UserManager(BaseUserManager):
         login = normalize_login(login)
         return (self.filter(Q(username=login) | Q(email=login))
                 .order_by(Case(When(username=login, then=Value(0)), default=Value(1)), "pk"))
+
+    def recipient_logins(self):
+        """Recipients' portal logins: they sign in with their username and need no verified address."""
+        return self.filter(username__regex=recipient_username_pattern(), memberships__role=Role.RECIPIENT)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -237,10 +243,16 @@ class Invitation(models.Model):
 class SignInAttempt(models.Model):
     """A password sign-in not known to have succeeded. Written (and committed) before the password
     is checked, so sign-ins running side by side count each other; deleted when the password was
-    right, kept when it was wrong or the request died. Counted per login and per client address
-    over the pause window (``cvms.accounts.lockout``); older rows are pruned."""
+    right, kept when it was wrong or the request died. Counted against each account the login
+    names (the typed login when it names none), on the browser's device budget when its device
+    cookie vouches for them, and per client address, over the pause window
+    (``cvms.accounts.lockout``); older rows are pruned."""
 
     login = models.CharField(_("login"), max_length=320, help_text=_("As typed, normalized."))
+    accounts = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("accounts"),
+                          help_text=_("The accounts whose password this attempt checked."))
+    device = models.CharField(_("device"), max_length=32, blank=True, default="",
+                              help_text=_("The browser's device cookie, when it vouched for the accounts."))
     client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
     at = models.DateTimeField(_("when"), default=timezone.now)
 
@@ -248,6 +260,7 @@ class SignInAttempt(models.Model):
         indexes = [
             models.Index(fields=["login", "at"], name="signin_attempt_login_idx"),
             models.Index(fields=["client_ip", "at"], name="signin_attempt_ip_idx"),
+            GinIndex(fields=["accounts"], name="signin_attempt_accounts_idx"),
         ]
         verbose_name = _("failed sign-in")
         verbose_name_plural = _("failed sign-ins")
@@ -273,3 +286,14 @@ class SignInClient(models.Model):
 
     def __str__(self):
         return f"{self.user} from {self.client_ip}"
+
+
+class PausedSignIn(User):
+    """An account whose sign-ins are paused after too many wrong passwords: help desk agents and
+    state staff see them in admin and may lift a pause (``lockout.signin_failures_clear``)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("paused sign-in")
+        verbose_name_plural = _("paused sign-ins")
+        permissions = [("lift_signin_pause", _("Can lift a sign-in pause"))]

@@ -10,7 +10,8 @@ def user_roles(user) -> set[str]:
         return set()
     cached = getattr(user, "_cvms_roles", None)
     if cached is None:
-        cached = set(Membership.objects.active().filter(user=user).values_list("role", flat=True).distinct())
+        # A person holds few memberships: a set, not a DISTINCT the database must sort for.
+        cached = set(Membership.objects.active().filter(user=user).values_list("role", flat=True))
         user._cvms_roles = cached
     return cached
 

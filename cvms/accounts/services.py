@@ -23,10 +23,12 @@ STAFF_GROUPS = {
                                        "view_vaccineproduct", "view_inventorylot", "view_stockledgerentry",
                                        "view_immunization", "view_user", "view_membership",
                                        "view_recipientupload", "view_agreementversion", "view_versionlocation",
-                                       "view_redistributionagreement", "view_invitation"]),
+                                       "view_redistributionagreement", "view_invitation", "view_pausedsignin",
+                                       "lift_signin_pause"]),
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
                                                "view_recipient", "change_recipient", "view_user",
-                                               "view_membership", "view_recipientupload"]),
+                                               "view_membership", "view_recipientupload", "view_pausedsignin",
+                                               "lift_signin_pause"]),
 }
 
 
@@ -45,6 +47,16 @@ def user_create(*, email: str, password: str | None = None, first_name: str = ""
         audit_log(actor=actor, action="accounts.user.created", obj=user,
                   changes={"username": user.username, "email": user.email})
     return user
+
+
+def password_reset_complete(*, user: User, password: str) -> None:
+    """Set the password chosen through a reset link. The link went to the account's own address
+    (``ResetPasswordForm``), so following it proves that address."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_log(actor=user, action="accounts.user.password_reset", obj=user)
+        address_proven(user=user, email=user.email, how="password_reset")
 
 
 def user_language_set(*, user: User, language: str, actor=None) -> None:
@@ -116,8 +128,9 @@ _INVITATION_SALT = "cvms.accounts.invitation"
 
 def invitation_send(*, email: str, role: Role, location=None, organization=None, is_backup: bool = False,
                     first_name: str = "", last_name: str = "", actor=None) -> Invitation:
-    """Invite ``email`` to hold ``role``. Someone already registered gets the role at once (the
-    email tells them); anyone else gets a link to register. Sending again renews the link."""
+    """Invite ``email`` to hold ``role``. Someone registered with that address verified gets the
+    role at once (the email tells them); anyone else gets a link to register. Sending again renews
+    the link."""
     role = Role(role)
     if role in LOCATION_ROLES:
         organization = location.organization
@@ -136,7 +149,10 @@ def invitation_send(*, email: str, role: Role, location=None, organization=None,
         invitation.save()
         audit_log(actor=actor, action="accounts.invitation.sent", obj=invitation,
                   changes={"email": email, "role": str(role), "location": location, "organization": organization})
-        existing = User.objects.filter(username=email, is_active=True).first()
+        # Only an address someone has proven gets the role without the link: anyone can sign up
+        # with an address that is not theirs, and never confirm it.
+        existing = User.objects.filter(username=email, is_active=True, emailaddress__email=email,
+                                       emailaddress__verified=True).first()
         if existing is not None:
             invitation_accept(invitation=invitation, user=existing)
         from cvms.accounts.tasks import send_invitation
@@ -170,11 +186,13 @@ def invitation_for_token(token: str) -> Invitation:
 
 
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
-    """Give ``user`` the invited role. The user must own the invited address."""
+    """Give ``user`` the invited role. The user must own the invited address; the invitation (its
+    link, or an address already verified) proves it, so it is verified from now on."""
     if normalize_login(user.email) != normalize_login(invitation.email):
         raise InvitationInvalid(_("This invitation is for %(email)s. Sign out and follow the link again, or ask "
                                   "for an invitation to your own address.") % {"email": invitation.email})
     with transaction.atomic():
+        address_proven(user=user, email=invitation.email, how="invitation")
         updated = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
             accepted_at=timezone.now(), accepted_by=user)
         membership = membership_grant(user=user, role=invitation.role, organization=invitation.organization,
@@ -189,12 +207,78 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 
 def invitation_register(*, invitation: Invitation, first_name: str, last_name: str, password: str,
                         preferred_language: str = "en") -> User:
-    """Register the invited person (their address is proven by the link) and accept."""
+    """Register the invited person (their address is proven by the link) and accept.
+
+    An account with the invited address that nobody proved (``account_claimable``: someone signed
+    up with it and never confirmed it) becomes theirs: their password, names and language replace
+    what it held, its other addresses go, and every session it had ends with the old password.
+    Raises ``InvitationInvalid`` when the address belongs to a proven account, which signs in and
+    accepts instead."""
+    names = {"first_name": first_name.strip(), "last_name": last_name.strip()}
     with transaction.atomic():
-        user = user_create(email=invitation.email, password=password, first_name=first_name.strip(),
-                           last_name=last_name.strip(), verified=True, preferred_language=preferred_language)
+        existing = User.objects.select_for_update().filter(username=invitation.email).first()
+        if existing is None:
+            user = user_create(email=invitation.email, password=password, preferred_language=preferred_language,
+                               **names)
+        elif account_claimable(existing):
+            user = _account_take_over(user=existing, invitation=invitation, password=password,
+                                      preferred_language=preferred_language, **names)
+        else:
+            raise InvitationInvalid(_("An account with this email already exists. Sign in, then open this link "
+                                      "again to accept."))
         invitation_accept(invitation=invitation, user=user)
     return user
+
+
+def account_claimable(user: User) -> bool:
+    """An active account whose own address was never verified: following a link sent to that
+    address (an invitation, a password reset) proves more than its sign-up did."""
+    from allauth.account.models import EmailAddress
+
+    return user.is_active and not EmailAddress.objects.filter(user=user, email=user.email, verified=True).exists()
+
+
+def _account_take_over(*, user: User, invitation: Invitation, password: str, first_name: str, last_name: str,
+                       preferred_language: str) -> User:
+    """Caller holds the user's row lock and has checked ``account_claimable``."""
+    from allauth.account.models import EmailAddress
+
+    others = EmailAddress.objects.filter(user=user).exclude(email=invitation.email)
+    removed = sorted(others.values_list("email", flat=True))
+    others.delete()
+    user.first_name, user.last_name, user.phone = first_name, last_name, ""
+    if preferred_language in dict(settings.LANGUAGES):
+        user.preferred_language = preferred_language
+    user.set_password(password)  # a new password: the sessions made with the old one end
+    user.save(update_fields=["first_name", "last_name", "phone", "preferred_language", "password"])
+    audit_log(actor=user, action="accounts.user.taken_over_by_invitation", obj=user,
+              changes={"invitation": invitation.pk, "email": invitation.email, "addresses_removed": removed})
+    return user
+
+
+def address_proven(*, user: User, email: str, how: str) -> None:
+    """``user`` followed a link sent to ``email`` (``how``: "invitation", "password_reset"): it is
+    their verified primary address from now on. allauth lets one account hold an address verified;
+    a recipient's portal login, which signs in by username and never needs it, gives it up. If
+    another kind of account holds it, ours stays as it is."""
+    from allauth.account.models import EmailAddress
+
+    email = normalize_login(email)
+    if EmailAddress.objects.filter(user=user, email=email, verified=True).exists():
+        return
+    with transaction.atomic():
+        holders = EmailAddress.objects.select_for_update().filter(email=email, verified=True).exclude(user=user)
+        for recipient_login in User.objects.recipient_logins().filter(emailaddress__in=holders):
+            EmailAddress.objects.filter(user=recipient_login, email=email).update(verified=False)
+            audit_log(actor=user, action="accounts.user.address_unverified", obj=recipient_login,
+                      changes={"email": email, "verified_by": user.pk})
+        if holders.exists():
+            return
+        has_primary = EmailAddress.objects.filter(user=user, primary=True).exclude(email=email).exists()
+        address, _created = EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True}, create_defaults={"verified": True,
+                                                                                   "primary": not has_primary})
+        audit_log(actor=user, action="accounts.user.address_verified", obj=user, changes={"email": email, "by": how})
 
 
 def invitation_email_send(*, invitation_id: int) -> int:

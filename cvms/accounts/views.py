@@ -17,6 +17,7 @@ from cvms.accounts.models import User
 from cvms.accounts.selectors import home_url_for
 from cvms.accounts.services import (
     InvitationInvalid,
+    account_claimable,
     invitation_accept,
     invitation_for_token,
     invitation_language,
@@ -36,18 +37,23 @@ def invitation(request, token):
     language_from_link(request, link=token, language=invitation_language(invite))
     if request.user.is_authenticated:
         return _accept_signed_in(request, invite)
-    if User.objects.filter(username=normalize_login(invite.email)).exists():
+    existing = User.objects.filter(username=normalize_login(invite.email)).first()
+    if existing is not None and not account_claimable(existing):
         return render(request, "accounts/invitation.html", {"invitation": invite, "sign_in_first": True})
     form = InvitationRegisterForm(request.POST or None, invitation=invite,
                                   initial={"first_name": invite.first_name, "last_name": invite.last_name})
     if request.method == "POST" and form.is_valid():
-        user = invitation_register(invitation=invite, first_name=form.cleaned_data["first_name"],
-                                   last_name=form.cleaned_data["last_name"], password=form.cleaned_data["password1"],
-                                   preferred_language=request.LANGUAGE_CODE)
+        data = form.cleaned_data
+        try:
+            user = invitation_register(invitation=invite, first_name=data["first_name"], last_name=data["last_name"],
+                                       password=data["password1"], preferred_language=request.LANGUAGE_CODE)
+        except InvitationInvalid as problem:
+            return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=409)
         login(request, user)
         messages.success(request, _("Welcome. Your account is ready."))
         return redirect(home_url_for(user))
-    return render(request, "accounts/invitation.html", {"invitation": invite, "form": form})
+    return render(request, "accounts/invitation.html", {"invitation": invite, "form": form,
+                                                        "unconfirmed_account": existing is not None})
 
 
 def _accept_signed_in(request, invite):
@@ -64,7 +70,7 @@ def _accept_signed_in(request, invite):
 
 
 def signin_paused(request, paused: SignInPaused):
-    """The answer to a sign-in the lockout refused (see ``SignInPausedMiddleware``)."""
+    """The answer to a sign-in the lockout refused (see ``SignInMiddleware``)."""
     response = render(request, "accounts/signin_paused.html",
                       {"minutes": paused.minutes_left(), "reset_url": reverse("account_reset_password")}, status=429)
     response["Retry-After"] = str(paused.seconds_left())

@@ -85,6 +85,10 @@ class Recipient(Address):
         _("welcome email taken"), null=True, blank=True,
         help_text=_("When a sender took the email (sending), or when it was queued again (pending)."),
     )
+    welcome_link_requested_at = models.DateTimeField(
+        _("new welcome link asked for"), null=True, blank=True,
+        help_text=_("When a new welcome link was last sent on request: one per wait, however often it is asked for."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RecipientQuerySet.as_manager()

@@ -20,6 +20,7 @@ from django.utils.html import escape
 from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import User
 from cvms.core import links
+from cvms.core.audit import audit_log
 from cvms.core.links import link_url
 from cvms.core.mail import render_email
 from cvms.core.outbox import outbox_enqueue_many
@@ -291,19 +292,29 @@ def welcome_emails_requeue_loaded(*, since: datetime.datetime, location=None, em
     return len(ids)
 
 
-def welcome_email_resend(*, recipient: Recipient) -> None:
-    """Queue a fresh welcome email (a new link) for a recipient who has not set a password yet."""
-    if recipient.user_id or not recipient.email:
-        return
-    Recipient.objects.filter(pk=recipient.pk).update(welcome_email_status=c.WelcomeEmailStatus.PENDING)
-    queue_welcome_emails([recipient.pk])
+def welcome_email_resend(*, recipient: Recipient, client_ip: str | None = None) -> bool:
+    """Queue a fresh welcome email (a new link) for a recipient who has not set a password yet, at
+    most once per ``CVMS_WELCOME_RESEND_MINUTES`` however often anyone asks (anyone may, without
+    signing in): the wait is kept on the recipient's row, so it holds without Redis. Returns
+    whether a link was queued; each one is audited with the address that asked."""
+    now = timezone.now()
+    waited = now - datetime.timedelta(minutes=settings.CVMS_WELCOME_RESEND_MINUTES)
+    with transaction.atomic():
+        updated = (Recipient.objects.filter(pk=recipient.pk, user__isnull=True).exclude(email="")
+                   .filter(Q(welcome_link_requested_at__isnull=True) | Q(welcome_link_requested_at__lte=waited))
+                   .update(welcome_email_status=c.WelcomeEmailStatus.PENDING, welcome_link_requested_at=now))
+        if not updated:
+            return False
+        audit_log(integration="welcome link request", action="registry.recipient.welcome_resent",
+                  obj=recipient, changes={"client_ip": client_ip})
+        queue_welcome_emails([recipient.pk])
+    return True
 
 
 def recipient_account_activate(*, recipient: Recipient, password: str):
     """Create the recipient's portal login from their welcome link (once)."""
     from cvms.accounts.models import Role
     from cvms.accounts.services import membership_grant, user_create
-    from cvms.core.audit import audit_log
 
     with transaction.atomic():
         locked = Recipient.objects.select_for_update().get(pk=recipient.pk)

@@ -112,3 +112,82 @@ def test_invitation_email_says_the_day_the_link_expires_in_the_readers_language(
     body = mailoutbox[0].body
     assert written in body
     assert not re.search(r"\b(weeks?|months?|years?|semanas?|mes(es)?|años?)\b", body)  # not "1 week, 6 days"
+
+
+# --- An account nobody has proven the address of does not get a role by email alone
+
+SQUATTER_PASSWORD = "squatters-own-pass-41"
+
+
+@pytest.fixture
+def squatter(db):
+    """Someone signed up with the coordinator-to-be's address before the state approved the
+    enrollment, and never confirmed it (they cannot: the address is not theirs)."""
+    from cvms.accounts.services import user_create
+
+    return user_create(email="new.coordinator@example.com", password=SQUATTER_PASSWORD, verified=False)
+
+
+def test_an_unverified_account_with_the_invited_address_gets_no_role_without_the_link(
+        squatter, tenant_a, django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation = invitation_send(email=squatter.email, role=Role.VACCINE_COORDINATOR, location=tenant_a.location)
+    assert not Membership.objects.filter(user=squatter).exists()
+    assert Invitation.objects.get(pk=invitation.pk).accepted_at is None
+    invitation_email_send(invitation_id=invitation.pk)
+    assert "/accounts/invitation/" in mailoutbox[0].body  # a link to follow, not "you have access"
+
+
+def test_following_the_link_takes_over_an_unverified_account_with_the_invited_address(
+        client, squatter, invitation, tenant_a):
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import authenticate
+    from django.test import Client
+
+    squatters_browser = Client()
+    squatters_browser.force_login(squatter)
+    EmailAddress.objects.create(user=squatter, email="squatter@elsewhere.example.com", verified=False)
+    page = client.get(_path(invitation))
+    assert page.status_code == 200 and 'name="password1"' in page.content.decode()
+    assert "never confirmed" in page.content.decode()
+    response = client.post(_path(invitation), {"first_name": "Nia", "last_name": "Coordinator",
+                                               "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 302 and response.url == reverse("provider_portal:home")
+    owner = type(squatter).objects.get(pk=squatter.pk)  # the same account, now the invited person's
+    assert (owner.first_name, owner.last_name) == ("Nia", "Coordinator")
+    assert Membership.objects.get(user=owner).location == tenant_a.location
+    assert list(EmailAddress.objects.filter(user=owner).values_list("email", "verified", "primary")) == [
+        ("new.coordinator@example.com", True, True)]
+    assert authenticate(username=owner.email, password=SQUATTER_PASSWORD) is None
+    assert authenticate(username=owner.email, password=PASSWORD) == owner
+    assert squatters_browser.get(reverse("provider_portal:home")).status_code == 302  # signed out
+    entry = AuditLog.objects.get(action="accounts.user.taken_over_by_invitation")
+    assert entry.object_id == str(owner.pk) and entry.changes["invitation"] == invitation.pk
+
+
+def test_a_verified_account_with_the_invited_address_is_asked_to_sign_in_not_to_register(client, invitation):
+    UserFactory(email=invitation.email)
+    body = client.get(_path(invitation)).content.decode()
+    assert "An account with this email already exists" in body and 'name="password1"' not in body
+    response = client.post(_path(invitation), {"first_name": "X", "last_name": "Y", "password1": PASSWORD,
+                                               "password2": PASSWORD})
+    assert response.status_code == 200 and 'name="password1"' not in response.content.decode()
+    assert not Membership.objects.filter(user__email=invitation.email).exists()
+
+
+def test_a_recipient_invited_to_a_clinic_registers_a_staff_login_with_the_same_address(client, invitation, tenant_a):
+    from cvms.accounts.services import membership_grant, user_create
+
+    recipient = user_create(email=invitation.email, username=f"{invitation.email}.covid19vaccine", password=PASSWORD,
+                            verified=True)
+    membership_grant(user=recipient, role=Role.RECIPIENT)
+    staff_password = "staff-pass-for-nia-7"
+    response = client.post(_path(invitation), {"first_name": "Nia", "last_name": "Coordinator",
+                                               "password1": staff_password, "password2": staff_password})
+    assert response.status_code == 302 and response.url == reverse("provider_portal:home")
+    client.logout()
+    staff_sign_in = client.post(reverse("account_login"), {"login": invitation.email, "password": staff_password})
+    assert staff_sign_in.status_code == 302 and staff_sign_in.url == reverse("provider_portal:home")
+    client.logout()
+    recipient_sign_in = client.post(reverse("account_login"), {"login": recipient.username, "password": PASSWORD})
+    assert recipient_sign_in.status_code == 302 and recipient_sign_in.url == reverse("recipient_portal:home")

@@ -239,3 +239,156 @@ def test_a_backend_listed_before_the_lockouts_stops_the_server_starting():
                                                     "cvms.accounts.backends.SignInBackend"]):
         [error] = check_sign_in_backend_comes_first(None)
     assert error.id == "accounts.E001"
+
+
+# --- One budget per account, whichever of its logins is typed
+
+def recipient_login(email, username, password):
+    from cvms.accounts.models import Role
+    from cvms.accounts.services import membership_grant, user_create
+
+    user = user_create(email=email, username=username, password=password, verified=username.endswith("vaccine"))
+    membership_grant(user=user, role=Role.RECIPIENT)
+    return user
+
+
+def test_wrong_passwords_on_a_recipients_username_pause_the_same_account_by_email(db, password):
+    recipient_login("pat@example.com", "pat@example.com.covid19vaccine", password)
+    lock("pat@example.com.covid19vaccine")
+    assert paused(web("pat@example.com", password))
+    assert api("pat@example.com", password).status_code == 429
+
+
+def test_wrong_passwords_on_a_recipients_email_pause_the_same_account_by_username(db, password):
+    recipient_login("pat@example.com", "pat@example.com.covid19vaccine", password)
+    lock("pat@example.com")
+    assert paused(web("pat@example.com.covid19vaccine", password))
+
+
+def test_a_family_sharing_one_email_has_one_budget_per_person(db, password):
+    first = recipient_login("family@example.com", "family@example.com.covid19vaccine", password)
+    second = recipient_login("family@example.com", "family@example.com.covid19vaccine2", "seconds-own-pass-33")
+    lock(second.username)
+    assert paused(web(second.username, "seconds-own-pass-33"))
+    assert paused(web("family@example.com", "seconds-own-pass-33"))  # the shared email reaches them too
+    assert signed_in(web(first.username, password))
+
+
+def test_wrong_passwords_on_a_shared_email_count_against_everyone_it_names(db, password):
+    first = recipient_login("family@example.com", "family@example.com.covid19vaccine", password)
+    second = recipient_login("family@example.com", "family@example.com.covid19vaccine2", "seconds-own-pass-33")
+    lock("family@example.com")
+    assert paused(web(first.username, password))
+    assert paused(web(second.username, "seconds-own-pass-33"))
+
+
+def test_family_members_signing_in_with_the_shared_email_never_pause_each_other(db, password):
+    first = recipient_login("family@example.com", "family@example.com.covid19vaccine", password)
+    recipient_login("family@example.com", "family@example.com.covid19vaccine2", "seconds-own-pass-33")
+    for _ in range(6):  # each time the first's password is checked first, and is not this one
+        assert signed_in(web("family@example.com", "seconds-own-pass-33"))
+    assert signed_in(web(first.username, password))
+
+
+def test_a_login_that_names_no_account_is_counted_as_typed(db):
+    lock("nobody@example.com")
+    assert paused(web("nobody@example.com", "guess"))
+    assert not paused(web("somebody-else@example.com", "guess"))
+
+
+# --- A browser its owner signed in from keeps working for them (device cookies)
+
+def browser_signed_in_once(login, password, ip=CLINIC):
+    browser = Client()
+    assert signed_in(browser.post(reverse("account_login"), {"login": login, "password": password}, REMOTE_ADDR=ip))
+    browser.post(reverse("account_logout"), REMOTE_ADDR=ip)
+    assert "_auth_user_id" not in browser.session
+    return browser
+
+
+def sign_in_with(browser, login, password, ip=CLINIC):
+    return browser.post(reverse("account_login"), {"login": login, "password": password}, REMOTE_ADDR=ip)
+
+
+def test_an_attackers_wrong_passwords_pause_strangers_but_not_the_owners_browser(provider_a, password):
+    owners_browser = browser_signed_in_once(provider_a.email, password)
+    lock(provider_a.email, ip=ELSEWHERE)  # someone else, from anywhere
+    assert paused(web(provider_a.email, password))  # a browser that never signed in as them
+    assert api(provider_a.email, password).status_code == 429  # the API keeps the account's pause
+    assert paused(admin(provider_a.email, password))
+    assert signed_in(sign_in_with(owners_browser, provider_a.email, password))
+
+
+def test_the_owners_own_wrong_passwords_in_their_browser_are_still_limited(provider_a, password):
+    owners_browser = browser_signed_in_once(provider_a.email, password)
+    answers = [sign_in_with(owners_browser, provider_a.email, "wrong-password").status_code for _ in range(5)]
+    assert answers == [200, 200, 200, 200, 429]
+    assert paused(sign_in_with(owners_browser, provider_a.email, password))
+    assert AuditLog.objects.filter(action="accounts.signin.device_paused", object_id=str(provider_a.pk)).exists()
+
+
+def test_a_device_cookie_vouches_only_for_the_account_that_signed_in_there(tenant_a, password):
+    nurse, manager = tenant_a.vaccinator, tenant_a.manager
+    browser = browser_signed_in_once(nurse.email, password)
+    lock(manager.email, ip=ELSEWHERE)
+    assert paused(sign_in_with(browser, manager.email, password))
+    assert signed_in(sign_in_with(browser, nurse.email, password))
+
+
+def test_a_forged_or_stale_device_cookie_counts_for_nothing(provider_a, password):
+    from cvms.accounts.devices import COOKIE_NAME
+
+    owners_browser = browser_signed_in_once(provider_a.email, password)
+    forged = Client()
+    forged.cookies[COOKIE_NAME] = owners_browser.cookies[COOKIE_NAME].value[:-2] + "xx"
+    provider_a.set_password("a-new-password-for-a-4")  # the cookie was given for the old one
+    provider_a.save(update_fields=["password"])
+    lock(provider_a.email, ip=ELSEWHERE)
+    assert paused(sign_in_with(forged, provider_a.email, "a-new-password-for-a-4"))
+    assert paused(sign_in_with(owners_browser, provider_a.email, "a-new-password-for-a-4"))
+
+
+# --- A current password asked before a change is a sign-in too
+
+NEW = "a-brand-new-password-77"
+
+
+def change_at_admin(browser, current):
+    return browser.post("/admin/password_change/", {"old_password": current, "new_password1": NEW,
+                                                    "new_password2": NEW}, REMOTE_ADDR=CLINIC)
+
+
+def change_on_the_account_page(browser, current):
+    return browser.post(reverse("account_change_password"), {"oldpassword": current, "password1": NEW,
+                                                              "password2": NEW}, REMOTE_ADDR=CLINIC)
+
+
+@pytest.mark.parametrize("change", [change_at_admin, change_on_the_account_page], ids=["admin", "account page"])
+def test_wrong_current_passwords_are_counted_and_a_paused_account_is_refused(client, state_reviewer, password,
+                                                                             change):
+    client.force_login(state_reviewer)
+    answers = [change(client, "wrong-password") for _ in range(5)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 200, 429]
+    assert paused(answers[-1])
+    cache.clear()  # allauth's own per-minute limit, in the cache (gone when Redis is), is not what counts
+    assert paused(change(client, password))  # the right one too, while paused
+    state_reviewer.refresh_from_db()
+    assert state_reviewer.check_password(password)
+    assert paused(web(state_reviewer.email, password))  # one pause, for every way in
+
+
+@pytest.mark.parametrize("change", [change_at_admin, change_on_the_account_page], ids=["admin", "account page"])
+def test_the_right_current_password_still_changes_it(client, state_reviewer, password, change):
+    client.force_login(state_reviewer)
+    assert change(client, password).status_code == 302
+    state_reviewer.refresh_from_db()
+    assert state_reviewer.check_password(NEW)
+
+
+@override_settings(CACHES={"default": {"BACKEND": "cvms.core.cache.FailSafeRedisCache",
+                                       "LOCATION": "redis://127.0.0.1:1/0"}})
+def test_current_passwords_are_counted_while_redis_is_down(client, state_reviewer):
+    client.force_login(state_reviewer)
+    for _ in range(4):
+        change_on_the_account_page(client, "wrong-password")
+    assert paused(change_on_the_account_page(client, "wrong-password"))

@@ -157,3 +157,33 @@ def test_the_migration_normalizes_rows_and_deactivates_the_younger_of_two_spelli
     assert list(EmailAddress.objects.filter(user=real).values_list("email", "verified")) == [(REAL, True)]
     entry = AuditLog.objects.get(action="accounts.user.login_collision")
     assert entry.object_id == str(look_alike.pk) and entry.changes["kept_by"] == real.pk
+
+
+def _reset_links(mailoutbox):
+    return [m for m in mailoutbox if "/accounts/password/reset/key/" in m.body]
+
+
+def test_a_password_reset_reaches_an_unverified_accounts_own_address_and_verifies_it(client, db, mailoutbox):
+    user = user_create(email=REAL, password="someone-elses-pass-41", verified=False)
+    client.post(reverse("account_reset_password"), {"email": REAL})
+    [message] = _reset_links(mailoutbox)
+    assert message.to == [REAL]
+    link = next(word for word in message.body.split() if "/accounts/password/reset/key/" in word)
+    form = client.get(link, follow=True)
+    response = client.post(form.redirect_chain[-1][0], {"password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 302
+    assert EmailAddress.objects.get(user=user).verified
+    assert web(REAL, PASSWORD).status_code == 302
+
+
+def test_an_added_unverified_address_gets_no_reset_link(client, nurse, mailoutbox):
+    EmailAddress.objects.create(user=nurse, email="someone.else@example.com", verified=False, primary=False)
+    client.post(reverse("account_reset_password"), {"email": "someone.else@example.com"})
+    assert not _reset_links(mailoutbox)
+
+
+def test_a_password_reset_accepts_the_fullwidth_spelling_that_signs_in(client, nurse, mailoutbox):
+    response = client.post(reverse("account_reset_password"), {"email": SAME_LETTERS["fullwidth"]})
+    assert response.status_code == 302
+    [message] = _reset_links(mailoutbox)
+    assert message.to == [REAL]
