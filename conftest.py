@@ -38,6 +38,15 @@ def _test_mailbox(tmp_path_factory):
     return folder
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request served in Spanish leaves Spanish active in the thread; the next test starts in English."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
 @dataclass
 class Tenant:
     organization: object
