@@ -10,10 +10,10 @@ from django.test import Client
 from django.urls import reverse
 
 from cvms.accounts.models import User
+from cvms.recipients import choices as c
 from cvms.recipients.bulk import NewRecipient, recipients_bulk_create
 from cvms.recipients.models import Recipient
 from cvms.recipients.welcome import welcome_emails_send
-from cvms.registry import choices as c
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 NEW_PASSWORD = {"password1": "a-strong-pass-2021", "password2": "a-strong-pass-2021"}

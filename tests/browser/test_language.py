@@ -8,9 +8,9 @@ import pytest
 from django.core import mail
 
 from cvms.accounts.models import User
+from cvms.recipients import choices as c
 from cvms.recipients.bulk import NewRecipient, recipients_bulk_create
 from cvms.recipients.welcome import welcome_emails_send
-from cvms.registry import choices as c
 from tests.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
