@@ -62,7 +62,8 @@ def test_search_goes_through_the_trigram_index_not_a_scan_of_each_column(client,
 def test_the_audit_action_filter_reads_the_index_not_every_row(client, agent, tenant_a):
     client.force_login(agent)
     sql = _queries(client, "core_auditlog")
-    assert not [q for q in sql if "DISTINCT" in q.upper()]
+    # No DISTINCT over the audit log (the navigation's role look-up is a small one on memberships).
+    assert not [q for q in sql if "DISTINCT" in q.upper() and "core_auditlog" in q]
     assert any("WITH RECURSIVE" in q for q in sql)
 
 

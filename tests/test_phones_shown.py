@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from cvms.core.mail import render_email
 from cvms.recipients.models import Recipient
-from enrollment import services
+from enrollment.services import drafting
 from enrollment.tests.factories import add_location, fill_section_a
 
 DIALED = '<a class="usa-link" href="tel:+19195550100">(919) 555-0100</a>'
@@ -18,7 +18,7 @@ def test_the_recipient_sees_their_phone_grouped(client, tenant_a):
 
 
 def test_the_agreement_to_sign_shows_organization_location_and_contact_phones_grouped(client, tenant_a):
-    agreement = services.agreement_start(user=tenant_a.org_admin, legal_name="Phone Clinic", provider_type="pharmacy")
+    agreement = drafting.agreement_start(user=tenant_a.org_admin, legal_name="Phone Clinic", provider_type="pharmacy")
     version = agreement.versions.get()
     fill_section_a(version, tenant_a.org_admin)
     add_location(version, tenant_a.org_admin)
