@@ -163,12 +163,10 @@ class Table:
         return count
 
 
-
-
 def unwrapped(handle):
-    """The file object inside Django's wrappers (an uploaded file, a FieldFile). The text wrapper
-    asks its file whether it is closed once per line, and each wrapper answers through Python
-    properties: a million-row file would ask millions of times."""
+    """The file object inside Django's wrappers (an uploaded file, a FieldFile). Reading a file
+    line by line through them runs Python code for every line (and a text wrapper asks each
+    wrapper whether it is closed): a million-row file would pay for it a million times."""
     while isinstance(handle, File):
         handle = handle.file
     return handle
