@@ -103,11 +103,13 @@ CVMS_UPLOAD_WRITERS = env_int("CVMS_UPLOAD_WRITERS", 2, minimum=1)
 # Seconds a writer waits on a row lock (PostgreSQL would read 0 as "forever").
 CVMS_UPLOAD_LOCK_TIMEOUT = env_int("CVMS_UPLOAD_LOCK_TIMEOUT", 20, minimum=1)
 # The work one portal or API file may cause (the back-end command is bounded only by columns):
-# rows under the header counting blank ones, cells per row, an XLSX's unpacked size, and the
-# seconds a web request may spend reading it. Past any of them the file is refused whole.
+# rows under the header counting blank ones, columns a row may fill, an XLSX's unpacked size and
+# the cells (and shared strings) its sheets hold, and the seconds a web request may spend reading
+# it. Past any of them the file is refused whole.
 CVMS_UPLOAD_MAX_LINES = env_int("CVMS_UPLOAD_MAX_LINES", 10_000, minimum=1)
 CVMS_UPLOAD_MAX_COLUMNS = env_int("CVMS_UPLOAD_MAX_COLUMNS", 250, minimum=4)  # the four required columns
 CVMS_UPLOAD_MAX_UNZIPPED_BYTES = env_int("CVMS_UPLOAD_MAX_UNZIPPED_BYTES", 50 * 1024 * 1024, minimum=1)
+CVMS_UPLOAD_MAX_CELLS = env_int("CVMS_UPLOAD_MAX_CELLS", 500_000, minimum=1)
 CVMS_UPLOAD_READ_SECONDS = env_int("CVMS_UPLOAD_READ_SECONDS", 20, minimum=1)
 # Runs an upload gets (a worker killed, an error) before it is marked failed and its uploader told.
 CVMS_UPLOAD_MAX_ATTEMPTS = env_int("CVMS_UPLOAD_MAX_ATTEMPTS", 5, minimum=1)

@@ -84,10 +84,10 @@ def bulk_preview(request, location_id, upload_id):
     upload = access_upload_by_user(request.user, location_id, upload_id)
     if upload.status != UploadStatus.PREVIEW:
         return redirect("provider_portal:bulk_upload", location_id, upload.pk)
-    rows = upload_preview(upload=upload)
+    preview = upload_preview(upload=upload)
     return render(request, "provider_portal/bulk/preview.html", {
-        "upload": upload, "location": upload.location, "rows": rows,
-        "valid": sum(1 for r in rows if not r.error), "invalid": sum(1 for r in rows if r.error),
+        "upload": upload, "location": upload.location, "preview": preview, "rows": preview.rows,
+        "valid": preview.valid, "invalid": preview.invalid,
     })
 
 

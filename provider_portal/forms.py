@@ -9,7 +9,8 @@ class RecipientFileForm(UswdsFormMixin, forms.Form):
         label=_("Recipient Bulk Upload file"),
         help_text=_("A .csv or .xlsx file with the columns FirstName, LastName, Date of birth (MM/DD/YYYY) "
                     "and Email."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv,application/vnd."
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,.txt,.tsv,text/csv,text/plain,"
+                                                         "text/tab-separated-values,application/vnd."
                                                          "openxmlformats-officedocument.spreadsheetml.sheet"}),
     )
 

@@ -32,7 +32,9 @@ def _failed_path(upload, filename):
 
 def _extension(filename: str) -> str:
     lower = filename.lower()
-    return ".xlsx" if lower.endswith((".xlsx", ".xlsm")) else ".csv"
+    if lower.endswith((".xlsx", ".xlsm")):
+        return ".xlsx"
+    return ".txt" if lower.endswith((".txt", ".tsv")) else ".csv"
 
 
 class RecipientUpload(models.Model):
@@ -85,7 +87,9 @@ class RecipientUpload(models.Model):
 
     @property
     def percent_done(self) -> int:
-        return 100 if not self.total_rows else round(100 * self.rows_done / self.total_rows)
+        if not self.total_rows:  # not counted yet (the worker counts High Volume and API files)
+            return 100 if self.is_finished else 0
+        return round(100 * self.rows_done / self.total_rows)
 
     @property
     def saved_summary(self) -> str:

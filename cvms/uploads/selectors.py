@@ -12,23 +12,26 @@ from django.utils import timezone
 from cvms.recipients.models import Recipient
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel
-from cvms.uploads.parsing import ReadLimits, SourceRow, open_table
+from cvms.uploads.parsing import FileRefused, ReadLimits, SourceRow, open_table
 
 
 def read_limits(channel: UploadChannel, *, in_request: bool = False) -> ReadLimits:
-    """The work a file may cause: portal and API files are bounded in rows, columns, unpacked size
-    and (while a web request waits) reading time; the back-end command in columns only."""
+    """The work a file may cause: portal and API files are bounded in rows, columns, unpacked size,
+    cells and (while a web request waits) reading time; the back-end command in columns only."""
+    seconds = settings.CVMS_UPLOAD_READ_SECONDS if in_request else None
     if channel == UploadChannel.BACKEND:
-        return ReadLimits(max_columns=settings.CVMS_UPLOAD_MAX_COLUMNS)
+        return ReadLimits(max_columns=settings.CVMS_UPLOAD_MAX_COLUMNS, seconds=seconds)
     return ReadLimits(max_lines=settings.CVMS_UPLOAD_MAX_LINES, max_columns=settings.CVMS_UPLOAD_MAX_COLUMNS,
                       max_unzipped_bytes=settings.CVMS_UPLOAD_MAX_UNZIPPED_BYTES,
-                      seconds=settings.CVMS_UPLOAD_READ_SECONDS if in_request else None)
+                      max_cells=settings.CVMS_UPLOAD_MAX_CELLS, seconds=seconds)
 
 
-def upload_rows(upload: RecipientUpload) -> Iterator[SourceRow]:
-    """The upload's rows, read within the limits its file was checked against on upload."""
-    with upload.original_file.open("rb") as handle:
-        yield from open_table(handle, upload.original_name, read_limits(upload.channel)).rows()
+def upload_rows(upload: RecipientUpload, *, in_request: bool = False) -> Iterator[SourceRow]:
+    """The upload's rows, read within the limits its file was checked against on upload (and,
+    ``in_request``, within the time a web request may spend reading)."""
+    with upload.original_file.open("rb") as handle, \
+            open_table(handle, upload.original_name, read_limits(upload.channel, in_request=in_request)) as table:
+        yield from table.rows()
 
 
 def recipients_existing(identities: list[validation.Identity]) -> set[validation.Identity]:
@@ -63,17 +66,35 @@ class PreviewRow:
     error: str  # empty when the row would be created
 
 
-def upload_preview(*, upload: RecipientUpload) -> list[PreviewRow]:
-    """Each row as it would load: valid, or the message it would fail with."""
-    rows = list(upload_rows(upload))
+@dataclass(frozen=True)
+class UploadPreview:
+    rows: list[PreviewRow]
+    refusal: str = ""  # why the file cannot be read (then there are no rows)
+
+    @property
+    def valid(self) -> int:
+        return sum(1 for row in self.rows if not row.error)
+
+    @property
+    def invalid(self) -> int:
+        return len(self.rows) - self.valid
+
+
+def upload_preview(*, upload: RecipientUpload) -> UploadPreview:
+    """Each row as it would load: valid, or the message it would fail with; read within the time
+    a web request may spend. A file that cannot be read so is shown with the reason instead."""
+    try:
+        rows = list(upload_rows(upload, in_request=True))
+    except FileRefused as refusal:
+        return UploadPreview(rows=[], refusal=str(refusal))
     checked = validation.check_rows(rows, seen={}, today=timezone.localdate())
     problems = rows_failing(checked)
     existing = recipients_existing([identity for _row, _person, identity in checked.candidates])
     for row, _person, identity in checked.candidates:
         if identity in existing:
             problems[row.line] = [validation.DUPLICATE]
-    return [PreviewRow(row.line, row.values, validation.line_message(row.line, problems[row.line])
-                       if row.line in problems else "") for row in rows]
+    return UploadPreview(rows=[PreviewRow(row.line, row.values, validation.line_message(row.line, problems[row.line])
+                                          if row.line in problems else "") for row in rows])
 
 
 def upload_failed_records(*, upload: RecipientUpload, fmt: str) -> tuple[bytes, str, str]:

@@ -74,12 +74,15 @@ def test_high_volume_is_queued_and_shows_progress(client, tenant_a, django_captu
     with django_capture_on_commit_callbacks(execute=False):
         response = client.post(reverse("provider_portal:bulk_high_volume", args=[tenant_a.location.pk]),
                                {"high-file": _file(rows_csv(150))})
-    page = client.get(response.url)
-    assert 'data-testid="upload-progress"' in page.content.decode()
+    page = client.get(response.url).content.decode()
+    assert 'data-testid="upload-progress"' in page and "Checking the file and counting its rows" in page
     upload = RecipientUpload.objects.latest("pk")
-    progress = client.get(reverse("provider_portal:bulk_progress", args=[tenant_a.location.pk, upload.pk])).json()
-    assert progress == {"status": "queued", "rows_done": 0, "total_rows": 150, "created": 0, "failed": 0,
-                        "percent": 0, "finished": False}
+    progress_url = reverse("provider_portal:bulk_progress", args=[tenant_a.location.pk, upload.pk])
+    assert client.get(progress_url).json() == {"status": "queued", "rows_done": 0, "total_rows": 0, "created": 0,
+                                               "failed": 0, "percent": 0, "finished": False}
+    upload_process(upload_id=upload.pk)
+    assert client.get(progress_url).json() == {"status": "completed", "rows_done": 150, "total_rows": 150,
+                                               "created": 150, "failed": 0, "percent": 100, "finished": True}
 
 
 def test_failed_records_download_in_csv_and_xlsx(client, tenant_a):

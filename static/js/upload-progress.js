@@ -8,9 +8,13 @@
     fetch(box.getAttribute("data-progress-url"), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
       .then(function (p) {
-        bar.max = p.total_rows; bar.value = p.rows_done;
-        text.textContent = text.textContent.replace(/^\d+/, p.rows_done);
-        if (p.finished) { window.location.reload(); } else { setTimeout(poll, 1000); }
+        // A file not yet counted shows no numbers: the page is reloaded once it has them.
+        if (p.finished || (p.total_rows && !bar.hasAttribute("max"))) { window.location.reload(); return; }
+        if (p.total_rows) {
+          bar.max = p.total_rows; bar.value = p.rows_done;
+          text.textContent = text.textContent.replace(/^\d+/, p.rows_done);
+        }
+        setTimeout(poll, 1000);
       })
       .catch(function () { setTimeout(poll, 3000); });
   }

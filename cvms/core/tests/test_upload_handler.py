@@ -7,6 +7,7 @@ from django.core.files.uploadhandler import MemoryFileUploadHandler, TemporaryFi
 from django.urls import reverse
 
 from cvms.uploads.models import RecipientUpload
+from cvms.uploads.services.processing import upload_process
 from cvms.uploads.tests.conftest import rows_csv
 
 CAP = 64 * 1024
@@ -60,4 +61,5 @@ def test_a_file_under_the_cap_is_received_whole(client, tenant_a, stored_bytes):
                            {"file": SimpleUploadedFile("staff.csv", rows_csv(120).encode()),
                             "location": tenant_a.location.provider_pin}, format="multipart")
     assert response.status_code == 201, response.json()
-    assert response.json()["total_rows"] == 120
+    upload = upload_process(upload_id=response.json()["id"])
+    assert upload.total_rows == 120

@@ -1,48 +1,23 @@
 """Receiving a file: refused up front with a message (nothing saved), or kept and queued; a Low
-Volume file waits for its uploader to confirm or cancel it."""
+Volume file waits for its uploader to confirm or cancel it. The request reads a High Volume or API
+file only as far as its header: the worker counts its rows, and refuses it there if need be."""
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from cvms.core.audit import audit_log
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
-from cvms.uploads.parsing import FileRefused, open_table, storable
-from cvms.uploads.selectors import read_limits
+from cvms.uploads.parsing import storable
+from cvms.uploads.services.checks import HIGH_VOLUME_MAX, LOW_VOLUME_MAX, check_file
 from cvms.uploads.services.processing import upload_process, upload_queue
 
-LOW_VOLUME_MAX = 100
-HIGH_VOLUME_MAX = 5_000
-
-
-def check_file(*, handle, filename: str, size: int, channel: UploadChannel) -> tuple[list[str], int]:
-    """Refuse (``FileRefused``) a file that cannot be loaded through ``channel``; else return its
-    header and its number of recipient rows. Reads the file; the caller rewinds it."""
-    max_bytes = settings.CVMS_UPLOAD_MAX_BYTES
-    if channel != UploadChannel.BACKEND and size > max_bytes:
-        raise FileRefused(_("The file is %(size)s MB; the limit is %(limit)s MB.")
-                          % {"size": f"{size / 2 ** 20:.1f}", "limit": f"{max_bytes / 2 ** 20:g}"})
-    table = open_table(handle, filename, read_limits(channel, in_request=channel != UploadChannel.BACKEND))
-    cap = None if channel == UploadChannel.BACKEND else HIGH_VOLUME_MAX
-    rows = table.count(cap)
-    if rows == 0:
-        raise FileRefused(_("The file has no recipient rows under the header row."))
-    if cap is not None and rows > cap:
-        raise FileRefused(_("The file has more than 5,000 recipients. Split it into files of 5,000 or fewer, "
-                            "or ask the help desk to load it for you."))
-    if channel == UploadChannel.LOW_VOLUME and rows > LOW_VOLUME_MAX:
-        raise FileRefused(ngettext(
-            "Low Volume takes up to 100 recipients and this file has %(count)s. Use High Volume.",
-            "Low Volume takes up to 100 recipients and this file has %(count)s. Use High Volume.", rows,
-        ) % {"count": rows})
-    return table.header, rows
+__all__ = ["HIGH_VOLUME_MAX", "LOW_VOLUME_MAX", "upload_cancel", "upload_confirm", "upload_create"]
 
 
 def upload_create(*, file, filename: str, channel: UploadChannel, location=None, organization=None,
                   uploaded_by=None, uploaded_by_label: str = "", send_welcome: bool = True) -> RecipientUpload:
-    """Check and keep an uploaded file. Low Volume waits for review; the others are queued."""
+    """Check and keep an uploaded file. Low Volume waits for review; the others are queued (High
+    Volume and API files with their rows not yet counted: the worker counts them)."""
     header, rows = check_file(handle=file, filename=filename, size=file.size, channel=channel)
     file.seek(0)
     status = UploadStatus.PREVIEW if channel == UploadChannel.LOW_VOLUME else UploadStatus.QUEUED
@@ -51,7 +26,7 @@ def upload_create(*, file, filename: str, channel: UploadChannel, location=None,
             channel=channel, status=status, location=location,
             organization=organization or (location.organization if location else None),
             uploaded_by=uploaded_by, uploaded_by_label=uploaded_by_label or getattr(uploaded_by, "email", "system"),
-            original_name=storable(filename)[:255], columns=header, total_rows=rows, send_welcome=send_welcome,
+            original_name=storable(filename)[:255], columns=header, total_rows=rows or 0, send_welcome=send_welcome,
             created_at=timezone.now(),
         )
         upload.original_file.save(filename, file, save=False)
@@ -77,12 +52,13 @@ def upload_cancel(*, upload: RecipientUpload, actor) -> RecipientUpload:
 
 
 def upload_confirm(*, upload: RecipientUpload, actor) -> RecipientUpload:
-    """Create Records for a Low Volume file under review (runs in the request: 100 rows at most)."""
+    """Create Records for a Low Volume file under review. Runs in the request (100 rows at most),
+    reading within the time a web request may spend: a file that cannot be read so ends *Failed*."""
     updated = RecipientUpload.objects.filter(pk=upload.pk, status=UploadStatus.PREVIEW).update(
         status=UploadStatus.QUEUED
     )
     if updated:
         audit_log(actor=actor, action="uploads.upload.confirmed", obj=upload)
-        upload_process(upload_id=upload.pk)
+        upload_process(upload_id=upload.pk, in_request=True)
     upload.refresh_from_db()
     return upload

@@ -23,8 +23,9 @@ from cvms.recipients.bulk import recipients_insert, recipients_record_created
 from cvms.recipients.welcome import welcome_emails_requeue_loaded
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadError, UploadStatus
-from cvms.uploads.parsing import FileRefused, SourceRow, storable
-from cvms.uploads.selectors import rows_failing, upload_rows, uploader_language
+from cvms.uploads.parsing import FileRefused, SourceRow, open_table, storable
+from cvms.uploads.selectors import read_limits, rows_failing, upload_rows, uploader_language
+from cvms.uploads.services.checks import check_rows
 from cvms.uploads.services.writers import ChunkWriters
 
 log = logging.getLogger(__name__)
@@ -58,9 +59,15 @@ class _UploadLock:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [_LOCK_NAMESPACE, self.upload_id])
 
 
-def upload_process(*, upload_id: int, chunk_size: int | None = None) -> RecipientUpload | None:
+def upload_process(*, upload_id: int, chunk_size: int | None = None,
+                   in_request: bool = False) -> RecipientUpload | None:
     """Load an upload's rows from its checkpoint to the end. Safe to run twice: a second runner
     returns at once while the first holds the lock, and a finished upload is left alone.
+
+    A file whose rows were not counted on upload (High Volume, API) is counted first; a file
+    refused then, or that cannot be read within the limits (and, ``in_request``, within the time a
+    web request may spend), ends *Failed* with the reason before any row is saved, and its
+    uploader is told.
 
     Each run is counted. A run that stops with an error keeps the chunks it committed and leaves
     the upload for ``uploads_resume_stalled``; once ``CVMS_UPLOAD_MAX_ATTEMPTS`` runs have not
@@ -84,7 +91,10 @@ def upload_process(*, upload_id: int, chunk_size: int | None = None) -> Recipien
                                                             started_at=upload.started_at or now,
                                                             attempts=upload.attempts)
         try:
-            _process_rows(upload, chunk_size)
+            with translation.override(uploader_language(upload)):
+                if not upload.total_rows:
+                    _count_rows(upload, in_request)
+                _process_rows(upload, chunk_size, in_request)
         except FileRefused as exc:
             _fail(upload, str(exc))
         except Exception:  # noqa: BLE001 (whatever stopped it, the upload must not stay Processing for ever)
@@ -102,10 +112,19 @@ def _refreshed(upload: RecipientUpload) -> RecipientUpload:
     return upload
 
 
-def _process_rows(upload: RecipientUpload, chunk_size: int) -> None:
+def _count_rows(upload: RecipientUpload, in_request: bool) -> None:
+    with upload.original_file.open("rb") as handle, \
+            open_table(handle, upload.original_name, read_limits(upload.channel, in_request=in_request)) as table:
+        upload.total_rows = check_rows(table=table, channel=upload.channel)
+    RecipientUpload.objects.filter(pk=upload.pk).update(total_rows=upload.total_rows)
+    audit_log(actor=upload.uploaded_by, action="uploads.upload.counted", obj=upload,
+              integration=upload.uploaded_by_label, changes={"rows": upload.total_rows})
+
+
+def _process_rows(upload: RecipientUpload, chunk_size: int, in_request: bool) -> None:
     writers = settings.CVMS_UPLOAD_WRITERS
     try:
-        _process_rows_with(upload, chunk_size, writers)
+        _process_rows_with(upload, chunk_size, writers, in_request)
     except OperationalError as exc:
         if writers == 1 or not isinstance(exc.__cause__, LockNotAvailable):
             raise
@@ -114,12 +133,12 @@ def _process_rows(upload: RecipientUpload, chunk_size: int) -> None:
         # checkpoint is sound (chunks commit in order); go on from it one chunk at a time.
         log.warning("Upload %s: chunks stored side by side waited on each other; going on one by one.", upload.pk)
         upload.refresh_from_db()
-        _process_rows_with(upload, chunk_size, 1)
+        _process_rows_with(upload, chunk_size, 1, in_request)
 
 
-def _process_rows_with(upload: RecipientUpload, chunk_size: int, writers: int) -> None:
+def _process_rows_with(upload: RecipientUpload, chunk_size: int, writers: int, in_request: bool) -> None:
     today = timezone.localdate()
-    rows = upload_rows(upload)
+    rows = upload_rows(upload, in_request=in_request)
     seen: dict[tuple, int] = {}
     # Rows before the checkpoint are committed; read them again only to remember who was in them.
     for row in islice(rows, upload.rows_done):

@@ -70,21 +70,22 @@ def test_xlsx_with_text_and_date_cells(make_upload):
     (b"First Name,Email\nAna,ana@example.com\n", "partial.csv", "missing the columns: LastName, Date of birth"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "photo.csv", "not a CSV or XLSX"),
     (b"%PDF-1.4 ...", "report.pdf", "not a CSV or XLSX"),
-    (HEADER.encode() + b"\r\nAna,Lopez,01/02/1990,ana@example.com\r\n", "notes.txt", "not a CSV or XLSX"),
+    (HEADER.encode() + b"\r\nAna,Lopez,01/02/1990,ana@example.com\r\n", "notes.rtf", "not a CSV or XLSX"),
     (b"PK\x03\x04garbage", "broken.xlsx", "could not be opened"),
 ])
 def test_bad_files_are_refused_whole_and_nothing_is_saved(make_upload, content, name, message):
     uploads, recipients = RecipientUpload.objects.count(), Recipient.objects.count()
     with pytest.raises(FileRefused, match=message):
-        make_upload(SimpleUploadedFile(name, content))
+        make_upload(SimpleUploadedFile(name, content), channel=UploadChannel.LOW_VOLUME)
     assert RecipientUpload.objects.count() == uploads and Recipient.objects.count() == recipients
 
 
-def test_5001_rows_are_refused_before_anything_is_saved(make_upload):
-    uploads = RecipientUpload.objects.count()
-    with pytest.raises(FileRefused, match="more than 5,000"):
-        make_upload(rows_csv(5001))
-    assert RecipientUpload.objects.count() == uploads
+def test_5001_rows_are_refused_by_the_worker_before_anything_is_saved(make_upload):
+    upload = make_upload(rows_csv(5001))
+    assert (upload.status, upload.total_rows) == (UploadStatus.QUEUED, 0)  # the request read only the header
+    upload = upload_process(upload_id=upload.pk)
+    assert (upload.status, upload.total_rows, upload.rows_done, upload.created_count) == (UploadStatus.FAILED, 0, 0, 0)
+    assert upload.error_message.startswith("The file has more than 5,000 recipients.")
 
 
 def test_low_volume_refuses_more_than_100_rows(make_upload):
