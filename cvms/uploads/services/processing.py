@@ -23,8 +23,8 @@ from cvms.recipients.bulk import recipients_insert, recipients_record_created
 from cvms.recipients.welcome import welcome_emails_requeue_loaded
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadError, UploadStatus
-from cvms.uploads.parsing import FileRefused, SourceRow, open_table, storable
-from cvms.uploads.selectors import read_limits, rows_failing, upload_rows, uploader_language
+from cvms.uploads.parsing import FileRefused, SourceRow, storable
+from cvms.uploads.selectors import rows_failing, upload_rows, upload_table, uploader_language
 from cvms.uploads.services.checks import check_rows
 from cvms.uploads.services.writers import ChunkWriters
 
@@ -113,8 +113,7 @@ def _refreshed(upload: RecipientUpload) -> RecipientUpload:
 
 
 def _count_rows(upload: RecipientUpload, in_request: bool) -> None:
-    with upload.original_file.open("rb") as handle, \
-            open_table(handle, upload.original_name, read_limits(upload.channel, in_request=in_request)) as table:
+    with upload_table(upload, in_request=in_request) as table:
         upload.total_rows = check_rows(table=table, channel=upload.channel)
     RecipientUpload.objects.filter(pk=upload.pk).update(total_rows=upload.total_rows)
     audit_log(actor=upload.uploaded_by, action="uploads.upload.counted", obj=upload,
