@@ -100,11 +100,17 @@ def upload_process(*, upload_id: int, chunk_size: int | None = None,
         except Exception:  # noqa: BLE001 (whatever stopped it, the upload must not stay Processing for ever)
             log.exception("Upload %s: run %s of %s stopped", upload.pk, upload.attempts,
                           settings.CVMS_UPLOAD_MAX_ATTEMPTS)
-            if upload.channel == UploadChannel.BACKEND or upload.attempts >= settings.CVMS_UPLOAD_MAX_ATTEMPTS:
+            if _runs_spent(upload):
                 _give_up(upload)
         else:
             _finish(upload)
         return _refreshed(upload)
+
+
+def _runs_spent(upload: RecipientUpload) -> bool:
+    """No run is left for an upload that stopped or stalled: ``CVMS_UPLOAD_MAX_ATTEMPTS`` have been
+    made, or it is a back-end load (its operator runs the command again)."""
+    return upload.channel == UploadChannel.BACKEND or upload.attempts >= settings.CVMS_UPLOAD_MAX_ATTEMPTS
 
 
 def _refreshed(upload: RecipientUpload) -> RecipientUpload:
@@ -252,7 +258,7 @@ def uploads_resume_stalled(*, stalled_after: datetime.timedelta = datetime.timed
             upload.refresh_from_db()
             if upload.status not in (UploadStatus.QUEUED, UploadStatus.PROCESSING):
                 continue
-            if upload.channel == UploadChannel.BACKEND or upload.attempts >= settings.CVMS_UPLOAD_MAX_ATTEMPTS:
+            if _runs_spent(upload):
                 _give_up(upload)
                 continue
         # Queued once the lock is let go, or the run it queues could find it taken and return.
