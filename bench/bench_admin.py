@@ -44,7 +44,7 @@ def _seed(locations) -> None:
             "INSERT INTO uploads_recipientupload (token, channel, status, location_id, uploaded_by_label, "
             "original_file, original_name, columns, send_welcome, total_rows, rows_done, checkpoint_line, attempts, "
             "created_count, failed_count, failed_file, error_message, created_at) "
-            "SELECT gen_random_uuid(), 'portal', 'completed', (%s::bigint[])[mod(g.n, 2) + 1], "
+            "SELECT gen_random_uuid(), 'high_volume', 'completed', (%s::bigint[])[mod(g.n, 2) + 1], "
             "'manager' || mod(g.n, 300) || '@example.com', '', 'staff-' || g.n || '.csv', '[]', true, 50, 50, 51, 1, "
             "48, 2, '', '', now() - make_interval(secs => g.n * 60) FROM generate_series(1, %s) AS g(n)",
             [[loc.pk for loc in locations], UPLOADS])

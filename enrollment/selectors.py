@@ -55,7 +55,7 @@ def agreement_history(agreement: Agreement) -> list[AuditLog]:
 
 
 def open_version(agreement: Agreement) -> AgreementVersion | None:
-    return agreement.versions.filter(status__in=sorted(OPEN)).first()
+    return agreement.versions.open().first()
 
 
 def current_version(agreement: Agreement) -> AgreementVersion | None:

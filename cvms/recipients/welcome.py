@@ -263,17 +263,11 @@ def welcome_emails_requeue(*, stuck_after: datetime.timedelta, lost_after: datet
     emails pending long after they were queued (the queued task was lost). The claim keeps a
     task queued twice from sending twice. Returns the number of recipients queued."""
     now = timezone.now()
-    with transaction.atomic():
-        stuck = Q(welcome_email_status=c.WelcomeEmailStatus.SENDING, welcome_email_claimed_at__lt=now - stuck_after)
-        lost = Q(welcome_email_status=c.WelcomeEmailStatus.PENDING) & (
-            Q(welcome_email_claimed_at__isnull=True, created_at__lt=now - lost_after)
-            | Q(welcome_email_claimed_at__lt=now - lost_after))
-        ids = list(Recipient.objects.filter(stuck | lost).order_by("id").values_list("id", flat=True)[:100_000])
-        # Pending again, stamped: the next run leaves them to the task queued now.
-        Recipient.objects.filter(pk__in=ids).update(welcome_email_status=c.WelcomeEmailStatus.PENDING,
-                                                    welcome_email_claimed_at=now)
-        queue_welcome_emails(ids)
-    return len(ids)
+    stuck = Q(welcome_email_status=c.WelcomeEmailStatus.SENDING, welcome_email_claimed_at__lt=now - stuck_after)
+    lost = Q(welcome_email_status=c.WelcomeEmailStatus.PENDING) & (
+        Q(welcome_email_claimed_at__isnull=True, created_at__lt=now - lost_after)
+        | Q(welcome_email_claimed_at__lt=now - lost_after))
+    return _requeue(Recipient.objects.filter(stuck | lost), welcome_email_status=c.WelcomeEmailStatus.PENDING)
 
 
 def welcome_emails_requeue_loaded(*, since: datetime.datetime, location=None, employer=None) -> int:
@@ -281,13 +275,19 @@ def welcome_emails_requeue_loaded(*, since: datetime.datetime, location=None, em
     since ``since`` that still wait and were never taken by a sender: called when a load is
     resumed after its worker died, which may have taken their queued tasks with it. The claim
     keeps a task queued twice from sending twice. Returns the number of recipients queued."""
-    loaded = Q(source_location=location) if location is not None else Q(employer=employer, source_location=None)
+    loaded = (Recipient.objects.loaded_at(location) if location is not None
+              else Recipient.objects.filter(employer=employer, source_location=None))
+    return _requeue(loaded.filter(welcome_email_status=c.WelcomeEmailStatus.PENDING,
+                                  welcome_email_claimed_at__isnull=True, created_at__gte=since))
+
+
+def _requeue(waiting, **also) -> int:
+    """Queue again the recipients ``waiting`` (the first 100,000 by id), stamped as queued now, with
+    ``also`` written on them: the lost-email rule counts from now, and the next requeue leaves
+    them to the task queued here. Returns the number queued."""
     with transaction.atomic():
-        ids = list(Recipient.objects.filter(loaded, welcome_email_status=c.WelcomeEmailStatus.PENDING,
-                                            welcome_email_claimed_at__isnull=True, created_at__gte=since)
-                   .order_by("id").values_list("id", flat=True)[:100_000])
-        # Stamped, as by welcome_emails_requeue: the lost-email rule counts from now.
-        Recipient.objects.filter(pk__in=ids).update(welcome_email_claimed_at=timezone.now())
+        ids = list(waiting.order_by("id").values_list("id", flat=True)[:100_000])
+        Recipient.objects.filter(pk__in=ids).update(welcome_email_claimed_at=timezone.now(), **also)
         queue_welcome_emails(ids)
     return len(ids)
 

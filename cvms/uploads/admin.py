@@ -17,14 +17,11 @@ from cvms.uploads.models import RecipientUpload, UploadError
 UPLOAD_FILES = {"original": "original_file", "failed-records": "failed_file"}
 
 
-class UploadErrorInline(admin.TabularInline):
+class UploadErrorInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = UploadError
     fields = ["line", "message"]
     readonly_fields = fields
     extra = 0
-    max_num = 0
-    can_delete = False
-    show_change_link = False
 
 
 @admin.register(RecipientUpload)

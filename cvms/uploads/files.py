@@ -1,21 +1,21 @@
-"""The failed-records file (CSV or XLSX) and the blank template. Cells that a spreadsheet would
-run as a formula are prefixed with an apostrophe (``cvms.core.spreadsheet.safe_cell``), and
-every field of a CSV file is quoted (``csv_bytes``)."""
+"""The failed-records file (CSV or XLSX) and the blank template. The rows are written as uploaded:
+the writers (``cvms.core.spreadsheet.csv_bytes``, ``xlsx_value``) prefix every cell a spreadsheet
+would run as a formula with an apostrophe, and quote every field of a CSV file."""
 
 import io
 
-from cvms.core.spreadsheet import csv_bytes, safe_cell, xlsx_value
+from cvms.core.spreadsheet import csv_bytes, xlsx_value
 from cvms.uploads.parsing import COLUMNS, OPTIONAL_COLUMNS
 
 ERROR_COLUMN = "Error"
 
 
 def _rows(header, errors):
-    yield [safe_cell(h) for h in header] + [ERROR_COLUMN]
+    yield [*header, ERROR_COLUMN]
     width = len(header)
     for error in errors:
         values = (list(error.values) + [""] * width)[:width]
-        yield [safe_cell(v) for v in values] + [safe_cell(error.message)]
+        yield [*values, error.message]
 
 
 def failed_records_csv(header: list[str], errors) -> bytes:

@@ -3,6 +3,7 @@ of a stored file within its limits, the Low Volume preview, the failed-records f
 
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.utils import timezone
 from cvms.recipients.models import Recipient
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel
-from cvms.uploads.parsing import FileRefused, ReadLimits, SourceRow, open_table
+from cvms.uploads.parsing import FileRefused, ReadLimits, SourceRow, Table, open_table
 
 
 def read_limits(channel: UploadChannel, *, in_request: bool = False) -> ReadLimits:
@@ -26,11 +27,18 @@ def read_limits(channel: UploadChannel, *, in_request: bool = False) -> ReadLimi
                       max_cells=settings.CVMS_UPLOAD_MAX_CELLS, seconds=seconds)
 
 
-def upload_rows(upload: RecipientUpload, *, in_request: bool = False) -> Iterator[SourceRow]:
-    """The upload's rows, read within the limits its file was checked against on upload (and,
-    ``in_request``, within the time a web request may spend reading)."""
+@contextmanager
+def upload_table(upload: RecipientUpload, *, in_request: bool = False) -> Iterator[Table]:
+    """The upload's stored file opened for reading, within the limits its file was checked against
+    on upload (and, ``in_request``, within the time a web request may spend reading)."""
     with upload.original_file.open("rb") as handle, \
             open_table(handle, upload.original_name, read_limits(upload.channel, in_request=in_request)) as table:
+        yield table
+
+
+def upload_rows(upload: RecipientUpload, *, in_request: bool = False) -> Iterator[SourceRow]:
+    """The upload's rows, read as ``upload_table`` reads them."""
+    with upload_table(upload, in_request=in_request) as table:
         yield from table.rows()
 
 

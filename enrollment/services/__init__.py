@@ -8,10 +8,12 @@ SUBMITTED -> REJECTED. Each move is one conditional UPDATE, so two reviewers cli
 cannot both decide; each is audit-logged and emailed to the organization's administrators.
 """
 
+from cvms.core.errors import ServiceError
 
-class EnrollmentError(Exception):
-    """A rule refused the change; the message is for the person who asked, ``field`` the form
-    field it is about, if one."""
+
+class EnrollmentError(ServiceError):
+    """A rule refused the change (the core's ``ServiceError``, as every service raises); the
+    message is for the person who asked, ``field`` the form field it is about, if one."""
 
     def __init__(self, message, field: str = ""):
         super().__init__(message)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from cvms.accounts.models import Role
 from cvms.accounts.services import membership_grant
 from cvms.core.audit import audit_log, diff_fields
+from cvms.core.phones import digits_only
 from cvms.organizations import choices as rc
 from cvms.organizations import services as registry
 from enrollment.models import (
@@ -58,7 +59,7 @@ def _save_contacts(version, version_location, contacts: dict, actor) -> dict:
     changes = {}
     for role, data in contacts.items():
         data = {name: (data.get(name) or "").strip() for name in CONTACT_FIELDS}
-        data["phone"] = registry.digits_only(data["phone"])
+        data["phone"] = digits_only(data["phone"])
         data["email"] = data["email"].lower()
         contact, _created = Contact.objects.get_or_create(version=version, version_location=version_location,
                                                           role=role)
@@ -73,7 +74,7 @@ def section_a_save(*, version: AgreementVersion, fields: dict, contacts: dict, a
     """Save Section A as it is (a draft may be incomplete); returns what changed."""
     fields = {name: fields[name] for name in SECTION_A_FIELDS if name in fields}
     if "phone" in fields:
-        fields["phone"] = registry.digits_only(fields["phone"])
+        fields["phone"] = digits_only(fields["phone"])
     with transaction.atomic():
         # Compare with the stored row (a bound ModelForm has already changed ``version`` in memory),
         # locked so a reviewer's decision cannot slip in between the check and the write.
@@ -96,7 +97,7 @@ def location_save(*, version: AgreementVersion, version_location: VersionLocatio
     plus ``id`` for an existing unit and ``delete``) and its coordinators."""
     fields = {name: fields[name] for name in LOCATION_FIELDS if name in fields}
     if "phone" in fields:
-        fields["phone"] = registry.digits_only(fields["phone"])
+        fields["phone"] = digits_only(fields["phone"])
     with transaction.atomic():
         check_version_editable(AgreementVersion.objects.select_for_update().get(pk=version.pk))
         if version_location is None:

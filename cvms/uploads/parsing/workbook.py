@@ -28,8 +28,15 @@ def open_workbook(handle: IO[bytes], limits: ReadLimits, deadline: float | None)
         workbook = load_workbook(unwrapped(handle), read_only=True, data_only=True, keep_links=False)
     except Exception as exc:  # noqa: BLE001 (malformed XML raises anything)
         raise xlsx_refusal(exc) from None
+    try:
+        return _first_sheet(workbook, limits, deadline)
+    except BaseException:
+        workbook.close()  # refused before the caller holds the table that would close it
+        raise
+
+
+def _first_sheet(workbook, limits: ReadLimits, deadline: float | None) -> Table:
     if not workbook.worksheets:
-        workbook.close()
         raise FileRefused(_("The XLSX workbook has no sheet. Save it again with the recipients on its first sheet."))
     sheet = workbook.worksheets[0]
     # Read-only mode trusts the sheet's declared size; a wrong one would drop the rows past it.
@@ -42,14 +49,8 @@ def open_workbook(handle: IO[bytes], limits: ReadLimits, deadline: float | None)
     while header and not header[-1].strip():
         header.pop()
     if not header:
-        workbook.close()
         raise FileRefused(_("The first row of the file is blank: it must name the columns."))
-    try:
-        columns = map_header(header)
-    except FileRefused:
-        workbook.close()
-        raise
-    return Table(header, columns, (list(r) for r in rows), text_only=False, close=workbook.close)
+    return Table(header, map_header(header), (list(r) for r in rows), text_only=False, close=workbook.close)
 
 
 def _check_archive(handle: IO[bytes], limits: ReadLimits, deadline: float | None) -> None:

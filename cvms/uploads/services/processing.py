@@ -23,8 +23,8 @@ from cvms.recipients.bulk import recipients_insert, recipients_record_created
 from cvms.recipients.welcome import welcome_emails_requeue_loaded
 from cvms.uploads import files, validation
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadError, UploadStatus
-from cvms.uploads.parsing import FileRefused, SourceRow, open_table, storable
-from cvms.uploads.selectors import read_limits, rows_failing, upload_rows, uploader_language
+from cvms.uploads.parsing import FileRefused, SourceRow, storable
+from cvms.uploads.selectors import rows_failing, upload_rows, upload_table, uploader_language
 from cvms.uploads.services.checks import check_rows
 from cvms.uploads.services.writers import ChunkWriters
 
@@ -100,11 +100,17 @@ def upload_process(*, upload_id: int, chunk_size: int | None = None,
         except Exception:  # noqa: BLE001 (whatever stopped it, the upload must not stay Processing for ever)
             log.exception("Upload %s: run %s of %s stopped", upload.pk, upload.attempts,
                           settings.CVMS_UPLOAD_MAX_ATTEMPTS)
-            if upload.channel == UploadChannel.BACKEND or upload.attempts >= settings.CVMS_UPLOAD_MAX_ATTEMPTS:
+            if _runs_spent(upload):
                 _give_up(upload)
         else:
             _finish(upload)
         return _refreshed(upload)
+
+
+def _runs_spent(upload: RecipientUpload) -> bool:
+    """No run is left for an upload that stopped or stalled: ``CVMS_UPLOAD_MAX_ATTEMPTS`` have been
+    made, or it is a back-end load (its operator runs the command again)."""
+    return upload.channel == UploadChannel.BACKEND or upload.attempts >= settings.CVMS_UPLOAD_MAX_ATTEMPTS
 
 
 def _refreshed(upload: RecipientUpload) -> RecipientUpload:
@@ -113,8 +119,7 @@ def _refreshed(upload: RecipientUpload) -> RecipientUpload:
 
 
 def _count_rows(upload: RecipientUpload, in_request: bool) -> None:
-    with upload.original_file.open("rb") as handle, \
-            open_table(handle, upload.original_name, read_limits(upload.channel, in_request=in_request)) as table:
+    with upload_table(upload, in_request=in_request) as table:
         upload.total_rows = check_rows(table=table, channel=upload.channel)
     RecipientUpload.objects.filter(pk=upload.pk).update(total_rows=upload.total_rows)
     audit_log(actor=upload.uploaded_by, action="uploads.upload.counted", obj=upload,
@@ -253,7 +258,7 @@ def uploads_resume_stalled(*, stalled_after: datetime.timedelta = datetime.timed
             upload.refresh_from_db()
             if upload.status not in (UploadStatus.QUEUED, UploadStatus.PROCESSING):
                 continue
-            if upload.channel == UploadChannel.BACKEND or upload.attempts >= settings.CVMS_UPLOAD_MAX_ATTEMPTS:
+            if _runs_spent(upload):
                 _give_up(upload)
                 continue
         # Queued once the lock is let go, or the run it queues could find it taken and return.
