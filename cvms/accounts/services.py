@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cvms.accounts.logins import normalize_login
-from cvms.accounts.models import GLOBAL_ROLES, LOCATION_ROLES, ORGANIZATION_ROLES, Invitation, Membership, Role, User
+from cvms.accounts.models import LOCATION_ROLES, ORGANIZATION_ROLES, Invitation, Membership, Role, User
 from cvms.core.audit import audit_log
+from cvms.core.errors import ServiceError
 from cvms.core.outbox import outbox_enqueue
 
 #: Roles that work in Django admin, and the models their group may view or change there.
@@ -77,20 +78,36 @@ def _staff_group(role: Role) -> Group:
     return group
 
 
-def membership_grant(*, user: User, role: Role, organization=None, location=None, is_backup: bool = False,
-                     actor=None) -> Membership:
-    """Give ``user`` a role. Location roles take their organization from the location."""
+class MembershipPlaceMissing(ServiceError):
+    """The role is held at a place that was not given; ``field`` names it."""
+
+    def __init__(self, message: str, *, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def membership_place(*, role: Role, organization=None, location=None) -> tuple:
+    """Where ``role`` is held, as ``(organization, location)``: a location role at a location and
+    its organization, an organization role at an organization only, the others everywhere.
+    Raises ``MembershipPlaceMissing`` when the place the role needs was not given."""
     role = Role(role)
     if role in LOCATION_ROLES:
         if location is None:
-            raise ValueError(f"{role.label} is held at a location")
-        organization = location.organization
-    elif role in ORGANIZATION_ROLES:
+            raise MembershipPlaceMissing(_("Choose the location where this role is held."), field="location")
+        return location.organization, location
+    if role in ORGANIZATION_ROLES:
         if organization is None:
-            raise ValueError(f"{role.label} is held at an organization")
-        location = None
-    elif role in GLOBAL_ROLES:
-        organization = location = None
+            raise MembershipPlaceMissing(_("Choose the organization where this role is held."),
+                                         field="organization")
+        return organization, None
+    return None, None
+
+
+def membership_grant(*, user: User, role: Role, organization=None, location=None, is_backup: bool = False,
+                     actor=None) -> Membership:
+    """Give ``user`` a role, held where ``membership_place`` says."""
+    role = Role(role)
+    organization, location = membership_place(role=role, organization=organization, location=location)
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
             user=user, role=role, organization=organization, location=location,
@@ -132,8 +149,7 @@ def invitation_send(*, email: str, role: Role, location=None, organization=None,
     role at once (the email tells them); anyone else gets a link to register. Sending again renews
     the link."""
     role = Role(role)
-    if role in LOCATION_ROLES:
-        organization = location.organization
+    organization, location = membership_place(role=role, organization=organization, location=location)
     email = normalize_login(email)
     now = timezone.now()
     with transaction.atomic():
