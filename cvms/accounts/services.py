@@ -310,8 +310,13 @@ def invitation_email_send(*, invitation_id: int) -> int:
     )
 
 
+def invitation_account(invitation: Invitation) -> User | None:
+    """The account registered with the invited address, if there is one yet."""
+    return User.objects.filter(username=normalize_login(invitation.email)).first()
+
+
 def invitation_language(invitation: Invitation) -> str | None:
     """The invited person's language once they have an account, for the invitation email and the
     page its link opens; ``None`` before (the email goes out in the site's default language)."""
-    user = User.objects.filter(username=normalize_login(invitation.email)).only("preferred_language").first()
-    return user.preferred_language if user else None
+    account = invitation_account(invitation)
+    return account.preferred_language if account else None

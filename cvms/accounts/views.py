@@ -13,14 +13,13 @@ from cvms.accounts.forms import InvitationRegisterForm
 from cvms.accounts.language import language_from_link, language_supported
 from cvms.accounts.lockout import SignInPaused
 from cvms.accounts.logins import normalize_login
-from cvms.accounts.models import User
 from cvms.accounts.selectors import home_url_for
 from cvms.accounts.services import (
     InvitationInvalid,
     account_claimable,
     invitation_accept,
+    invitation_account,
     invitation_for_token,
-    invitation_language,
     invitation_register,
     user_language_set,
 )
@@ -34,10 +33,10 @@ def invitation(request, token):
         invite = invitation_for_token(token)
     except InvitationInvalid as problem:
         return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)
-    language_from_link(request, link=token, language=invitation_language(invite))
+    existing = invitation_account(invite)
+    language_from_link(request, link=token, language=existing.preferred_language if existing else None)
     if request.user.is_authenticated:
         return _accept_signed_in(request, invite)
-    existing = User.objects.filter(username=normalize_login(invite.email)).first()
     if existing is not None and not account_claimable(existing):
         return render(request, "accounts/invitation.html", {"invitation": invite, "sign_in_first": True})
     form = InvitationRegisterForm(request.POST or None, invitation=invite,
