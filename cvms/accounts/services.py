@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cvms.accounts.language import language_supported
 from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import LOCATION_ROLES, ORGANIZATION_ROLES, Invitation, Membership, Role, User
 from cvms.core.audit import audit_log
@@ -60,10 +61,11 @@ def password_reset_complete(*, user: User, password: str) -> None:
         address_proven(user=user, email=user.email, how="password_reset")
 
 
-def user_language_set(*, user: User, language: str, actor=None) -> None:
-    """Make ``language`` the one the site and its emails use for ``user``."""
+def user_language_set(*, user: User, language: str | None, actor=None) -> None:
+    """Make ``language`` the one the site and its emails use for ``user`` (one the site does not
+    offer changes nothing)."""
     previous = user.preferred_language
-    if language == previous or language not in dict(settings.LANGUAGES):
+    if language == previous or not language_supported(language):
         return
     User.objects.filter(pk=user.pk).update(preferred_language=language)
     user.preferred_language = language
@@ -263,7 +265,7 @@ def _account_take_over(*, user: User, invitation: Invitation, password: str, fir
     removed = sorted(others.values_list("email", flat=True))
     others.delete()
     user.first_name, user.last_name, user.phone = first_name, last_name, ""
-    if preferred_language in dict(settings.LANGUAGES):
+    if language_supported(preferred_language):
         user.preferred_language = preferred_language
     user.set_password(password)  # a new password: the sessions made with the old one end
     user.save(update_fields=["first_name", "last_name", "phone", "preferred_language", "password"])

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from cvms.accounts.forms import InvitationRegisterForm
-from cvms.accounts.language import language_from_link, language_supported
+from cvms.accounts.language import language_from_link
 from cvms.accounts.lockout import SignInPaused
 from cvms.accounts.logins import normalize_login
 from cvms.accounts.selectors import home_url_for
@@ -81,9 +81,8 @@ def language_set(request):
     """The language switcher: Django's ``set_language`` (the cookie), and for a signed-in user
     their preferred language too, so emails and their next sign-in follow the choice."""
     response = set_language(request)
-    language = request.POST.get("language")
-    if request.user.is_authenticated and language_supported(language):
-        user_language_set(user=request.user, language=language, actor=request.user)
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=request.POST.get("language"), actor=request.user)
     return response
 
 
