@@ -203,10 +203,15 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
+def invitation_is_for(*, invitation: Invitation, user: User) -> bool:
+    """Whether ``user``'s address is the invited one: only they may accept."""
+    return normalize_login(user.email) == normalize_login(invitation.email)
+
+
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Give ``user`` the invited role. The user must own the invited address; the invitation (its
     link, or an address already verified) proves it, so it is verified from now on."""
-    if normalize_login(user.email) != normalize_login(invitation.email):
+    if not invitation_is_for(invitation=invitation, user=user):
         raise InvitationInvalid(_("This invitation is for %(email)s. Sign out and follow the link again, or ask "
                                   "for an invitation to your own address.") % {"email": invitation.email})
     with transaction.atomic():

@@ -12,7 +12,6 @@ from django.views.i18n import set_language
 from cvms.accounts.forms import InvitationRegisterForm
 from cvms.accounts.language import language_from_link
 from cvms.accounts.lockout import SignInPaused
-from cvms.accounts.logins import normalize_login
 from cvms.accounts.selectors import home_url_for
 from cvms.accounts.services import (
     InvitationInvalid,
@@ -20,6 +19,7 @@ from cvms.accounts.services import (
     invitation_accept,
     invitation_account,
     invitation_for_token,
+    invitation_is_for,
     invitation_register,
     user_language_set,
 )
@@ -63,7 +63,7 @@ def _accept_signed_in(request, invite):
             return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=403)
         messages.success(request, _("Invitation accepted."))
         return redirect(home_url_for(request.user))
-    mine = normalize_login(request.user.email) == normalize_login(invite.email)
+    mine = invitation_is_for(invitation=invite, user=request.user)
     return render(request, "accounts/invitation.html", {"invitation": invite, "accept": mine,
                                                         "someone_else": not mine}, status=200 if mine else 403)
 
