@@ -61,8 +61,8 @@ def env_int(name: str, default: int, *, minimum: int, maximum: int | None = None
 
 
 def env_float(name: str, default: float, *, minimum: float = 0.0) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
+    raw = _raw(name)
+    if raw is None:
         return default
     try:
         value = float(raw)

@@ -12,16 +12,14 @@ from django.utils.translation import ngettext
 
 from cvms.accounts.forms import AdminCurrentPasswordChangeForm
 from cvms.accounts.lockout import signin_failures_clear, signin_paused_accounts
-from cvms.accounts.models import (
-    GLOBAL_ROLES,
-    LOCATION_ROLES,
-    ORGANIZATION_ROLES,
-    Invitation,
-    Membership,
-    PausedSignIn,
-    User,
+from cvms.accounts.models import Invitation, Membership, PausedSignIn, User
+from cvms.accounts.services import (
+    MembershipPlaceMissing,
+    membership_grant,
+    membership_place,
+    membership_revoke,
+    user_create,
 )
-from cvms.accounts.services import membership_grant, membership_revoke, user_create
 from cvms.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from cvms.core.audit import audit_log
 
@@ -82,8 +80,7 @@ class UserAdmin(AuditedAdminMixin, BaseUserAdmin):
 
 
 class MembershipGrantForm(forms.ModelForm):
-    """A role for a user, held where the role is held: location roles at a location (and its
-    organization), organization roles at an organization, the others everywhere."""
+    """A role for a user, held where ``membership_place`` says (a missing place names its field)."""
 
     class Meta:
         model = Membership
@@ -91,18 +88,12 @@ class MembershipGrantForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        role, location, organization = data.get("role"), data.get("location"), data.get("organization")
-        if role in LOCATION_ROLES:
-            if location is None:
-                self.add_error("location", _("Choose the location where this role is held."))
-            else:
-                data["organization"] = location.organization
-        elif role in ORGANIZATION_ROLES:
-            if organization is None:
-                self.add_error("organization", _("Choose the organization where this role is held."))
-            data["location"] = None
-        elif role in GLOBAL_ROLES:
-            data["organization"] = data["location"] = None
+        if data.get("role"):
+            try:
+                data["organization"], data["location"] = membership_place(
+                    role=data["role"], organization=data.get("organization"), location=data.get("location"))
+            except MembershipPlaceMissing as missing:
+                self.add_error(missing.field, str(missing))
         return data
 
     def validate_unique(self):

@@ -9,19 +9,17 @@ from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import ResetPasswordForm as AllauthResetPasswordForm
 from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
-from allauth.account.models import EmailAddress
 from allauth.core import context
 from django import forms
 from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth import password_validation
 from django.core.validators import MaxLengthValidator
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from cvms.accounts.backends import current_password_check
 from cvms.accounts.logins import normalize_login, recipient_username_pattern
 from cvms.accounts.models import Role, User
-from cvms.accounts.selectors import user_has_role
+from cvms.accounts.selectors import password_reset_accounts, user_has_role
 from cvms.core.forms import UswdsFormMixin
 
 EmailVerificationMethod = allauth_settings.EmailVerificationMethod
@@ -79,18 +77,16 @@ class AddEmailForm(AllauthAddEmailForm):
 
 
 class ResetPasswordForm(AllauthResetPasswordForm):
-    """A reset link goes to an account's own primary address, verified or not (the link proves
-    it: a password set through it verifies the address), or to its verified address, spelled as
-    stored whatever spelling was typed; never to an address added to an account and not verified."""
+    """A reset link goes to the accounts ``password_reset_accounts`` names, whatever spelling of
+    the address was typed."""
 
     email = AccountEmailField(required=True)
 
     def clean_email(self):
-        super().clean_email()
-        email = normalize_login(self.cleaned_data["email"])
-        own = EmailAddress.objects.filter(email=email, primary=True).values("user_id")
-        verified = EmailAddress.objects.filter(email=email, verified=True).values("user_id")
-        self.users = list(User.objects.filter(Q(pk__in=own) | Q(pk__in=verified), email=email, is_active=True))
+        email = get_adapter().clean_email(self.cleaned_data["email"])
+        self.users = password_reset_accounts(email=email)
+        if not self.users and not allauth_settings.PREVENT_ENUMERATION:
+            raise get_adapter().validation_error("unknown_email")
         return email
 
 

@@ -39,8 +39,12 @@ def language_apply(request, language: str) -> None:
         return
     setattr(request, _REMEMBER, language)
     if hasattr(request, "LANGUAGE_CODE"):  # a request being served (not a test's bare force_login)
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+        _serve_in(request, language)
+
+
+def _serve_in(request, language: str) -> None:
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
 
 
 def language_from_link(request, *, link: str, language: str | None) -> None:
@@ -73,8 +77,7 @@ class PreferredLanguageMiddleware:
     def __call__(self, request):
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and request.user.is_authenticated:
             if language_supported(request.user.preferred_language):
-                translation.activate(request.user.preferred_language)
-                request.LANGUAGE_CODE = request.user.preferred_language
+                _serve_in(request, request.user.preferred_language)
         response = self.get_response(request)
         language = getattr(request, _REMEMBER, None)
         if language:

@@ -1,7 +1,7 @@
-
+from django.db.models import Q
 from django.urls import reverse
 
-from cvms.accounts.models import Membership
+from cvms.accounts.models import Membership, User
 from cvms.core.portals import Portal, portal_for_namespace, portal_homes_for, portals_for
 
 
@@ -48,3 +48,13 @@ def is_recipient_page(request, user) -> bool:
     return bool(homes) and all(p.for_recipients for p in homes)
 
 
+def password_reset_accounts(*, email: str) -> list[User]:
+    """The active accounts a password-reset link for ``email`` (normalized) goes to: those whose
+    own primary address it is, verified or not (the link proves it: a password set through it
+    verifies the address), or whose verified address it is; never an account that only added it
+    and did not verify it."""
+    from allauth.account.models import EmailAddress
+
+    own = EmailAddress.objects.filter(email=email, primary=True).values("user_id")
+    verified = EmailAddress.objects.filter(email=email, verified=True).values("user_id")
+    return list(User.objects.filter(Q(pk__in=own) | Q(pk__in=verified), email=email, is_active=True))

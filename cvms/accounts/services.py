@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cvms.accounts.language import language_supported
 from cvms.accounts.logins import normalize_login
-from cvms.accounts.models import GLOBAL_ROLES, LOCATION_ROLES, ORGANIZATION_ROLES, Invitation, Membership, Role, User
+from cvms.accounts.models import LOCATION_ROLES, ORGANIZATION_ROLES, Invitation, Membership, Role, User
 from cvms.core.audit import audit_log
+from cvms.core.errors import ServiceError
 from cvms.core.outbox import outbox_enqueue
 
 #: Roles that work in Django admin, and the models their group may view or change there.
@@ -59,10 +61,11 @@ def password_reset_complete(*, user: User, password: str) -> None:
         address_proven(user=user, email=user.email, how="password_reset")
 
 
-def user_language_set(*, user: User, language: str, actor=None) -> None:
-    """Make ``language`` the one the site and its emails use for ``user``."""
+def user_language_set(*, user: User, language: str | None, actor=None) -> None:
+    """Make ``language`` the one the site and its emails use for ``user`` (one the site does not
+    offer changes nothing)."""
     previous = user.preferred_language
-    if language == previous or language not in dict(settings.LANGUAGES):
+    if language == previous or not language_supported(language):
         return
     User.objects.filter(pk=user.pk).update(preferred_language=language)
     user.preferred_language = language
@@ -77,20 +80,36 @@ def _staff_group(role: Role) -> Group:
     return group
 
 
-def membership_grant(*, user: User, role: Role, organization=None, location=None, is_backup: bool = False,
-                     actor=None) -> Membership:
-    """Give ``user`` a role. Location roles take their organization from the location."""
+class MembershipPlaceMissing(ServiceError):
+    """The role is held at a place that was not given; ``field`` names it."""
+
+    def __init__(self, message: str, *, field: str):
+        super().__init__(message)
+        self.field = field
+
+
+def membership_place(*, role: Role, organization=None, location=None) -> tuple:
+    """Where ``role`` is held, as ``(organization, location)``: a location role at a location and
+    its organization, an organization role at an organization only, the others everywhere.
+    Raises ``MembershipPlaceMissing`` when the place the role needs was not given."""
     role = Role(role)
     if role in LOCATION_ROLES:
         if location is None:
-            raise ValueError(f"{role.label} is held at a location")
-        organization = location.organization
-    elif role in ORGANIZATION_ROLES:
+            raise MembershipPlaceMissing(_("Choose the location where this role is held."), field="location")
+        return location.organization, location
+    if role in ORGANIZATION_ROLES:
         if organization is None:
-            raise ValueError(f"{role.label} is held at an organization")
-        location = None
-    elif role in GLOBAL_ROLES:
-        organization = location = None
+            raise MembershipPlaceMissing(_("Choose the organization where this role is held."),
+                                         field="organization")
+        return organization, None
+    return None, None
+
+
+def membership_grant(*, user: User, role: Role, organization=None, location=None, is_backup: bool = False,
+                     actor=None) -> Membership:
+    """Give ``user`` a role, held where ``membership_place`` says."""
+    role = Role(role)
+    organization, location = membership_place(role=role, organization=organization, location=location)
     with transaction.atomic():
         membership, created = Membership.objects.get_or_create(
             user=user, role=role, organization=organization, location=location,
@@ -132,8 +151,7 @@ def invitation_send(*, email: str, role: Role, location=None, organization=None,
     role at once (the email tells them); anyone else gets a link to register. Sending again renews
     the link."""
     role = Role(role)
-    if role in LOCATION_ROLES:
-        organization = location.organization
+    organization, location = membership_place(role=role, organization=organization, location=location)
     email = normalize_login(email)
     now = timezone.now()
     with transaction.atomic():
@@ -185,10 +203,15 @@ def invitation_for_token(token: str) -> Invitation:
     return invitation
 
 
+def invitation_is_for(*, invitation: Invitation, user: User) -> bool:
+    """Whether ``user``'s address is the invited one: only they may accept."""
+    return normalize_login(user.email) == normalize_login(invitation.email)
+
+
 def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
     """Give ``user`` the invited role. The user must own the invited address; the invitation (its
     link, or an address already verified) proves it, so it is verified from now on."""
-    if normalize_login(user.email) != normalize_login(invitation.email):
+    if not invitation_is_for(invitation=invitation, user=user):
         raise InvitationInvalid(_("This invitation is for %(email)s. Sign out and follow the link again, or ask "
                                   "for an invitation to your own address.") % {"email": invitation.email})
     with transaction.atomic():
@@ -247,7 +270,7 @@ def _account_take_over(*, user: User, invitation: Invitation, password: str, fir
     removed = sorted(others.values_list("email", flat=True))
     others.delete()
     user.first_name, user.last_name, user.phone = first_name, last_name, ""
-    if preferred_language in dict(settings.LANGUAGES):
+    if language_supported(preferred_language):
         user.preferred_language = preferred_language
     user.set_password(password)  # a new password: the sessions made with the old one end
     user.save(update_fields=["first_name", "last_name", "phone", "preferred_language", "password"])
@@ -294,8 +317,13 @@ def invitation_email_send(*, invitation_id: int) -> int:
     )
 
 
+def invitation_account(invitation: Invitation) -> User | None:
+    """The account registered with the invited address, if there is one yet."""
+    return User.objects.filter(username=normalize_login(invitation.email)).first()
+
+
 def invitation_language(invitation: Invitation) -> str | None:
     """The invited person's language once they have an account, for the invitation email and the
     page its link opens; ``None`` before (the email goes out in the site's default language)."""
-    user = User.objects.filter(username=normalize_login(invitation.email)).only("preferred_language").first()
-    return user.preferred_language if user else None
+    account = invitation_account(invitation)
+    return account.preferred_language if account else None

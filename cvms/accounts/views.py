@@ -10,17 +10,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from cvms.accounts.forms import InvitationRegisterForm
-from cvms.accounts.language import language_from_link, language_supported
+from cvms.accounts.language import language_from_link
 from cvms.accounts.lockout import SignInPaused
-from cvms.accounts.logins import normalize_login
-from cvms.accounts.models import User
 from cvms.accounts.selectors import home_url_for
 from cvms.accounts.services import (
     InvitationInvalid,
     account_claimable,
     invitation_accept,
+    invitation_account,
     invitation_for_token,
-    invitation_language,
+    invitation_is_for,
     invitation_register,
     user_language_set,
 )
@@ -34,10 +33,10 @@ def invitation(request, token):
         invite = invitation_for_token(token)
     except InvitationInvalid as problem:
         return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)
-    language_from_link(request, link=token, language=invitation_language(invite))
+    existing = invitation_account(invite)
+    language_from_link(request, link=token, language=existing.preferred_language if existing else None)
     if request.user.is_authenticated:
         return _accept_signed_in(request, invite)
-    existing = User.objects.filter(username=normalize_login(invite.email)).first()
     if existing is not None and not account_claimable(existing):
         return render(request, "accounts/invitation.html", {"invitation": invite, "sign_in_first": True})
     form = InvitationRegisterForm(request.POST or None, invitation=invite,
@@ -64,7 +63,7 @@ def _accept_signed_in(request, invite):
             return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=403)
         messages.success(request, _("Invitation accepted."))
         return redirect(home_url_for(request.user))
-    mine = normalize_login(request.user.email) == normalize_login(invite.email)
+    mine = invitation_is_for(invitation=invite, user=request.user)
     return render(request, "accounts/invitation.html", {"invitation": invite, "accept": mine,
                                                         "someone_else": not mine}, status=200 if mine else 403)
 
@@ -82,9 +81,8 @@ def language_set(request):
     """The language switcher: Django's ``set_language`` (the cookie), and for a signed-in user
     their preferred language too, so emails and their next sign-in follow the choice."""
     response = set_language(request)
-    language = request.POST.get("language")
-    if request.user.is_authenticated and language_supported(language):
-        user_language_set(user=request.user, language=language, actor=request.user)
+    if request.user.is_authenticated:
+        user_language_set(user=request.user, language=request.POST.get("language"), actor=request.user)
     return response
 
 
