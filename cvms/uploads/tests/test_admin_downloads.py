@@ -55,3 +55,11 @@ def test_unknown_file_name_or_upload_is_not_found(client, agent, tenant_a):
 def test_uploaded_files_have_no_public_url(tenant_a):
     with pytest.raises(ValueError, match="no public URL"):
         default_storage.url(tenant_a.upload.original_file.name)
+
+
+@pytest.mark.parametrize("who", ["agent", "state_reviewer"])
+def test_help_desk_and_state_staff_read_an_uploads_failed_rows_in_admin(client, tenant_a, who, request):
+    client.force_login(request.getfixturevalue(who))
+    page = client.get(reverse("admin:uploads_recipientupload_change", args=[tenant_a.upload.pk]))
+    assert page.status_code == 200
+    assert "Line 3: " in page.content.decode()
