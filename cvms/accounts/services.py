@@ -24,12 +24,14 @@ STAFF_GROUPS = {
                                        "view_location", "change_location", "view_recipient",
                                        "view_vaccineproduct", "view_inventorylot", "view_stockledgerentry",
                                        "view_immunization", "view_user", "view_membership",
-                                       "view_recipientupload", "view_uploaderror", "view_agreementversion", "view_versionlocation",
+                                       "view_recipientupload", "view_uploaderror",
+                                       "view_agreementversion", "view_versionlocation",
                                        "view_redistributionagreement", "view_invitation", "view_pausedsignin",
                                        "lift_signin_pause"]),
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
                                                "view_recipient", "change_recipient", "view_user",
-                                               "view_membership", "view_recipientupload", "view_uploaderror", "view_pausedsignin",
+                                               "view_membership", "view_recipientupload", "view_uploaderror",
+                                               "view_pausedsignin",
                                                "lift_signin_pause"]),
 }
 
