@@ -8,7 +8,7 @@ from django.db import transaction
 from bench.run import Result, median_of
 from cvms.inventory.choices import LedgerKind
 from cvms.inventory.models import InventoryLot, StockLedgerEntry, VaccineProduct
-from cvms.inventory.services import stock_record
+from cvms.inventory.services.stock import stock_record
 from cvms.organizations.choices import OrganizationKind
 from cvms.organizations.models import Location, Organization
 

@@ -22,7 +22,7 @@ from cvms.accounts.services import membership_grant, user_create
 from cvms.immunizations.choices import Site
 from cvms.immunizations.services import immunization_record
 from cvms.inventory.models import InventoryLot, VaccineProduct
-from cvms.inventory.services import lot_receive
+from cvms.inventory.services.stock import lot_receive
 from cvms.organizations.choices import OrganizationKind, OrganizationStatus, StorageKind
 from cvms.organizations.models import Location, Organization
 from cvms.organizations.services import (
@@ -164,11 +164,12 @@ def _seed_stock_and_recipients(raleigh, durham, employer):
     moderna = VaccineProduct.objects.get(key="moderna-12-red")
     manager = User.objects.get(email="manager@example.com")
     vaccinator = User.objects.get(email="vaccinator@example.com")
+    coordinator = User.objects.get(email="coordinator@example.com")  # the coordinator of both clinics
     lot = lot_receive(location=raleigh, product=gray, lot_number="FK5618",
                       expiration_date=today + datetime.timedelta(days=120), doses=600, actor=manager,
                       idempotency_key="demo-receive-raleigh-FK5618")
     lot_receive(location=durham, product=moderna, lot_number="039K20A",
-                expiration_date=today + datetime.timedelta(days=60), doses=200, actor=manager,
+                expiration_date=today + datetime.timedelta(days=60), doses=200, actor=coordinator,
                 idempotency_key="demo-receive-durham-039K20A")
     recipient_user = User.objects.get(email="recipient@example.com")
     rosa = _recipient("Rosa", "Recipient", datetime.date(1980, 5, 17), email="recipient@example.com",

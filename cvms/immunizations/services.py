@@ -13,7 +13,7 @@ from cvms.immunizations import choices as c
 from cvms.immunizations.models import Immunization
 from cvms.inventory.choices import LedgerKind
 from cvms.inventory.models import InventoryLot
-from cvms.inventory.services import stock_record
+from cvms.inventory.services.stock import stock_record
 from cvms.recipients.models import Recipient
 
 

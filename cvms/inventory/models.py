@@ -70,6 +70,10 @@ class InventoryLot(models.Model):
     expiration_date = models.DateField(_("expiration date"))
     storage_unit = models.ForeignKey(StorageUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="lots")
     on_hand = models.IntegerField(_("doses on hand"), default=0, editable=False)
+    reserved = models.IntegerField(
+        _("doses reserved"), default=0, editable=False,
+        help_text=_("Doses held for open transfer requests: they cannot be given, wasted or offered."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,13 +81,21 @@ class InventoryLot(models.Model):
         ordering = ["expiration_date", "lot_number"]
         constraints = [
             models.CheckConstraint(condition=Q(on_hand__gte=0), name="lot_on_hand_not_negative"),
+            models.CheckConstraint(condition=Q(reserved__gte=0) & Q(reserved__lte=F("on_hand")),
+                                   name="lot_reserved_within_on_hand"),
             models.UniqueConstraint(fields=["location", "product", "lot_number"], name="lot_unique_per_location"),
         ]
+        indexes = [models.Index(fields=["location", "expiration_date"], name="lot_location_expiry")]
         verbose_name = _("inventory lot")
         verbose_name_plural = _("inventory lots")
 
     def __str__(self):
         return f"{self.product} lot {self.lot_number} @ {self.location}"
+
+    @property
+    def available(self) -> int:
+        """Doses that may be given, wasted, returned, offered or requested: on hand less reserved."""
+        return self.on_hand - self.reserved
 
 
 class StockLedgerEntry(models.Model):
@@ -97,6 +109,14 @@ class StockLedgerEntry(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
+    reason = models.CharField(_("reason"), max_length=32, choices=c.REASON_CHOICES, blank=True)
+    reverses = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by",
+        verbose_name=_("reverses"), help_text=_("The entry this correction undoes (each entry at most once)."),
+    )
+    transfer = models.ForeignKey(
+        "inventory.Transfer", null=True, blank=True, on_delete=models.PROTECT, related_name="ledger",
+    )
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
 
     class Meta:
@@ -108,8 +128,30 @@ class StockLedgerEntry(models.Model):
                 condition=(
                     Q(kind__in=sorted(c.INCOMING), quantity__gt=0)
                     | Q(kind__in=sorted(c.OUTGOING), quantity__lt=0)
-                    | (Q(kind=c.LedgerKind.ADJUST) & ~Q(quantity=0))
+                    | (Q(kind__in=[c.LedgerKind.ADJUST, c.LedgerKind.CORRECTION]) & ~Q(quantity=0))
                 ),
+            ),
+            models.CheckConstraint(
+                name="ledger_reason_matches_kind",
+                condition=(
+                    Q(kind=c.LedgerKind.WASTE, reason__in=c.WasteReason.values)
+                    | Q(kind=c.LedgerKind.RETURN, reason__in=c.ReturnReason.values)
+                    | (~Q(kind__in=[c.LedgerKind.WASTE, c.LedgerKind.RETURN]) & Q(reason=""))
+                ),
+            ),
+            models.CheckConstraint(
+                name="ledger_correction_reverses_an_entry",
+                condition=Q(kind=c.LedgerKind.CORRECTION, reverses__isnull=False)
+                | (~Q(kind=c.LedgerKind.CORRECTION) & Q(reverses__isnull=True)),
+            ),
+            models.CheckConstraint(
+                name="ledger_adjustment_has_a_reason",
+                condition=~Q(kind__in=[c.LedgerKind.ADJUST, c.LedgerKind.CORRECTION]) | ~Q(note=""),
+            ),
+            models.CheckConstraint(
+                name="ledger_transfer_kinds_name_the_transfer",
+                condition=Q(kind__in=[c.LedgerKind.TRANSFER_OUT, c.LedgerKind.TRANSFER_IN], transfer__isnull=False)
+                | ~Q(kind__in=[c.LedgerKind.TRANSFER_OUT, c.LedgerKind.TRANSFER_IN]),
             ),
         ]
         verbose_name = _("stock ledger entry")
@@ -117,3 +159,140 @@ class StockLedgerEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.quantity:+d} ({self.lot.lot_number})"
+
+
+class Transfer(models.Model):
+    """Doses of one lot moving between two enrolled locations (FAQ 23). A transfer is unplanned and may
+    go between any two locations; a redistribution is planned, within one organization, under a signed
+    redistribution agreement. Both need the Immunization Branch's approval before the sender ships.
+
+    While requested or approved, the doses stay reserved at the sending lot (``InventoryLot.reserved``)."""
+
+    kind = models.CharField(_("kind"), max_length=16, choices=c.TransferKind.choices)
+    status = models.CharField(_("status"), max_length=16, choices=c.TransferStatus.choices,
+                              default=c.TransferStatus.REQUESTED, db_index=True)
+    from_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="transfers_out",
+                                      verbose_name=_("from location"))
+    to_location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="transfers_in",
+                                    verbose_name=_("to location"))
+    lot = models.ForeignKey(InventoryLot, on_delete=models.PROTECT, related_name="transfers_out",
+                            verbose_name=_("lot"))
+    doses = models.PositiveIntegerField(_("doses"))
+    reason = models.CharField(_("reason"), max_length=500)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_comment = models.CharField(_("state comment"), max_length=1000, blank=True)
+    shipped_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    shipped_at = models.DateTimeField(_("shipped"), null=True, blank=True)
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+")
+    received_at = models.DateTimeField(_("received"), null=True, blank=True)
+    received_doses = models.PositiveIntegerField(_("doses received"), null=True, blank=True)
+    received_lot = models.ForeignKey(InventoryLot, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="transfers_in", verbose_name=_("receiving lot"))
+    discrepancy_note = models.CharField(_("discrepancy"), max_length=1000, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+")
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancel_reason = models.CharField(_("why cancelled"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(doses__gt=0), name="transfer_doses_positive"),
+            models.CheckConstraint(condition=~Q(from_location=F("to_location")), name="transfer_between_two_locations"),
+            models.CheckConstraint(
+                condition=Q(received_doses__isnull=True) | Q(received_doses__lte=F("doses")),
+                name="transfer_received_within_shipped",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=c.TransferStatus.COMPLETED)
+                | Q(received_doses__isnull=False, received_at__isnull=False),
+                name="transfer_completed_is_received",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=[c.TransferStatus.SHIPPED, c.TransferStatus.COMPLETED])
+                | Q(shipped_at__isnull=False, decided_at__isnull=False),
+                name="transfer_shipped_after_approval",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["from_location", "status"], name="transfer_from_status"),
+            models.Index(fields=["to_location", "status"], name="transfer_to_status"),
+        ]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}: {self.doses} doses {self.from_location} → {self.to_location}"
+
+    @property
+    def has_discrepancy(self) -> bool:
+        return self.received_doses is not None and self.received_doses != self.doses
+
+
+class MarketplaceOffer(models.Model):
+    """Surplus doses of one lot a location offers to other enrolled locations (the Vaccine Marketplace)."""
+
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="marketplace_offers",
+                                 verbose_name=_("location"))
+    lot = models.ForeignKey(InventoryLot, on_delete=models.PROTECT, related_name="marketplace_offers",
+                            verbose_name=_("lot"))
+    doses = models.PositiveIntegerField(_("doses offered"))
+    pickup_notes = models.CharField(_("pickup notes"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=c.OfferStatus.choices,
+                              default=c.OfferStatus.OPEN, db_index=True)
+    posted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    posted_at = models.DateTimeField(_("posted"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(doses__gt=0), name="offer_doses_positive")]
+        verbose_name = _("marketplace offer")
+        verbose_name_plural = _("marketplace offers")
+
+    def __str__(self):
+        return f"{self.doses} doses of {self.lot.product} lot {self.lot.lot_number} @ {self.location}"
+
+
+class MarketplaceRequest(models.Model):
+    """Another location asks for doses of an offer; the poster's acceptance makes it a transfer awaiting
+    the state's approval."""
+
+    offer = models.ForeignKey(MarketplaceOffer, on_delete=models.PROTECT, related_name="requests",
+                              verbose_name=_("offer"))
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="marketplace_requests",
+                                 verbose_name=_("requesting location"))
+    doses = models.PositiveIntegerField(_("doses requested"))
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=c.OfferRequestStatus.choices,
+                              default=c.OfferRequestStatus.PENDING, db_index=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    transfer = models.OneToOneField(Transfer, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="marketplace_request")
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(doses__gt=0), name="offer_request_doses_positive"),
+            models.CheckConstraint(
+                condition=~Q(status=c.OfferRequestStatus.ACCEPTED) | Q(transfer__isnull=False),
+                name="offer_request_accepted_has_transfer",
+            ),
+            models.UniqueConstraint(fields=["offer", "location"], condition=Q(status=c.OfferRequestStatus.PENDING),
+                                    name="offer_request_one_pending_per_location"),
+        ]
+        verbose_name = _("marketplace request")
+        verbose_name_plural = _("marketplace requests")
+
+    def __str__(self):
+        return f"{self.location} asks {self.doses} doses of offer #{self.offer_id}"

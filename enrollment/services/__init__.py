@@ -12,9 +12,5 @@ from cvms.core.errors import ServiceError
 
 
 class EnrollmentError(ServiceError):
-    """A rule refused the change (the core's ``ServiceError``, as every service raises); the
-    message is for the person who asked, ``field`` the form field it is about, if one."""
-
-    def __init__(self, message, field: str = ""):
-        super().__init__(message)
-        self.field = field
+    """A rule of the provider agreement refused the change (the core's ``ServiceError``, with the
+    message for the person who asked and the form ``field`` it is about, if one)."""

@@ -11,7 +11,7 @@ from cvms.immunizations.choices import ImmunizationStatus, Site
 from cvms.immunizations.services import immunization_mark_entered_in_error, immunization_record
 from cvms.inventory.choices import LedgerKind
 from cvms.inventory.models import InventoryLot
-from cvms.inventory.services import InsufficientStock, lot_receive
+from cvms.inventory.services.stock import InsufficientStock, lot_receive
 from cvms.inventory.tests.factories import InventoryLotFactory, VaccineProductFactory
 from cvms.recipients.tests.factories import RecipientFactory
 

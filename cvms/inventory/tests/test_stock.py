@@ -8,7 +8,7 @@ from cvms.core.errors import ServiceError
 from cvms.core.models import AuditLog
 from cvms.inventory.choices import LedgerKind
 from cvms.inventory.models import InventoryLot, StockLedgerEntry
-from cvms.inventory.services import InsufficientStock, lot_receive, stock_record
+from cvms.inventory.services.stock import InsufficientStock, lot_receive, stock_record
 from cvms.inventory.tests.factories import VaccineProductFactory
 
 
@@ -27,8 +27,8 @@ def test_receiving_creates_the_lot_and_moves_stock(lot, tenant_a):
 
 
 def test_each_ledger_kind_moves_stock_by_its_sign(lot, tenant_a):
-    stock_record(lot=lot, kind=LedgerKind.WASTE, quantity=1, actor=tenant_a.manager, note="dropped vial")
-    stock_record(lot=lot, kind=LedgerKind.TRANSFER_OUT, quantity=2, actor=tenant_a.manager)
+    stock_record(lot=lot, kind=LedgerKind.WASTE, quantity=1, actor=tenant_a.manager, reason="broken")
+    stock_record(lot=lot, kind=LedgerKind.RETURN, quantity=2, actor=tenant_a.manager, reason="return_spoiled")
     stock_record(lot=lot, kind=LedgerKind.ADJUST, quantity=1, actor=tenant_a.manager, note="extra dose in vial")
     assert InventoryLot.objects.get(pk=lot.pk).on_hand == 6 - 1 - 2 + 1
     assert sum(lot.ledger.values_list("quantity", flat=True)) == lot.on_hand
@@ -36,7 +36,7 @@ def test_each_ledger_kind_moves_stock_by_its_sign(lot, tenant_a):
 
 def test_stock_never_goes_negative(lot, tenant_a):
     with pytest.raises(InsufficientStock, match="does not have 7 doses"):
-        stock_record(lot=lot, kind=LedgerKind.WASTE, quantity=7, actor=tenant_a.manager)
+        stock_record(lot=lot, kind=LedgerKind.WASTE, quantity=7, actor=tenant_a.manager, reason="broken")
     assert InventoryLot.objects.get(pk=lot.pk).on_hand == 6
     assert lot.ledger.count() == 1
 

@@ -18,6 +18,9 @@ from cvms.recipients.models import Recipient
 
 #: The apps the registry's models moved to: migrating them to zero gives the old layout back.
 DOMAIN_APPS = ["organizations", "recipients", "inventory", "immunizations"]
+#: The models that moved out of the registry app (the domain apps have newer ones of their own).
+MOVED_MODELS = ["organization", "location", "storageunit", "redistributionagreement", "recipient",
+                "vaccineproduct", "inventorylot", "stockledgerentry", "immunization"]
 
 
 def _migrate(targets) -> MigrationExecutor:
@@ -71,7 +74,7 @@ def test_a_database_of_the_registry_layout_migrates_with_its_rows_audit_and_perm
     leaves = executor.loader.graph.leaf_nodes()
     old = _migrate([(app, None) for app in DOMAIN_APPS])
     try:
-        assert not ContentType.objects.filter(app_label__in=DOMAIN_APPS).exists()
+        assert not ContentType.objects.filter(app_label__in=DOMAIN_APPS, model__in=MOVED_MODELS).exists()
         ids = _fill_old_layout(old._create_project_state(with_applied_migrations=True).apps)
     finally:
         _migrate(leaves)
