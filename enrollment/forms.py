@@ -191,7 +191,3 @@ class RedistributionForm(UswdsFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["locations"].queryset = locations
 
-
-def add_refusal(form: forms.Form, refusal) -> None:
-    """Show a service's refusal (``EnrollmentError``) beside the field it names, else above the form."""
-    form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))

@@ -8,8 +8,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import Role
+from cvms.core.forms import add_refusal
 from enrollment.access import access_review_version_by_user
-from enrollment.forms import DecisionForm, ReviewFilterForm, add_refusal
+from enrollment.forms import DecisionForm, ReviewFilterForm
 from enrollment.models import VersionStatus
 from enrollment.selectors import agreement_history, review_queue, version_changes
 from enrollment.services import EnrollmentError

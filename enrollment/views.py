@@ -12,6 +12,7 @@ from cvms.accounts.decorators import role_required
 from cvms.accounts.models import Role
 from cvms.accounts.selectors import user_has_role
 from cvms.core.errors import ServiceError
+from cvms.core.forms import add_refusal
 from cvms.organizations.services import redistribution_agreement_sign
 from enrollment import selectors
 from enrollment.access import (
@@ -28,7 +29,6 @@ from enrollment.forms import (
     SignForm,
     StartForm,
     StorageUnitFormSet,
-    add_refusal,
 )
 from enrollment.models import LOCATION_CONTACTS, ORGANIZATION_CONTACTS, Contact
 from enrollment.services import EnrollmentError, decisions, drafting

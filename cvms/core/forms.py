@@ -55,3 +55,8 @@ class UswdsFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["class"] += " usa-input--error"
+
+
+def add_refusal(form: forms.Form, refusal) -> None:
+    """Show a service's refusal (a ``ServiceError``) beside the field it names, else above the form."""
+    form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
