@@ -22,6 +22,9 @@ class Portal:
     #: Roles whose work is in this portal: it is their home, and their navigation shows it.
     roles: frozenset[str]
     order: int
+    #: Roles whose home is another portal but who also work here (state staff approve the Provider
+    #: Portal's transfers): their navigation shows it, and they never land here after signing in.
+    visiting_roles: frozenset[str] = frozenset()
     #: A public entry point: shown to visitors who are not signed in.
     visitors: bool = False
     #: Open to a signed-in person who holds no role yet (to start an enrollment, say).
@@ -37,6 +40,7 @@ class Portal:
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(str(role) for role in self.roles))
+        object.__setattr__(self, "visiting_roles", frozenset(str(role) for role in self.visiting_roles))
 
     @property
     def url(self) -> str:
@@ -74,10 +78,11 @@ def portals() -> list[Portal]:
 def portals_for(*, signed_in: bool, roles: set[str]) -> list[Portal]:
     """The portals a person can use, in order: a visitor sees the public entry points; a signed-in
     person the portals of their roles, those open to everyone, and, with no role yet, those open
-    to newcomers."""
+    to newcomers; a role visiting a portal sees it too."""
     if not signed_in:
         return [p for p in portals() if p.visitors]
-    return [p for p in portals() if p.roles & roles or p.everyone or (p.newcomers and not roles)]
+    return [p for p in portals()
+            if (p.roles | p.visiting_roles) & roles or p.everyone or (p.newcomers and not roles)]
 
 
 def portal_homes_for(roles: set[str]) -> list[Portal]:

@@ -32,6 +32,15 @@ def test_two_portals_cannot_claim_one_role(monkeypatch):
                                roles=frozenset({"recipient"}), order=99))
 
 
+def test_a_visiting_role_sees_the_portal_but_lands_in_its_own(monkeypatch):
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))
+    portal_register(Portal(key="oversight", name="Oversight", description="", url_name="home", order=99,
+                           roles=frozenset(), visiting_roles=frozenset({"state_staff"})))
+    assert "oversight" in [p.key for p in registry.portals_for(signed_in=True, roles={"state_staff"})]
+    assert "oversight" not in [p.key for p in registry.portal_homes_for({"state_staff"})]
+    assert "oversight" not in [p.key for p in registry.portals_for(signed_in=True, roles={"vaccinator"})]
+
+
 @pytest.mark.parametrize("package", ["cvms/core", "cvms/accounts"])
 def test_the_core_names_no_portal_url_and_imports_no_portal(package):
     names = "|".join(PORTAL_APPS)
