@@ -50,7 +50,11 @@ class _SettingsFields(forms.Form):
 
 
 class VaccinesGovSettingsForm(UswdsFormMixin, _SettingsFields):
-    """A location's settings, then an in-stock box and a supply level per product row."""
+    """A location's settings, then an in-stock box and a supply level per product row (a product
+    never rated starts on "Select…": nobody's supply level is chosen for them)."""
+
+    def __init__(self, data=None, *, rows, **kwargs):
+        super().__init__(data, rows=rows, **kwargs)
 
     def settings_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.cleaned_data
