@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +114,14 @@ CVMS_UPLOAD_MAX_CELLS = env_int("CVMS_UPLOAD_MAX_CELLS", 500_000, minimum=1)
 CVMS_UPLOAD_READ_SECONDS = env_int("CVMS_UPLOAD_READ_SECONDS", 20, minimum=1)
 # Runs an upload gets (a worker killed, an error) before it is marked failed and its uploader told.
 CVMS_UPLOAD_MAX_ATTEMPTS = env_int("CVMS_UPLOAD_MAX_ATTEMPTS", 5, minimum=1)
+# Vaccines.gov: the daily file is written at this time of day (HH:MM in CELERY_TIMEZONE, UTC: 10:00
+# is 05:00 or 06:00 Eastern, before the 07:00 ET cut-off for same-day changes) into this folder of
+# the private file storage; figures not updated for this many days show "Call to confirm".
+CVMS_VACCINES_GOV_EXPORT_AT = env_pattern("CVMS_VACCINES_GOV_EXPORT_AT", "10:00", r"([01][0-9]|2[0-3]):[0-5][0-9]",
+                                          "a time of day as HH:MM (24-hour)")
+CVMS_VACCINES_GOV_FOLDER = env_pattern("CVMS_VACCINES_GOV_FOLDER", "vaccines-gov", r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*",
+                                       "a relative folder name (letters, digits, - and _, parts split by /)")
+CVMS_VACCINES_GOV_STALE_DAYS = env_int("CVMS_VACCINES_GOV_STALE_DAYS", 29, minimum=1)
 
 # --- Applications
 INSTALLED_APPS = [
@@ -139,6 +148,7 @@ INSTALLED_APPS = [
     "cvms.immunizations",
     "cvms.appointments",
     "cvms.uploads",
+    "cvms.vaccines_gov",
     "cvms.api",
     "cvms.demo",
     # Portals
@@ -325,6 +335,10 @@ CELERY_BEAT_SCHEDULE = {
     "resume-stalled-uploads": {"task": "cvms.uploads.tasks.resume_stalled_uploads", "schedule": 60.0},
     "requeue-welcome-emails": {"task": "cvms.recipients.tasks.requeue_welcome_emails", "schedule": 300.0},
     "prune-sign-in-records": {"task": "cvms.accounts.tasks.prune_signin_records", "schedule": 3600.0},
+    "vaccines-gov-daily-file": {
+        "task": "cvms.vaccines_gov.tasks.write_daily_file",
+        "schedule": crontab(hour=int(CVMS_VACCINES_GOV_EXPORT_AT[:2]), minute=int(CVMS_VACCINES_GOV_EXPORT_AT[3:])),
+    },
 }
 CELERY_TIMEZONE = "UTC"
 

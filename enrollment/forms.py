@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cvms.core.forms import UswdsFormMixin
-from cvms.core.phones import digits_only
+from cvms.core.phones import phone_check
 from cvms.organizations import choices as rc
 from enrollment.conditions import CONDITIONS
 from enrollment.models import AgreementVersion, Contact, VersionLocation, VersionStatus, VersionStorageUnit
@@ -20,12 +20,7 @@ _ZIP = re.compile(r"^[0-9]{5}(-[0-9]{4})?$")
 
 
 def _clean_phone(value: str) -> str:
-    digits = digits_only(value)
-    if len(digits) == 11 and digits.startswith("1"):
-        digits = digits[1:]  # +1 country code
-    if value and len(digits) != 10:
-        raise forms.ValidationError(_("Enter 10 digits, for example 9195555555."))
-    return digits
+    return phone_check(value)
 
 
 def _clean_state(value: str) -> str:

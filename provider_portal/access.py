@@ -3,11 +3,15 @@
 from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import PROVIDER_ROLES, Role
+from cvms.accounts.selectors import user_has_role
 from cvms.organizations.models import Location
 from cvms.uploads.models import RecipientUpload
 
 #: The Recipient Bulk Upload process is carried out by the Healthcare Location Manager.
 BULK_UPLOAD_ROLES = (Role.LOCATION_MANAGER,)
+#: Who changes a location's Vaccines.gov settings; its other roles and state staff read them.
+VACCINES_GOV_EDIT_ROLES = (Role.LOCATION_MANAGER, Role.VACCINE_COORDINATOR)
+VACCINES_GOV_READ_ROLES = (*PROVIDER_ROLES, Role.STATE_STAFF)
 
 
 def locations_for_user(user, roles=PROVIDER_ROLES):
@@ -22,3 +26,17 @@ def access_upload_by_user(user, location_id: int, upload_id: int) -> RecipientUp
     location = access_location_by_user(user, location_id, BULK_UPLOAD_ROLES)
     return get_object_or_404(RecipientUpload.objects.select_related("location", "uploaded_by"),
                              pk=upload_id, location=location)
+
+
+def access_vaccines_gov_location_by_user(user, location_id: int, *, edit: bool = False) -> Location:
+    """A location whose Vaccines.gov settings ``user`` may read (any, for state staff) or, with
+    ``edit``, change (a Location Manager or Vaccine Coordinator there)."""
+    if edit:
+        return access_location_by_user(user, location_id, VACCINES_GOV_EDIT_ROLES)
+    if user_has_role(user, Role.STATE_STAFF):
+        return get_object_or_404(Location.objects.select_related("organization"), pk=location_id)
+    return access_location_by_user(user, location_id)
+
+
+def vaccines_gov_editable_by(user, location: Location) -> bool:
+    return locations_for_user(user, VACCINES_GOV_EDIT_ROLES).filter(pk=location.pk).exists()

@@ -21,3 +21,4 @@ class ProviderPortalConfig(AppConfig):
         ))
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.UPLOAD_FAILED_RECORDS, "provider_portal:bulk_failed_csv")
+        links.link_serve(links.VACCINES_GOV_SETTINGS, "provider_portal:vaccines_gov")

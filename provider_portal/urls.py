@@ -1,6 +1,6 @@
 from django.urls import path
 
-from provider_portal import bulk_views, views
+from provider_portal import bulk_views, vaccines_gov_views, views
 
 app_name = "provider_portal"
 bulk = "locations/<int:location_id>/bulk/"
@@ -21,4 +21,6 @@ urlpatterns = [
     path(upload + "progress/", bulk_views.bulk_progress, name="bulk_progress"),
     path(upload + "failed-records.csv", bulk_views.bulk_failed_records, {"fmt": "csv"}, name="bulk_failed_csv"),
     path(upload + "failed-records.xlsx", bulk_views.bulk_failed_records, {"fmt": "xlsx"}, name="bulk_failed_xlsx"),
+    # Vaccines.gov settings
+    path("locations/<int:location_id>/vaccines-gov/", vaccines_gov_views.vaccines_gov_settings, name="vaccines_gov"),
 ]

@@ -99,3 +99,17 @@ def test_list_urls_do_not_show_other_tenants_data(client, tenant_a, tenant_b, ou
         body = response.content.decode(errors="replace")
         leaked = [s for s in secrets if s in body]
         assert not leaked, f"{who} of another tenant saw {leaked} at {url}"
+
+
+def test_vaccines_gov_settings_refuse_other_organizations_and_front_desk_saves(client, tenant_a, tenant_b):
+    from cvms.vaccines_gov.models import LocationSettings
+
+    url = reverse("provider_portal:vaccines_gov", kwargs={"location_id": TENANT_A_OBJECTS["location_id"](tenant_a)})
+    form = {"public_display": "on", "public_phone": "9195550100", "walkins_accepted": "on"}
+    for user in (tenant_b.manager, tenant_b.coordinator):
+        client.force_login(user)
+        assert client.get(url).status_code == 404 and client.post(url, form).status_code == 404
+    client.force_login(tenant_a.front_desk)
+    assert client.get(url).status_code == 200  # the location's own Front Desk reads the settings
+    assert client.post(url, form).status_code == 404
+    assert not LocationSettings.objects.exists()

@@ -27,7 +27,7 @@ STAFF_GROUPS = {
                                        "view_recipientupload", "view_uploaderror",
                                        "view_agreementversion", "view_versionlocation",
                                        "view_redistributionagreement", "view_invitation", "view_pausedsignin",
-                                       "lift_signin_pause"]),
+                                       "lift_signin_pause", "view_locationsettings", "view_productsettings"]),
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
                                                "view_recipient", "change_recipient", "view_user",
                                                "view_membership", "view_recipientupload", "view_uploaderror",

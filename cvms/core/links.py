@@ -19,8 +19,10 @@ RECIPIENT_WELCOME = "recipient.welcome"
 HELP_CENTER = "help.home"
 #: A location's upload's failed records as CSV (arguments: the location's id, the upload's id).
 UPLOAD_FAILED_RECORDS = "upload.failed_records"
+#: A location's Vaccines.gov settings page (argument: the location's id).
+VACCINES_GOV_SETTINGS = "vaccines_gov.settings"
 
-NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS)
+NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS)
 
 _served: dict[str, str] = {}
 
