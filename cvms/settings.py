@@ -113,6 +113,10 @@ CVMS_UPLOAD_MAX_CELLS = env_int("CVMS_UPLOAD_MAX_CELLS", 500_000, minimum=1)
 CVMS_UPLOAD_READ_SECONDS = env_int("CVMS_UPLOAD_READ_SECONDS", 20, minimum=1)
 # Runs an upload gets (a worker killed, an error) before it is marked failed and its uploader told.
 CVMS_UPLOAD_MAX_ATTEMPTS = env_int("CVMS_UPLOAD_MAX_ATTEMPTS", 5, minimum=1)
+# A location's inventory page warns of lots expiring within this many days, and suggests offering
+# lots with doses available that expire within the second window on the Vaccine Marketplace.
+CVMS_EXPIRING_SOON_DAYS = env_int("CVMS_EXPIRING_SOON_DAYS", 30, minimum=1)
+CVMS_MARKETPLACE_SUGGEST_DAYS = env_int("CVMS_MARKETPLACE_SUGGEST_DAYS", 60, minimum=1)
 
 # --- Applications
 INSTALLED_APPS = [
