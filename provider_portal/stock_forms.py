@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from cvms.core.forms import UswdsFormMixin, add_refusal
 from cvms.inventory import choices as c
 from cvms.inventory.models import VaccineProduct
+from cvms.organizations.models import StorageUnit
 
 DATE_FORMATS = ["%m/%d/%Y", "%Y-%m-%d"]
 
@@ -43,7 +44,8 @@ class ReceiveForm(IdempotentForm):
 
     def __init__(self, *args, location, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["storage_unit"].queryset = location.storage_units.all()
+        self.fields["storage_unit"].queryset = (location.storage_units.all() if location else
+                                                StorageUnit.objects.none())
 
     def scan_refused(self, refusal) -> None:
         """Show a barcode that could not be read beside the scan field of this unbound form (the
@@ -60,8 +62,7 @@ class ReceiveForm(IdempotentForm):
 
 class _QuantityForm(IdempotentForm):
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=1_000_000)
-    unit = forms.ChoiceField(label=_("Counted in"), choices=c.Unit.choices, initial=c.Unit.DOSES,
-                             widget=forms.RadioSelect)
+    unit = forms.ChoiceField(label=_("Counted in"), choices=c.Unit.choices, widget=forms.RadioSelect)
     note = forms.CharField(label=_("Note"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
 
 
