@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
 
-from cvms.inventory.models import InventoryLot, StockLedgerEntry
+from cvms.inventory.models import InventoryLot, StockLedgerEntry, VaccineProduct
+from cvms.organizations.models import StorageUnit
 
 
 def location_stock_summary(locations):
@@ -67,9 +68,15 @@ def location_inventory(location, *, today: datetime.date | None = None) -> Locat
     suggest = today + datetime.timedelta(days=settings.CVMS_MARKETPLACE_SUGGEST_DAYS)
     inventory = LocationInventory()
     totals: dict[int, ProductTotal] = {}
-    lots = (InventoryLot.objects.filter(location=location).select_related("product", "storage_unit")
-            .order_by("expiration_date", "lot_number"))
+    # A location's lots share a few products and storage units: each is read and built once, not
+    # once per lot through a join (500 lots would build 500 copies of each).
+    lots = list(InventoryLot.objects.filter(location=location).order_by("expiration_date", "lot_number"))
+    products = VaccineProduct.objects.in_bulk({lot.product_id for lot in lots})
+    units = StorageUnit.objects.in_bulk({lot.storage_unit_id for lot in lots} - {None})
     for lot in lots:
+        lot.product = products[lot.product_id]
+        lot.storage_unit = units.get(lot.storage_unit_id)
+        lot.location = location
         lot.expired = lot.expiration_date < today
         lot.expiring_soon = not lot.expired and lot.on_hand > 0 and lot.expiration_date <= soon
         lot.suggest_offer = not lot.expired and lot.available > 0 and lot.expiration_date <= suggest
