@@ -122,6 +122,10 @@ CVMS_VACCINES_GOV_EXPORT_AT = env_pattern("CVMS_VACCINES_GOV_EXPORT_AT", "10:00"
 CVMS_VACCINES_GOV_FOLDER = env_pattern("CVMS_VACCINES_GOV_FOLDER", "vaccines-gov", r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*",
                                        "a relative folder name (letters, digits, - and _, parts split by /)")
 CVMS_VACCINES_GOV_STALE_DAYS = env_int("CVMS_VACCINES_GOV_STALE_DAYS", 29, minimum=1)
+# A location's inventory page warns of lots expiring within this many days, and suggests offering
+# lots with doses available that expire within the second window on the Vaccine Marketplace.
+CVMS_EXPIRING_SOON_DAYS = env_int("CVMS_EXPIRING_SOON_DAYS", 30, minimum=1)
+CVMS_MARKETPLACE_SUGGEST_DAYS = env_int("CVMS_MARKETPLACE_SUGGEST_DAYS", 60, minimum=1)
 
 # --- Applications
 INSTALLED_APPS = [

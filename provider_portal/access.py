@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import PROVIDER_ROLES, Role
 from cvms.accounts.selectors import user_has_role
+from cvms.inventory.models import InventoryLot, StockLedgerEntry
 from cvms.organizations.models import Location
 from cvms.uploads.models import RecipientUpload
 
@@ -40,3 +41,18 @@ def access_vaccines_gov_location_by_user(user, location_id: int, *, edit: bool =
 
 def vaccines_gov_editable_by(user, location: Location) -> bool:
     return locations_for_user(user, VACCINES_GOV_EDIT_ROLES).filter(pk=location.pk).exists()
+def access_lot_by_user(user, location_id: int, lot_id: int, roles=PROVIDER_ROLES) -> InventoryLot:
+    """A lot of a location where ``user`` holds one of ``roles``; 404 otherwise."""
+    location = access_location_by_user(user, location_id, roles)
+    lot = get_object_or_404(InventoryLot.objects.select_related("product", "storage_unit"), pk=lot_id,
+                            location=location)
+    lot.location = location
+    return lot
+
+
+def access_entry_by_user(user, location_id: int, lot_id: int, entry_id: int, roles=PROVIDER_ROLES) -> StockLedgerEntry:
+    """A ledger entry of such a lot; 404 otherwise."""
+    lot = access_lot_by_user(user, location_id, lot_id, roles)
+    entry = get_object_or_404(StockLedgerEntry.objects.select_related("actor"), pk=entry_id, lot=lot)
+    entry.lot = lot
+    return entry

@@ -1,10 +1,12 @@
 from django.urls import path
 
-from provider_portal import bulk_views, vaccines_gov_views, views
+from provider_portal import bulk_views, stock_views, vaccines_gov_views, views
 
 app_name = "provider_portal"
 bulk = "locations/<int:location_id>/bulk/"
 upload = bulk + "uploads/<int:upload_id>/"
+stock = "locations/<int:location_id>/inventory/"
+lot = stock + "lots/<int:lot_id>/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("locations/<int:location_id>/", views.location_detail, name="location"),
@@ -23,4 +25,13 @@ urlpatterns = [
     path(upload + "failed-records.xlsx", bulk_views.bulk_failed_records, {"fmt": "xlsx"}, name="bulk_failed_xlsx"),
     # Vaccines.gov settings
     path("locations/<int:location_id>/vaccines-gov/", vaccines_gov_views.vaccines_gov_settings, name="vaccines_gov"),
+    # Stock: inventory, receive by barcode, a lot's history, wastage, returns, adjustments, corrections.
+    path(stock, stock_views.inventory, name="inventory"),
+    path(stock + "receive/", stock_views.receive, name="receive"),
+    path(stock + "receive/scan/", stock_views.receive_scan, name="receive_scan"),
+    path(lot, stock_views.lot_detail, name="lot"),
+    path(lot + "waste/", stock_views.lot_waste_view, name="lot_waste"),
+    path(lot + "return/", stock_views.lot_return_view, name="lot_return"),
+    path(lot + "adjust/", stock_views.lot_adjust_view, name="lot_adjust"),
+    path(lot + "entries/<int:entry_id>/correct/", stock_views.entry_correct, name="entry_correct"),
 ]

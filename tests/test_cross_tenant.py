@@ -32,6 +32,19 @@ def _agreement(a):
     return agreement
 
 
+def _lot(a):
+    """Tenant A's lot with doses received (one ledger entry)."""
+    import datetime
+
+    from cvms.inventory.models import InventoryLot
+    from cvms.inventory.services.stock import lot_receive
+    from cvms.inventory.tests.factories import VaccineProductFactory
+
+    lot = InventoryLot.objects.filter(location=a.location).first()
+    return lot or lot_receive(location=a.location, product=VaccineProductFactory(), lot_number="TENANTA1",
+                              expiration_date=datetime.date.today() + datetime.timedelta(days=90), doses=6)
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "agreement_id": lambda a: _agreement(a).pk,
@@ -40,6 +53,8 @@ TENANT_A_OBJECTS = {
     "version_location_id": lambda a: _agreement(a).versions.get(number=1).locations.first().pk,
     "organization_id": lambda a: a.organization.pk,
     "upload_id": lambda a: a.upload.pk,
+    "lot_id": lambda a: _lot(a).pk,
+    "entry_id": lambda a: _lot(a).ledger.first().pk,
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.
     "token": _welcome_token,
 }

@@ -16,7 +16,7 @@ class VaccineProductAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(InventoryLot)
 class InventoryLotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["lot_number", "product", "location", "expiration_date", "on_hand"]
+    list_display = ["lot_number", "product", "location", "expiration_date", "on_hand", "reserved"]
     list_filter = ["product"]
     list_select_related = ["product", "location"]
     search_fields = ["lot_number", "location__name", "location__provider_pin"]
@@ -24,6 +24,6 @@ class InventoryLotAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 @admin.register(StockLedgerEntry)
 class StockLedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["at", "lot", "kind", "quantity", "actor"]
+    list_display = ["at", "lot", "kind", "quantity", "reason", "actor"]
     list_filter = ["kind"]
     list_select_related = ["lot__product", "lot__location", "actor"]

@@ -1,7 +1,14 @@
 """Reads of stock that several places need."""
 
-from django.db.models import Count, Q, Sum
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, F, Q, Sum
 from django.utils import timezone
+
+from cvms.inventory.models import InventoryLot, StockLedgerEntry, VaccineProduct
+from cvms.organizations.models import StorageUnit
 
 
 def location_stock_summary(locations):
@@ -12,3 +19,99 @@ def location_stock_summary(locations):
         lot_count=Count("lots", filter=unexpired),
         doses_on_hand=Sum("lots__on_hand", filter=unexpired, default=0),
     ).order_by("name")
+
+
+def lots_expiring(location, *, within_days: int, today: datetime.date | None = None):
+    """Unexpired lots at ``location`` with doses on hand that expire within ``within_days`` days."""
+    today = today or timezone.localdate()
+    return location.lots.filter(expiration_date__gte=today, on_hand__gt=0,
+                                expiration_date__lte=today + datetime.timedelta(days=within_days))
+
+
+def lots_for_administration(location, *, today: datetime.date | None = None):
+    """Lots a dose may be given from (FAQ 25): unexpired, with doses available (on hand less those
+    reserved for transfers), soonest to expire first."""
+    today = today or timezone.localdate()
+    return (location.lots.filter(expiration_date__gte=today, on_hand__gt=F("reserved"))
+            .select_related("product").order_by("expiration_date", "lot_number"))
+
+
+@dataclass
+class ProductTotal:
+    product: object
+    lots: int = 0
+    on_hand: int = 0
+    reserved: int = 0
+
+    @property
+    def available(self) -> int:
+        return self.on_hand - self.reserved
+
+
+@dataclass
+class LocationInventory:
+    """A location's lots as its inventory page shows them. Each lot carries ``expired``,
+    ``expiring_soon`` and ``suggest_offer`` flags."""
+
+    current: list = field(default_factory=list)  # unexpired, with doses on hand
+    expired: list = field(default_factory=list)  # expired, with doses still on hand
+    empty: list = field(default_factory=list)  # no dose left: kept for their history
+    totals: list = field(default_factory=list)  # per product, unexpired lots only
+    expiring_soon: list = field(default_factory=list)
+    suggestions: list = field(default_factory=list)
+
+
+def location_inventory(location, *, today: datetime.date | None = None) -> LocationInventory:
+    """Every lot of ``location`` sorted for its inventory page, in one query whatever the number of lots."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=settings.CVMS_EXPIRING_SOON_DAYS)
+    suggest = today + datetime.timedelta(days=settings.CVMS_MARKETPLACE_SUGGEST_DAYS)
+    inventory = LocationInventory()
+    totals: dict[int, ProductTotal] = {}
+    # A location's lots share a few products and storage units: each is read and built once, not
+    # once per lot through a join (500 lots would build 500 copies of each).
+    lots = list(InventoryLot.objects.filter(location=location).order_by("expiration_date", "lot_number"))
+    products = VaccineProduct.objects.in_bulk({lot.product_id for lot in lots})
+    units = StorageUnit.objects.in_bulk({lot.storage_unit_id for lot in lots} - {None})
+    for lot in lots:
+        lot.product = products[lot.product_id]
+        lot.storage_unit = units.get(lot.storage_unit_id)
+        lot.location = location
+        lot.expired = lot.expiration_date < today
+        lot.expiring_soon = not lot.expired and lot.on_hand > 0 and lot.expiration_date <= soon
+        lot.suggest_offer = not lot.expired and lot.available > 0 and lot.expiration_date <= suggest
+        if not lot.on_hand:
+            inventory.empty.append(lot)
+            continue
+        if lot.expired:
+            inventory.expired.append(lot)
+            continue
+        inventory.current.append(lot)
+        total = totals.setdefault(lot.product_id, ProductTotal(product=lot.product))
+        total.lots += 1
+        total.on_hand += lot.on_hand
+        total.reserved += lot.reserved
+        if lot.expiring_soon:
+            inventory.expiring_soon.append(lot)
+        if lot.suggest_offer:
+            inventory.suggestions.append(lot)
+    inventory.totals = sorted(totals.values(), key=lambda t: t.product.display_name)
+    return inventory
+
+
+@dataclass
+class LotHistoryLine:
+    entry: StockLedgerEntry
+    balance: int
+
+
+def lot_history(lot) -> list[LotHistoryLine]:
+    """The lot's ledger in order with the running balance after each entry (the last is ``on_hand``),
+    and for each entry the correction that reversed it, if any."""
+    entries = (lot.ledger.select_related("actor", "reverses", "reversed_by", "transfer").order_by("at", "id"))
+    balance = 0
+    lines = []
+    for entry in entries:
+        balance += entry.quantity
+        lines.append(LotHistoryLine(entry=entry, balance=balance))
+    return lines

@@ -4,6 +4,7 @@
 import datetime
 import re
 import unicodedata
+from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -77,6 +78,16 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
     return entry
 
 
+@contextmanager
+def _refusal_names(field: str, refusal=ServiceError):
+    """A refusal raised below names the caller's own argument, so a form shows it beside that field."""
+    try:
+        yield
+    except refusal as exc:
+        exc.field = field
+        raise
+
+
 def _require(actor, location, roles, message):
     if actor is not None and not holds_role_at(actor, location, roles):
         raise ServiceError(message)
@@ -116,7 +127,8 @@ def lot_receive(*, location: Location, product: VaccineProduct, lot_number: str,
                                              "receive vaccine."))
     lot_number = lot_number_clean(lot_number)
     if vials is not None:
-        from_vials = _doses(product, vials, c.Unit.VIALS)
+        with _refusal_names("vials"):
+            from_vials = _doses(product, vials, c.Unit.VIALS)
         if doses is not None and doses != from_vials:
             raise ServiceError(_("%(vials)s vials of %(product)s hold %(doses)s doses, not %(typed)s.")
                                % {"vials": vials, "product": product, "doses": from_vials, "typed": doses},
@@ -155,8 +167,10 @@ def lot_waste(*, lot: InventoryLot, quantity: int, reason: str, actor=None, unit
         raise ServiceError(_("Choose a wastage reason."), field="reason")
     if reason == c.WasteReason.OTHER and not note.strip():
         raise ServiceError(_("Say what happened when the reason is Other."), field="note")
-    return stock_record(lot=lot, kind=c.LedgerKind.WASTE, quantity=_doses(lot, quantity, unit), actor=actor,
-                        reason=reason, note=note.strip(), idempotency_key=idempotency_key)
+    doses = _doses(lot, quantity, unit)
+    with _refusal_names("quantity", InsufficientStock):
+        return stock_record(lot=lot, kind=c.LedgerKind.WASTE, quantity=doses, actor=actor, reason=reason,
+                            note=note.strip(), idempotency_key=idempotency_key)
 
 
 def lot_return(*, lot: InventoryLot, quantity: int, reason: str, actor=None, unit: str = c.Unit.DOSES,
@@ -166,8 +180,10 @@ def lot_return(*, lot: InventoryLot, quantity: int, reason: str, actor=None, uni
                                                  "record returns."))
     if reason not in c.ReturnReason.values:
         raise ServiceError(_("Choose why the doses are returned."), field="reason")
-    return stock_record(lot=lot, kind=c.LedgerKind.RETURN, quantity=_doses(lot, quantity, unit), actor=actor,
-                        reason=reason, note=note.strip(), idempotency_key=idempotency_key)
+    doses = _doses(lot, quantity, unit)
+    with _refusal_names("quantity", InsufficientStock):
+        return stock_record(lot=lot, kind=c.LedgerKind.RETURN, quantity=doses, actor=actor, reason=reason,
+                            note=note.strip(), idempotency_key=idempotency_key)
 
 
 def lot_adjust(*, lot: InventoryLot, doses: int, note: str, actor=None,

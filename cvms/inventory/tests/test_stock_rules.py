@@ -136,7 +136,7 @@ def test_reserved_doses_cannot_be_wasted(lot, tenant_a):
     lot_reserve(lot=lot, doses=10)
     with pytest.raises(InsufficientStock, match="2 doses available") as exc:
         lot_waste(lot=lot, quantity=3, reason="broken", actor=tenant_a.manager)
-    assert exc.value.field == "doses"
+    assert exc.value.field == "quantity"
     lot_waste(lot=lot, quantity=2, reason="broken", actor=tenant_a.manager)
     assert InventoryLot.objects.get(pk=lot.pk).available == 0
     with pytest.raises(InsufficientStock):
