@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from cvms.inventory.models import VaccineProduct
-from cvms.inventory.services import lot_receive
+from cvms.inventory.services.stock import lot_receive
 from cvms.vaccines_gov.choices import SupplyLevel
 from cvms.vaccines_gov.services import vaccines_gov_settings_save
 
