@@ -20,7 +20,13 @@ HELP_CENTER = "help.home"
 #: A location's upload's failed records as CSV (arguments: the location's id, the upload's id).
 UPLOAD_FAILED_RECORDS = "upload.failed_records"
 
-NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS)
+#: A location's Vaccine Marketplace offers, with the requests on them (argument: the location's id).
+MARKETPLACE_OFFERS = "marketplace.offers"
+#: A location's Vaccine Marketplace requests, with their status (argument: the location's id).
+MARKETPLACE_REQUESTS = "marketplace.requests"
+
+NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS, MARKETPLACE_OFFERS,
+          MARKETPLACE_REQUESTS)
 
 _served: dict[str, str] = {}
 
