@@ -1,6 +1,6 @@
 from django.urls import path
 
-from provider_portal import bulk_views, views
+from provider_portal import bulk_views, marketplace_views, views
 
 app_name = "provider_portal"
 bulk = "locations/<int:location_id>/bulk/"
@@ -21,4 +21,23 @@ urlpatterns = [
     path(upload + "progress/", bulk_views.bulk_progress, name="bulk_progress"),
     path(upload + "failed-records.csv", bulk_views.bulk_failed_records, {"fmt": "csv"}, name="bulk_failed_csv"),
     path(upload + "failed-records.xlsx", bulk_views.bulk_failed_records, {"fmt": "xlsx"}, name="bulk_failed_xlsx"),
+]
+
+# The Vaccine Marketplace tab.
+marketplace = "locations/<int:location_id>/marketplace/"
+urlpatterns += [
+    path(marketplace, marketplace_views.marketplace, name="marketplace"),
+    path(marketplace + "offers/new/", marketplace_views.marketplace_offer_new, name="marketplace_offer_new"),
+    path(marketplace + "offers/", marketplace_views.marketplace_offers, name="marketplace_offers"),
+    path(marketplace + "offers/<int:offer_id>/request/", marketplace_views.marketplace_request_new,
+         name="marketplace_request_new"),
+    path(marketplace + "offers/<int:offer_id>/withdraw/", marketplace_views.marketplace_offer_withdraw,
+         name="marketplace_offer_withdraw"),
+    path(marketplace + "requests/", marketplace_views.marketplace_requests, name="marketplace_requests"),
+    path(marketplace + "requests/<int:request_id>/accept/", marketplace_views.marketplace_request_accept,
+         name="marketplace_request_accept"),
+    path(marketplace + "requests/<int:request_id>/decline/", marketplace_views.marketplace_request_decline,
+         name="marketplace_request_decline"),
+    path(marketplace + "requests/<int:request_id>/withdraw/", marketplace_views.marketplace_request_withdraw,
+         name="marketplace_request_withdraw"),
 ]
