@@ -23,3 +23,4 @@ class ProviderPortalConfig(AppConfig):
         links.link_serve(links.UPLOAD_FAILED_RECORDS, "provider_portal:bulk_failed_csv")
         links.link_serve(links.MARKETPLACE_OFFERS, "provider_portal:marketplace_offers")
         links.link_serve(links.MARKETPLACE_REQUESTS, "provider_portal:marketplace_requests")
+        from provider_portal import marketplace_demo  # noqa: F401  (connects its seed_demo receiver)
