@@ -300,3 +300,14 @@ def test_my_requests_of_an_accepted_offer_show_in_few_queries(client, offer, ten
     client.force_login(tenant_a.manager)
     with django_assert_max_num_queries(14):
         assert client.get(url("marketplace_offers", tenant_a.location.pk)).status_code == 200
+
+
+@pytest.mark.parametrize("params", [{"product": str(10**30)}, {"product": "x"}, {"county": "Nowhere"},
+                                    {"expires_within": str(10**30)}, {"expires_within": "-1"}, {"page": "x"},
+                                    {"page": str(10**30)}])
+def test_filters_that_are_no_choice_are_named_never_a_500(client, offer, tenant_b, params):
+    client.force_login(tenant_b.manager)
+    response = client.get(url("marketplace", tenant_b.location.pk), params)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert "usa-error-message" in body(response)
