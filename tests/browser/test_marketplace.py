@@ -75,3 +75,16 @@ def test_an_offer_requested_by_another_organization_and_accepted_awaits_state_ap
     status = page.get_by_test_id("request-status").inner_text()
     assert "Accepted" in status and f"Transfer #{transfer.pk}: Awaiting state approval" in status
     assert_accessible(page)
+
+
+def test_a_location_managers_four_location_tabs_fit_a_phone(page, tenant_a, password):
+    from tests.browser.conftest import PHONE, assert_fits
+
+    page.set_viewport_size(PHONE)
+    sign_in(page, tenant_a.manager.email, password)
+    page.wait_for_url("**/provider/")
+    for path in (f"/provider/locations/{tenant_a.location.pk}/bulk/",
+                 f"/provider/locations/{tenant_a.location.pk}/marketplace/"):
+        page.goto(path)
+        assert page.get_by_test_id("location-tabs").get_by_role("link").count() == 4
+        assert_fits(page)
