@@ -4,7 +4,9 @@ from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import PROVIDER_ROLES, Role
 from cvms.accounts.selectors import user_has_role
-from cvms.inventory.models import InventoryLot, StockLedgerEntry
+from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceRequest, StockLedgerEntry
+from cvms.inventory.roles import STOCK_ROLES
+from cvms.inventory.selectors import marketplace_open_offers
 from cvms.organizations.models import Location
 from cvms.uploads.models import RecipientUpload
 
@@ -56,3 +58,32 @@ def access_entry_by_user(user, location_id: int, lot_id: int, entry_id: int, rol
     entry = get_object_or_404(StockLedgerEntry.objects.select_related("actor"), pk=entry_id, lot=lot)
     entry.lot = lot
     return entry
+# The Vaccine Marketplace: a location's own offers and requests are reached through that location,
+# by its managers and coordinators; another location's open offer only to request doses of it.
+
+def access_own_offer_by_user(user, location_id: int, offer_id: int) -> MarketplaceOffer:
+    location = access_location_by_user(user, location_id, STOCK_ROLES)
+    return get_object_or_404(MarketplaceOffer.objects.select_related("location", "lot__product"),
+                             pk=offer_id, location=location)
+
+
+def access_open_offer_by_user(user, location_id: int, offer_id: int) -> tuple[Location, MarketplaceOffer]:
+    """The requesting location, and another location's open offer it may request doses of."""
+    location = access_location_by_user(user, location_id, STOCK_ROLES)
+    offer = get_object_or_404(
+        marketplace_open_offers(for_location=location).select_related("location__organization"), pk=offer_id)
+    return location, offer
+
+
+def access_offer_request_to_user(user, location_id: int, request_id: int) -> MarketplaceRequest:
+    """A request made on one of the location's offers, for its poster to accept or decline."""
+    location = access_location_by_user(user, location_id, STOCK_ROLES)
+    return get_object_or_404(MarketplaceRequest.objects.select_related("offer__location", "offer__lot", "location"),
+                             pk=request_id, offer__location=location)
+
+
+def access_offer_request_by_user(user, location_id: int, request_id: int) -> MarketplaceRequest:
+    """A request the location made, for it to withdraw."""
+    location = access_location_by_user(user, location_id, STOCK_ROLES)
+    return get_object_or_404(MarketplaceRequest.objects.select_related("offer__location", "location"),
+                             pk=request_id, location=location)

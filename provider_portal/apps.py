@@ -22,3 +22,5 @@ class ProviderPortalConfig(AppConfig):
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.UPLOAD_FAILED_RECORDS, "provider_portal:bulk_failed_csv")
         links.link_serve(links.VACCINES_GOV_SETTINGS, "provider_portal:vaccines_gov")
+        links.link_serve(links.MARKETPLACE_OFFERS, "provider_portal:marketplace_offers")
+        links.link_serve(links.MARKETPLACE_REQUESTS, "provider_portal:marketplace_requests")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from provider_portal import bulk_views, stock_views, vaccines_gov_views, views
+from provider_portal import bulk_views, marketplace_views, stock_views, vaccines_gov_views, views
 
 app_name = "provider_portal"
 bulk = "locations/<int:location_id>/bulk/"
@@ -34,4 +34,23 @@ urlpatterns = [
     path(lot + "return/", stock_views.lot_return_view, name="lot_return"),
     path(lot + "adjust/", stock_views.lot_adjust_view, name="lot_adjust"),
     path(lot + "entries/<int:entry_id>/correct/", stock_views.entry_correct, name="entry_correct"),
+]
+
+# The Vaccine Marketplace tab.
+marketplace = "locations/<int:location_id>/marketplace/"
+urlpatterns += [
+    path(marketplace, marketplace_views.marketplace, name="marketplace"),
+    path(marketplace + "offers/new/", marketplace_views.marketplace_offer_new, name="marketplace_offer_new"),
+    path(marketplace + "offers/", marketplace_views.marketplace_offers, name="marketplace_offers"),
+    path(marketplace + "offers/<int:offer_id>/request/", marketplace_views.marketplace_request_new,
+         name="marketplace_request_new"),
+    path(marketplace + "offers/<int:offer_id>/withdraw/", marketplace_views.marketplace_offer_withdraw,
+         name="marketplace_offer_withdraw"),
+    path(marketplace + "requests/", marketplace_views.marketplace_requests, name="marketplace_requests"),
+    path(marketplace + "requests/<int:request_id>/accept/", marketplace_views.marketplace_request_accept,
+         name="marketplace_request_accept"),
+    path(marketplace + "requests/<int:request_id>/decline/", marketplace_views.marketplace_request_decline,
+         name="marketplace_request_decline"),
+    path(marketplace + "requests/<int:request_id>/withdraw/", marketplace_views.marketplace_request_withdraw,
+         name="marketplace_request_withdraw"),
 ]

@@ -45,6 +45,30 @@ def _lot(a):
                               expiration_date=datetime.date.today() + datetime.timedelta(days=90), doses=6)
 
 
+def _offer(a):
+    """Tenant A's open marketplace offer, with a pending request from tenant A's other location."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cvms.accounts.models import Role
+    from cvms.accounts.services import membership_grant
+    from cvms.inventory.models import MarketplaceOffer
+    from cvms.inventory.services.marketplace import offer_post, offer_request
+    from cvms.inventory.services.stock import lot_receive
+    from cvms.inventory.tests.factories import VaccineProductFactory
+
+    offer = MarketplaceOffer.objects.filter(location=a.location).first()
+    if offer is None:
+        lot = lot_receive(location=a.location, product=VaccineProductFactory(), lot_number="XT1",
+                          expiration_date=timezone.localdate() + datetime.timedelta(days=30), doses=10,
+                          actor=a.manager)
+        offer = offer_post(lot=lot, doses=10, actor=a.manager)
+        membership_grant(user=a.coordinator, role=Role.VACCINE_COORDINATOR, location=a.other_location)
+        offer_request(offer=offer, location=a.other_location, doses=2, actor=a.coordinator)
+    return offer
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "agreement_id": lambda a: _agreement(a).pk,
@@ -55,6 +79,8 @@ TENANT_A_OBJECTS = {
     "upload_id": lambda a: a.upload.pk,
     "lot_id": lambda a: _lot(a).pk,
     "entry_id": lambda a: _lot(a).ledger.first().pk,
+    "offer_id": lambda a: _offer(a).pk,
+    "request_id": lambda a: _offer(a).requests.get().pk,
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.
     "token": _welcome_token,
 }

@@ -22,7 +22,13 @@ UPLOAD_FAILED_RECORDS = "upload.failed_records"
 #: A location's Vaccines.gov settings page (argument: the location's id).
 VACCINES_GOV_SETTINGS = "vaccines_gov.settings"
 
-NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS)
+#: A location's Vaccine Marketplace offers, with the requests on them (argument: the location's id).
+MARKETPLACE_OFFERS = "marketplace.offers"
+#: A location's Vaccine Marketplace requests, with their status (argument: the location's id).
+MARKETPLACE_REQUESTS = "marketplace.requests"
+
+NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
+          MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS)
 
 _served: dict[str, str] = {}
 

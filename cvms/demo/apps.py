@@ -8,4 +8,9 @@ class DemoConfig(AppConfig):
     verbose_name = _("Demo data")
 
     def ready(self):
-        from cvms.demo import vaccines_gov  # noqa: F401  (connects its seed_demo receiver)
+        # Receivers of seed_demo, in order: the marketplace's pharmacy is a location the Vaccines.gov
+        # settings then list.
+        from cvms.demo import (
+            marketplace,  # noqa: F401
+            vaccines_gov,  # noqa: F401
+        )

@@ -4,7 +4,13 @@ and products only through ``load_reference_data``."""
 from django.contrib import admin
 
 from cvms.core.admin import ReadOnlyAdminMixin
-from cvms.inventory.models import InventoryLot, StockLedgerEntry, VaccineProduct
+from cvms.inventory.models import (
+    InventoryLot,
+    MarketplaceOffer,
+    MarketplaceRequest,
+    StockLedgerEntry,
+    VaccineProduct,
+)
 
 
 @admin.register(VaccineProduct)
@@ -27,3 +33,30 @@ class StockLedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "lot", "kind", "quantity", "reason", "actor"]
     list_filter = ["kind"]
     list_select_related = ["lot__product", "lot__location", "actor"]
+
+
+class MarketplaceRequestInline(ReadOnlyAdminMixin, admin.TabularInline):
+    model = MarketplaceRequest
+    fields = ["location", "doses", "status", "requested_by", "requested_at", "decided_by", "transfer"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(MarketplaceOffer)
+class MarketplaceOfferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Offers move only through the marketplace services."""
+
+    list_display = ["posted_at", "location", "lot", "doses", "status"]
+    list_filter = ["status"]
+    list_select_related = ["location", "lot__product", "lot__location"]
+    search_fields = ["lot__lot_number", "location__name", "location__provider_pin"]
+    inlines = [MarketplaceRequestInline]
+
+
+@admin.register(MarketplaceRequest)
+class MarketplaceRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["requested_at", "location", "offer", "doses", "status", "transfer"]
+    list_filter = ["status"]
+    list_select_related = ["location", "offer__lot__product", "offer__lot__location", "offer__location",
+                           "transfer__from_location", "transfer__to_location"]
+    search_fields = ["location__name", "location__provider_pin", "offer__lot__lot_number"]

@@ -252,7 +252,11 @@ class MarketplaceOffer(models.Model):
 
     class Meta:
         ordering = ["-posted_at", "-id"]
-        constraints = [models.CheckConstraint(condition=Q(doses__gt=0), name="offer_doses_positive")]
+        constraints = [
+            models.CheckConstraint(condition=Q(doses__gt=0), name="offer_doses_positive"),
+            models.UniqueConstraint(fields=["lot"], condition=Q(status=c.OfferStatus.OPEN),
+                                    name="offer_one_open_per_lot"),
+        ]
         verbose_name = _("marketplace offer")
         verbose_name_plural = _("marketplace offers")
 

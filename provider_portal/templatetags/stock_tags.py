@@ -47,10 +47,11 @@ def lot_rows(lots, inventory_url: str, can_stock: bool, expired: bool = False):
 
 
 @register.simple_tag
-def lot_items(lots, inventory_url: str, doses: str = "on_hand"):
+def lot_items(lots, inventory_url: str, doses: str = "on_hand", offer_url: str = ""):
     """One ``<li>`` per lot for the page's warnings and suggestions: product and lot (linked to its
     history), ``doses`` (on hand or available) and expiry. A suggestion's item carries the lot's id
-    (``suggest-lot-<id>``, ``data-lot-id``) for the Vaccine Marketplace's offer button."""
+    (``suggest-lot-<id>``, ``data-lot-id``) and, given ``offer_url`` (the Vaccine Marketplace's
+    posting page, for those who may post), a link offering the lot there."""
     if doses == "available":
         text = _("%(product)s, lot %(lot)s: %(doses)s doses available, expires %(date)s")
         shape = '<li id="suggest-lot-{pk}" data-lot-id="{pk}" data-testid="suggestion">{text}</li>'
@@ -61,8 +62,11 @@ def lot_items(lots, inventory_url: str, doses: str = "on_hand"):
     items = []
     for lot in lots:
         link = f'<a class="usa-link" href="{base}lots/{int(lot.pk)}/">{escape(lot.lot_number)}</a>'
-        items.append(shape.format(pk=int(lot.pk), text=escape(text) % {
-            "product": escape(lot.product.display_name), "lot": link, "doses": int(getattr(lot, doses)),
-            "date": lot.expiration_date.strftime("%m/%d/%Y")}))
+        line = escape(text) % {"product": escape(lot.product.display_name), "lot": link,
+                               "doses": int(getattr(lot, doses)), "date": lot.expiration_date.strftime("%m/%d/%Y")}
+        if offer_url:
+            line += (f' <a class="usa-link margin-left-1" href="{escape(offer_url)}?lot={int(lot.pk)}" '
+                     f'data-testid="offer-lot-{int(lot.pk)}">{escape(_("Offer on the marketplace"))}</a>')
+        items.append(shape.format(pk=int(lot.pk), text=line))
     # Every value above is escaped or an integer.
     return mark_safe("\n".join(items))  # noqa: S308
