@@ -113,6 +113,10 @@ CVMS_UPLOAD_MAX_CELLS = env_int("CVMS_UPLOAD_MAX_CELLS", 500_000, minimum=1)
 CVMS_UPLOAD_READ_SECONDS = env_int("CVMS_UPLOAD_READ_SECONDS", 20, minimum=1)
 # Runs an upload gets (a worker killed, an error) before it is marked failed and its uploader told.
 CVMS_UPLOAD_MAX_ATTEMPTS = env_int("CVMS_UPLOAD_MAX_ATTEMPTS", 5, minimum=1)
+# A shared inbox of the Immunization Branch told of every transfer request waiting for approval,
+# beside the state staff themselves (blank: the state staff only).
+CVMS_TRANSFER_APPROVAL_EMAIL = env_pattern("CVMS_TRANSFER_APPROVAL_EMAIL", "", r"([^@\s]+@[^@\s]+\.[^@\s]+)?",
+                                           "an email address or blank")
 
 # --- Applications
 INSTALLED_APPS = [

@@ -20,7 +20,12 @@ HELP_CENTER = "help.home"
 #: A location's upload's failed records as CSV (arguments: the location's id, the upload's id).
 UPLOAD_FAILED_RECORDS = "upload.failed_records"
 
-NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS)
+#: A transfer as one of its two locations sees it (arguments: the location's id, the transfer's id).
+TRANSFER = "transfer.detail"
+#: The Immunization Branch's queue of transfer requests to approve or reject.
+TRANSFER_QUEUE = "transfer.queue"
+
+NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS, TRANSFER, TRANSFER_QUEUE)
 
 _served: dict[str, str] = {}
 

@@ -4,7 +4,7 @@ and products only through ``load_reference_data``."""
 from django.contrib import admin
 
 from cvms.core.admin import ReadOnlyAdminMixin
-from cvms.inventory.models import InventoryLot, StockLedgerEntry, VaccineProduct
+from cvms.inventory.models import InventoryLot, StockLedgerEntry, Transfer, VaccineProduct
 
 
 @admin.register(VaccineProduct)
@@ -27,3 +27,13 @@ class StockLedgerEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["at", "lot", "kind", "quantity", "actor"]
     list_filter = ["kind"]
     list_select_related = ["lot__product", "lot__location", "actor"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: every step goes through the transfer services (the portal's pages and queue)."""
+
+    list_display = ["id", "kind", "status", "from_location", "to_location", "lot", "doses", "requested_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["from_location", "to_location", "lot__product", "lot__location"]
+    search_fields = ["lot__lot_number", "from_location__provider_pin", "to_location__provider_pin"]
