@@ -185,6 +185,9 @@ def state_transfer_decide(request, transfer_id):
         try:
             decide(transfer=transfer, actor=request.user, comment=form.cleaned_data["comment"])
         except ServiceError as refusal:
+            if not refusal.field:  # decided meanwhile: its row has left this list
+                messages.error(request, str(refusal))
+                return redirect("provider_portal:state_transfers")
             add_refusal(form, refusal)
         else:
             messages.success(request, _("Request #%(n)s: %(status)s.") % {"n": transfer.pk,

@@ -1,7 +1,6 @@
 """Transfers and redistributions (FAQ 23): every step, every refusal, the reservation released on
 every way out, and the ledger agreeing with on-hand at both lots at each step."""
 
-import datetime
 import threading
 
 import pytest
@@ -24,40 +23,10 @@ from cvms.inventory.services.transfers import (
     transfer_request,
     transfer_ship,
 )
+from cvms.inventory.tests.conftest import SOON, enrolled
 from cvms.inventory.tests.factories import VaccineProductFactory
 from cvms.organizations.models import RedistributionAgreement
 from cvms.organizations.services import storage_unit_create
-
-SOON = timezone.localdate() + datetime.timedelta(days=60)
-
-
-def enrolled(*locations):
-    for location in locations:
-        location.is_active = True
-        location.save(update_fields=["is_active"])
-
-
-@pytest.fixture
-def lot(tenant_a, tenant_b):
-    enrolled(tenant_a.location, tenant_a.other_location, tenant_b.location)
-    return lot_receive(location=tenant_a.location, product=VaccineProductFactory(), lot_number="FK5618",
-                       expiration_date=SOON, vials=5, actor=tenant_a.manager)  # 30 doses
-
-
-@pytest.fixture
-def requested(lot, tenant_a, tenant_b):
-    return transfer_request(lot=lot, to_location=tenant_b.location, doses=12, reason="clinic has none",
-                            actor=tenant_a.coordinator)
-
-
-@pytest.fixture
-def approved(requested, state_reviewer):
-    return transfer_approve(transfer=requested, actor=state_reviewer, comment="ok")
-
-
-@pytest.fixture
-def shipped(approved, tenant_a):
-    return transfer_ship(transfer=approved, actor=tenant_a.manager)
 
 
 def a_fridge(location):
