@@ -5,7 +5,7 @@ with reject and cancel paths. While a request is open its doses are reserved at 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from cvms.core.audit import audit_log
 from cvms.core.errors import ServiceError
@@ -58,15 +58,15 @@ def transfer_request(*, lot: InventoryLot, to_location: Location, doses: int, re
 #: What a person sees when the transfer is no longer where their step expects it.
 _ALREADY = {
     c.TransferStatus.APPROVED: ("decided_by", "decided_at",
-                                _l("This request was already approved by %(who)s at %(when)s.")),
+                                gettext_lazy("This request was already approved by %(who)s at %(when)s.")),
     c.TransferStatus.REJECTED: ("decided_by", "decided_at",
-                                _l("This request was already rejected by %(who)s at %(when)s.")),
+                                gettext_lazy("This request was already rejected by %(who)s at %(when)s.")),
     c.TransferStatus.SHIPPED: ("shipped_by", "shipped_at",
-                               _l("These doses were already shipped by %(who)s at %(when)s.")),
+                               gettext_lazy("These doses were already shipped by %(who)s at %(when)s.")),
     c.TransferStatus.COMPLETED: ("received_by", "received_at",
-                                 _l("These doses were already received by %(who)s at %(when)s.")),
+                                 gettext_lazy("These doses were already received by %(who)s at %(when)s.")),
     c.TransferStatus.CANCELLED: ("cancelled_by", "cancelled_at",
-                                 _l("This request was already cancelled by %(who)s at %(when)s.")),
+                                 gettext_lazy("This request was already cancelled by %(who)s at %(when)s.")),
 }
 
 
@@ -121,6 +121,9 @@ def transfer_approve(*, transfer: Transfer, actor, comment: str = "") -> Transfe
             source=transfer.from_location, destination=transfer.to_location):
         raise ServiceError(_("No redistribution agreement in force covers both locations any more: reject "
                              "this request."), field="comment")
+    if transfer.lot.expiration_date < timezone.localdate():
+        raise ServiceError(_("Lot %(lot)s has expired since the request: reject it.")
+                           % {"lot": transfer.lot.lot_number}, field="comment")
     if not transfer.to_location.is_active:
         raise ServiceError(_("%(location)s is no longer an enrolled location: reject this request.")
                            % {"location": transfer.to_location}, field="comment")
@@ -176,7 +179,7 @@ def _receiving_lot(transfer: Transfer, storage_unit) -> InventoryLot:
         raise ServiceError(_("Lot %(lot)s is recorded here with expiration %(here)s, but the shipped doses expire "
                              "%(sent)s: call the help desk to correct the lot before receiving.")
                            % {"lot": lot.lot_number, "here": lot.expiration_date.strftime("%m/%d/%Y"),
-                              "sent": sent.expiration_date.strftime("%m/%d/%Y")}, field="received_doses")
+                              "sent": sent.expiration_date.strftime("%m/%d/%Y")})
     return lot
 
 
@@ -187,6 +190,8 @@ def transfer_receive(*, transfer: Transfer, actor, received_doses: int, discrepa
     explains and the state is told of; more than shipped is refused."""
     if not holds_role_at(actor, transfer.to_location, STOCK_ROLES):
         raise ServiceError(_("Only the receiving location's managers and vaccine coordinators may receive it."))
+    if transfer.status in c.RESERVING:
+        raise ServiceError(_("These doses have not been shipped yet."))
     if not isinstance(received_doses, int) or received_doses < 0:
         raise ServiceError(_("Enter the number of doses that arrived."), field="received_doses")
     if received_doses > transfer.doses:

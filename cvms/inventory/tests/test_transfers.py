@@ -1,6 +1,7 @@
 """Transfers and redistributions (FAQ 23): every step, every refusal, the reservation released on
 every way out, and the ledger agreeing with on-hand at both lots at each step."""
 
+import datetime
 import threading
 
 import pytest
@@ -258,3 +259,24 @@ def test_a_reason_longer_than_the_column_is_refused_naming_the_field(lot, tenant
     with pytest.raises(ServiceError) as exc:
         transfer_request(lot=lot, to_location=tenant_b.location, doses=1, reason="x" * 501, actor=tenant_a.manager)
     assert exc.value.field == "reason" and fresh(lot).reserved == 0
+
+
+def test_receiving_before_shipment_is_refused(approved, tenant_b):
+    with pytest.raises(ServiceError, match="not been shipped yet"):
+        transfer_receive(transfer=approved, actor=tenant_b.manager, received_doses=12)
+    assert fresh(approved).status == TransferStatus.APPROVED
+
+
+def test_a_lot_that_expired_while_waiting_is_not_approved(requested, lot, state_reviewer):
+    InventoryLot.objects.filter(pk=lot.pk).update(expiration_date=timezone.localdate() - datetime.timedelta(days=1))
+    with pytest.raises(ServiceError, match="expired since the request") as exc:
+        transfer_approve(transfer=Transfer.objects.get(pk=requested.pk), actor=state_reviewer, comment="")
+    assert exc.value.field == "comment" and fresh(requested).status == TransferStatus.REQUESTED
+
+
+def test_a_lot_recorded_with_another_expiry_at_the_receiver_is_refused_and_nothing_moves(shipped, lot, tenant_b):
+    lot_receive(location=tenant_b.location, product=lot.product, lot_number="FK5618",
+                expiration_date=SOON + datetime.timedelta(days=1), doses=6, actor=tenant_b.manager)
+    with pytest.raises(ServiceError, match="recorded here with expiration"):
+        transfer_receive(transfer=shipped, actor=tenant_b.manager, received_doses=12)
+    assert fresh(shipped).status == TransferStatus.SHIPPED and received_lot(tenant_b).on_hand == 6
