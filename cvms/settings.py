@@ -126,6 +126,10 @@ CVMS_VACCINES_GOV_STALE_DAYS = env_int("CVMS_VACCINES_GOV_STALE_DAYS", 29, minim
 # lots with doses available that expire within the second window on the Vaccine Marketplace.
 CVMS_EXPIRING_SOON_DAYS = env_int("CVMS_EXPIRING_SOON_DAYS", 30, minimum=1)
 CVMS_MARKETPLACE_SUGGEST_DAYS = env_int("CVMS_MARKETPLACE_SUGGEST_DAYS", 60, minimum=1)
+# A shared inbox of the Immunization Branch told of every transfer request waiting for approval,
+# beside the state staff themselves (blank: the state staff only).
+CVMS_TRANSFER_APPROVAL_EMAIL = env_pattern("CVMS_TRANSFER_APPROVAL_EMAIL", "", r"([^@\s]+@[^@\s]+\.[^@\s]+)?",
+                                           "an email address or blank")
 
 # --- Applications
 INSTALLED_APPS = [

@@ -1,12 +1,15 @@
-"""The only way the Provider Portal fetches objects: scoped to the user's location roles."""
+"""The only way the Provider Portal fetches objects: scoped to the user's location roles. State staff
+see every location's pages that only read (the roles asked for are every provider role); a page that
+writes asks for narrower roles, which state staff never hold at a location."""
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import PROVIDER_ROLES, Role
 from cvms.accounts.selectors import user_has_role
-from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceRequest, StockLedgerEntry
-from cvms.inventory.roles import STOCK_ROLES
-from cvms.inventory.selectors import marketplace_open_offers
+from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceRequest, StockLedgerEntry, Transfer
+from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES
+from cvms.inventory.selectors import marketplace_open_offers, transfers_involving
 from cvms.organizations.models import Location
 from cvms.uploads.models import RecipientUpload
 
@@ -15,10 +18,15 @@ BULK_UPLOAD_ROLES = (Role.LOCATION_MANAGER,)
 #: Who changes a location's Vaccines.gov settings; its other roles and state staff read them.
 VACCINES_GOV_EDIT_ROLES = (Role.LOCATION_MANAGER, Role.VACCINE_COORDINATOR)
 VACCINES_GOV_READ_ROLES = (*PROVIDER_ROLES, Role.STATE_STAFF)
+#: Who may open the portal's pages that only read a location: its people, and state staff everywhere.
+PORTAL_ROLES = (*PROVIDER_ROLES, *STATE_ROLES)
 
 
 def locations_for_user(user, roles=PROVIDER_ROLES):
-    return Location.objects.for_user(user, roles).select_related("organization")
+    locations = Location.objects.select_related("organization")
+    if set(roles) >= set(PROVIDER_ROLES) and user_has_role(user, *STATE_ROLES):
+        return locations.all()
+    return locations.for_user(user, roles)
 
 
 def access_location_by_user(user, location_id: int, roles=PROVIDER_ROLES) -> Location:
@@ -36,13 +44,13 @@ def access_vaccines_gov_location_by_user(user, location_id: int, *, edit: bool =
     ``edit``, change (a Location Manager or Vaccine Coordinator there)."""
     if edit:
         return access_location_by_user(user, location_id, VACCINES_GOV_EDIT_ROLES)
-    if user_has_role(user, Role.STATE_STAFF):
-        return get_object_or_404(Location.objects.select_related("organization"), pk=location_id)
     return access_location_by_user(user, location_id)
 
 
 def vaccines_gov_editable_by(user, location: Location) -> bool:
     return locations_for_user(user, VACCINES_GOV_EDIT_ROLES).filter(pk=location.pk).exists()
+
+
 def access_lot_by_user(user, location_id: int, lot_id: int, roles=PROVIDER_ROLES) -> InventoryLot:
     """A lot of a location where ``user`` holds one of ``roles``; 404 otherwise."""
     location = access_location_by_user(user, location_id, roles)
@@ -58,6 +66,8 @@ def access_entry_by_user(user, location_id: int, lot_id: int, entry_id: int, rol
     entry = get_object_or_404(StockLedgerEntry.objects.select_related("actor"), pk=entry_id, lot=lot)
     entry.lot = lot
     return entry
+
+
 # The Vaccine Marketplace: a location's own offers and requests are reached through that location,
 # by its managers and coordinators; another location's open offer only to request doses of it.
 
@@ -87,3 +97,22 @@ def access_offer_request_by_user(user, location_id: int, request_id: int) -> Mar
     location = access_location_by_user(user, location_id, STOCK_ROLES)
     return get_object_or_404(MarketplaceRequest.objects.select_related("offer__location", "location"),
                              pk=request_id, location=location)
+
+
+_TRANSFER_RELATED = ("from_location", "to_location", "lot__product", "requested_by", "decided_by", "shipped_by",
+                     "received_by", "received_lot", "cancelled_by")
+
+
+def access_transfer_by_user(user, location_id: int, transfer_id: int, roles=PROVIDER_ROLES) -> Transfer:
+    """A transfer seen from one of its two locations, by someone who holds ``roles`` there (to read:
+    state staff too)."""
+    location = access_location_by_user(user, location_id, roles)
+    return get_object_or_404(transfers_involving(location).select_related(*_TRANSFER_RELATED),
+                             pk=transfer_id)
+
+
+def access_transfer_for_state(user, transfer_id: int) -> Transfer:
+    """Any transfer, for the Immunization Branch's staff only."""
+    if not user_has_role(user, *STATE_ROLES):
+        raise Http404
+    return get_object_or_404(Transfer.objects.select_related(*_TRANSFER_RELATED), pk=transfer_id)

@@ -9,7 +9,7 @@ class ProviderPortalConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
-        from cvms.accounts.models import PROVIDER_ROLES
+        from cvms.accounts.models import PROVIDER_ROLES, Role
         from cvms.core import links
         from cvms.core.portals import Portal, portal_register
 
@@ -18,9 +18,13 @@ class ProviderPortalConfig(AppConfig):
             description=_("Enrolled locations manage vaccine inventory, check in recipients, record vaccine "
                           "administration and upload recipients."),
             roles=frozenset(PROVIDER_ROLES),
+            # State staff approve transfers here and see every location's stock.
+            visiting_roles=frozenset({Role.STATE_STAFF}),
         ))
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.UPLOAD_FAILED_RECORDS, "provider_portal:bulk_failed_csv")
         links.link_serve(links.VACCINES_GOV_SETTINGS, "provider_portal:vaccines_gov")
         links.link_serve(links.MARKETPLACE_OFFERS, "provider_portal:marketplace_offers")
         links.link_serve(links.MARKETPLACE_REQUESTS, "provider_portal:marketplace_requests")
+        links.link_serve(links.TRANSFER, "provider_portal:transfer")
+        links.link_serve(links.TRANSFER_QUEUE, "provider_portal:state_transfers")

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from provider_portal import bulk_views, marketplace_views, stock_views, vaccines_gov_views, views
+from provider_portal import bulk_views, marketplace_views, stock_views, transfer_views, vaccines_gov_views, views
 
 app_name = "provider_portal"
 bulk = "locations/<int:location_id>/bulk/"
 upload = bulk + "uploads/<int:upload_id>/"
 stock = "locations/<int:location_id>/inventory/"
 lot = stock + "lots/<int:lot_id>/"
+transfer = "locations/<int:location_id>/transfers/<int:transfer_id>/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("locations/<int:location_id>/", views.location_detail, name="location"),
@@ -53,4 +54,14 @@ urlpatterns += [
          name="marketplace_request_decline"),
     path(marketplace + "requests/<int:request_id>/withdraw/", marketplace_views.marketplace_request_withdraw,
          name="marketplace_request_withdraw"),
+    # Transfers and redistributions, and the Immunization Branch's approval queue.
+    path("locations/<int:location_id>/transfers/", transfer_views.transfers, name="transfers"),
+    path("locations/<int:location_id>/transfers/new/", transfer_views.transfer_new, name="transfer_new"),
+    path(transfer, transfer_views.transfer_detail, name="transfer"),
+    path(transfer + "ship/", transfer_views.transfer_ship_view, name="transfer_ship"),
+    path(transfer + "receive/", transfer_views.transfer_receive_view, name="transfer_receive"),
+    path(transfer + "cancel/", transfer_views.transfer_cancel_view, name="transfer_cancel"),
+    path("state/transfers/", transfer_views.state_transfers, name="state_transfers"),
+    path("state/transfers/<int:transfer_id>/decide/", transfer_views.state_transfer_decide,
+         name="state_transfer_decide"),
 ]

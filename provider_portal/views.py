@@ -4,20 +4,28 @@ from django.views.decorators.http import require_GET
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import PROVIDER_ROLES, Membership
+from cvms.accounts.selectors import user_has_role
+from cvms.inventory.roles import STATE_ROLES
 from cvms.inventory.selectors import location_stock_summary
-from provider_portal.access import BULK_UPLOAD_ROLES, access_location_by_user, locations_for_user
+from provider_portal.access import BULK_UPLOAD_ROLES, PORTAL_ROLES, access_location_by_user, locations_for_user
+from provider_portal.transfer_views import state_home
 
 
 @require_GET
-@role_required(*PROVIDER_ROLES)
+@role_required(*PORTAL_ROLES)
 def home(request):
-    locations = location_stock_summary(locations_for_user(request.user))
+    locations = locations_for_user(request.user)
     roles = Membership.objects.active().filter(user=request.user).with_roles(*PROVIDER_ROLES).select_related("location")
-    return render(request, "provider_portal/home.html", {"locations": locations, "memberships": roles})
+    context = {"memberships": roles}
+    if user_has_role(request.user, *STATE_ROLES):
+        context.update(state_home(request, locations))
+    else:
+        context["locations"] = location_stock_summary(locations)
+    return render(request, "provider_portal/home.html", context)
 
 
 @require_GET
-@role_required(*PROVIDER_ROLES)
+@role_required(*PORTAL_ROLES)
 def location_detail(request, location_id):
     location = access_location_by_user(request.user, location_id)
     can_bulk_upload = Membership.objects.active().filter(user=request.user, location=location,

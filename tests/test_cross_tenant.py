@@ -69,6 +69,28 @@ def _offer(a):
     return offer
 
 
+def _transfer(a):
+    """A transfer request between tenant A's two locations."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cvms.inventory.models import Transfer
+    from cvms.inventory.services.stock import lot_receive
+    from cvms.inventory.services.transfers import transfer_request
+    from cvms.inventory.tests.factories import VaccineProductFactory
+
+    transfer = Transfer.objects.filter(from_location=a.location).first()
+    if transfer is None:
+        lot = lot_receive(location=a.location, product=VaccineProductFactory(), lot_number="XT1",
+                          expiration_date=timezone.localdate() + datetime.timedelta(days=30), doses=6, actor=a.manager)
+        for location in (a.location, a.other_location):
+            location.is_active = True
+            location.save(update_fields=["is_active"])
+        transfer = transfer_request(lot=lot, to_location=a.other_location, doses=2, reason="x", actor=a.manager)
+    return transfer
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "agreement_id": lambda a: _agreement(a).pk,
@@ -81,6 +103,7 @@ TENANT_A_OBJECTS = {
     "entry_id": lambda a: _lot(a).ledger.first().pk,
     "offer_id": lambda a: _offer(a).pk,
     "request_id": lambda a: _offer(a).requests.get().pk,
+    "transfer_id": lambda a: _transfer(a).pk,
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.
     "token": _welcome_token,
 }

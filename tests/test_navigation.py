@@ -23,7 +23,7 @@ def _actors(request):
         "anonymous": (ANONYMOUS, ["enrollment", "recipient", "helpdesk"]),
         "outsider": (request.getfixturevalue("outsider"), ["enrollment", "helpdesk"]),
         "org admin": (tenant.org_admin, ["enrollment", "helpdesk"]),
-        "state reviewer": (request.getfixturevalue("state_reviewer"), ["enrollment", "helpdesk", "admin"]),
+        "state reviewer": (request.getfixturevalue("state_reviewer"), ["enrollment", "provider", "helpdesk", "admin"]),
         "location manager": (tenant.manager, ["provider", "helpdesk"]),
         "vaccinator": (tenant.vaccinator, ["provider", "helpdesk"]),
         "front desk": (tenant.front_desk, ["provider", "helpdesk"]),

@@ -23,7 +23,7 @@ STAFF_GROUPS = {
     Role.STATE_STAFF: ("State staff", ["view_auditlog", "view_organization", "change_organization",
                                        "view_location", "change_location", "view_recipient",
                                        "view_vaccineproduct", "view_inventorylot", "view_stockledgerentry",
-                                       "view_immunization", "view_user", "view_membership",
+                                       "view_transfer", "view_immunization", "view_user", "view_membership",
                                        "view_recipientupload", "view_uploaderror",
                                        "view_agreementversion", "view_versionlocation",
                                        "view_redistributionagreement", "view_invitation", "view_pausedsignin",
@@ -31,7 +31,7 @@ STAFF_GROUPS = {
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
                                                "view_recipient", "change_recipient", "view_user",
                                                "view_membership", "view_recipientupload", "view_uploaderror",
-                                               "view_pausedsignin",
+                                               "view_transfer", "view_pausedsignin",
                                                "lift_signin_pause"]),
 }
 

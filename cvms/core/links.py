@@ -26,9 +26,13 @@ VACCINES_GOV_SETTINGS = "vaccines_gov.settings"
 MARKETPLACE_OFFERS = "marketplace.offers"
 #: A location's Vaccine Marketplace requests, with their status (argument: the location's id).
 MARKETPLACE_REQUESTS = "marketplace.requests"
+#: A transfer as one of its two locations sees it (arguments: the location's id, the transfer's id).
+TRANSFER = "transfer.detail"
+#: The Immunization Branch's queue of transfer requests to approve or reject.
+TRANSFER_QUEUE = "transfer.queue"
 
 NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
-          MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS)
+          MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS, TRANSFER, TRANSFER_QUEUE)
 
 _served: dict[str, str] = {}
 

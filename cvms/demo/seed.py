@@ -21,8 +21,9 @@ from cvms.accounts.selectors import home_url_for
 from cvms.accounts.services import membership_grant, user_create
 from cvms.immunizations.choices import Site
 from cvms.immunizations.services import immunization_record
-from cvms.inventory.models import InventoryLot, VaccineProduct
+from cvms.inventory.models import InventoryLot, Transfer, VaccineProduct
 from cvms.inventory.services.stock import lot_receive
+from cvms.inventory.services.transfers import transfer_request
 from cvms.organizations.choices import OrganizationKind, OrganizationStatus, StorageKind
 from cvms.organizations.models import Location, Organization
 from cvms.organizations.services import (
@@ -116,6 +117,7 @@ def seed_demo() -> list[DemoLogin]:
         ("coordinator@example.com", "Casey", "Coordinator", Role.VACCINE_COORDINATOR, {"location": raleigh}),
         ("backup@example.com", "Blake", "Backup", Role.VACCINE_COORDINATOR, {"location": raleigh, "is_backup": True}),
         ("manager@example.com", "Morgan", "Manager", Role.LOCATION_MANAGER, {"location": raleigh}),
+        ("durham.manager@example.com", "Dana", "Durham", Role.LOCATION_MANAGER, {"location": durham}),
         ("vaccinator@example.com", "Val", "Nurse", Role.VACCINATOR, {"location": raleigh}),
         ("frontdesk@example.com", "Frankie", "Desk", Role.FRONT_DESK, {"location": raleigh}),
         ("employer@example.com", "Emery", "Employer", Role.ORG_COORDINATOR, {"organization": employer}),
@@ -181,6 +183,9 @@ def _seed_stock_and_recipients(raleigh, durham, employer):
         immunization_record(recipient=rosa, lot=InventoryLot.objects.get(pk=lot.pk), dose_number=1,
                             site=Site.LEFT_DELTOID, given_by=vaccinator,
                             administered_at=timezone.now() - datetime.timedelta(days=21))
+    if not Transfer.objects.exists():  # one request waiting in the state's approval queue
+        transfer_request(lot=InventoryLot.objects.get(pk=lot.pk), to_location=durham, doses=60, actor=manager,
+                         reason="Durham's walk-in clinic ran out of Pfizer 12+ doses this week.")
     # Names a real upload would accept: letters and the punctuation of names (see uploads.validation).
     for i, (first, last) in enumerate(DEMO_EMPLOYEES, start=1):
         _recipient(first, last, datetime.date(1970 + i, 1 + i % 12, 1 + i), employer=employer,

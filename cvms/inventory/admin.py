@@ -9,6 +9,7 @@ from cvms.inventory.models import (
     MarketplaceOffer,
     MarketplaceRequest,
     StockLedgerEntry,
+    Transfer,
     VaccineProduct,
 )
 
@@ -60,3 +61,13 @@ class MarketplaceRequestAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["location", "offer__lot__product", "offer__lot__location", "offer__location",
                            "transfer__from_location", "transfer__to_location"]
     search_fields = ["location__name", "location__provider_pin", "offer__lot__lot_number"]
+
+
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Read-only: every step goes through the transfer services (the portal's pages and queue)."""
+
+    list_display = ["id", "kind", "status", "from_location", "to_location", "lot", "doses", "requested_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["from_location", "to_location", "lot__product", "lot__location"]
+    search_fields = ["lot__lot_number", "from_location__provider_pin", "to_location__provider_pin"]

@@ -314,3 +314,23 @@ def test_filters_that_are_no_choice_are_named_never_a_500(client, offer, tenant_
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         assert "usa-error-message" in body(response)
+
+
+def test_an_accepted_request_links_to_its_transfer_from_both_locations(client, tenant_a, tenant_b):
+    from cvms.inventory.models import MarketplaceRequest
+    from cvms.inventory.services.marketplace import offer_post, offer_request, request_accept
+
+    for location in (tenant_a.location, tenant_b.location):
+        location.is_active = True
+        location.save(update_fields=["is_active"])
+    offer = offer_post(lot=_lot(tenant_a), doses=20, actor=tenant_a.manager)
+    asked = offer_request(offer=offer, location=tenant_b.location, doses=5, actor=tenant_b.manager)
+    request_accept(request=asked, actor=tenant_a.manager)
+    transfer = MarketplaceRequest.objects.get(pk=asked.pk).transfer
+    client.force_login(tenant_b.manager)
+    mine = body(client.get(url("marketplace_requests", tenant_b.location.pk)))
+    assert f'href="{url("transfer", tenant_b.location.pk, transfer.pk)}"' in mine
+    client.force_login(tenant_a.manager)
+    theirs = body(client.get(url("marketplace_offers", tenant_a.location.pk)))
+    assert f'href="{url("transfer", tenant_a.location.pk, transfer.pk)}"' in theirs
+    assert client.get(url("transfer", tenant_a.location.pk, transfer.pk)).status_code == 200
