@@ -65,8 +65,9 @@ def lot_items(lots, inventory_url: str, doses: str = "on_hand", offer_url: str =
         line = escape(text) % {"product": escape(lot.product.display_name), "lot": link,
                                "doses": int(getattr(lot, doses)), "date": lot.expiration_date.strftime("%m/%d/%Y")}
         if offer_url:
+            label = escape(_("Offer on the marketplace"))
             line += (f' <a class="usa-link margin-left-1" href="{escape(offer_url)}?lot={int(lot.pk)}" '
-                     f'data-testid="offer-lot-{int(lot.pk)}">{escape(_("Offer on the marketplace"))}</a>')
+                     f'data-testid="offer-lot-{int(lot.pk)}">{label}</a>')
         items.append(shape.format(pk=int(lot.pk), text=line))
     # Every value above is escaped or an integer.
     return mark_safe("\n".join(items))  # noqa: S308
