@@ -2,15 +2,17 @@
 ``on_hand`` from the ledger and refuses stock below what open transfers hold reserved."""
 
 import datetime
+import json
 import re
 import unicodedata
+from contextlib import nullcontext
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cvms.core.audit import audit_log
+from cvms.core.audit import audit_row
 from cvms.core.errors import ServiceError
 from cvms.inventory import choices as c
 from cvms.inventory.models import InventoryLot, StockLedgerEntry, VaccineProduct
@@ -36,6 +38,34 @@ def _stock_refused(lot: InventoryLot, quantity: int, field: str = "doses") -> In
                                         "reserved": lot.reserved, "doses": abs(quantity)}, field=field)
 
 
+#: One statement appends the ledger entry and its audit row: the trigger moves ``on_hand`` and the
+#: database refuses an over-draw before either row exists. The lot's row is locked first, as the
+#: trigger would lock it, so the balance read here is the one the entry moves. A repeated
+#: idempotency key inserts nothing, so neither the stock nor the audit log moves twice.
+#: (One round trip: the ORM's create, a second insert for the audit row, a look-up for the key and
+#: a re-read of the lot made the service five times slower than a bare insert.)
+_APPEND = """
+WITH lot AS (
+    SELECT id, on_hand, reserved FROM registry_inventorylot WHERE id = %(lot)s FOR NO KEY UPDATE
+), entry AS (
+    INSERT INTO registry_stockledgerentry
+        (lot_id, kind, quantity, at, actor_id, note, reason, reverses_id, transfer_id, idempotency_key)
+    SELECT lot.id, %(kind)s, %(quantity)s, %(at)s, %(actor)s, %(note)s, %(reason)s, %(reverses)s,
+           %(transfer)s, %(key)s
+    FROM lot
+    ON CONFLICT (idempotency_key) DO NOTHING
+    RETURNING id
+), audit AS (
+    INSERT INTO core_auditlog
+        (at, actor_id, actor_label, action, content_type_id, object_id, object_repr, changes)
+    SELECT %(at)s, %(actor)s, %(actor_label)s, %(action)s, %(content_type)s, %(object_id)s,
+           %(object_repr)s, %(changes)s::jsonb || jsonb_build_object('entry', entry.id)
+    FROM entry
+)
+SELECT entry.id, lot.on_hand + %(quantity)s, lot.reserved FROM entry, lot
+"""
+
+
 def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=None, note: str = "",
                  reason: str = "", transfer=None, reverses: StockLedgerEntry | None = None,
                  idempotency_key: str | None = None) -> StockLedgerEntry:
@@ -53,28 +83,49 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
         quantity = -abs(quantity)
     elif kind in c.INCOMING:
         quantity = abs(quantity)
-    if idempotency_key:
-        existing = StockLedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
-    try:
-        with transaction.atomic():
-            entry = StockLedgerEntry.objects.create(
-                lot=lot, kind=kind, quantity=quantity, actor=actor, note=note, reason=reason,
-                transfer=transfer, reverses=reverses, idempotency_key=idempotency_key,
-            )
-            audit_log(actor=actor, action=f"registry.stock.{kind}", obj=lot,
+    entry = StockLedgerEntry(lot=lot, kind=kind, quantity=quantity, at=timezone.now(), actor=actor, note=note,
+                             reason=reason, transfer=transfer, reverses=reverses, idempotency_key=idempotency_key)
+    audit = audit_row(actor=actor, action=f"registry.stock.{kind}", obj=lot,
                       changes={"quantity": quantity, "note": note, "reason": reason})
+    params = {
+        "lot": lot.pk, "kind": kind.value, "quantity": quantity, "at": entry.at, "actor": audit["actor"] and actor.pk,
+        "note": note, "reason": reason, "reverses": reverses and reverses.pk, "transfer": transfer and transfer.pk,
+        "key": idempotency_key, "actor_label": audit["actor_label"], "action": audit["action"],
+        "content_type": audit["content_type"].pk, "object_id": audit["object_id"],
+        "object_repr": audit["object_repr"], "changes": json.dumps(audit["changes"]),
+    }
+    # One statement commits on its own; inside a caller's transaction a savepoint keeps a refusal
+    # from breaking it (a BEGIN and a COMMIT of its own cost a quarter of the service's speed).
+    try:
+        with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
+            cursor.execute(_APPEND, params)
+            row = cursor.fetchone()
     except IntegrityError as exc:
         if "lot_on_hand_not_negative" in str(exc) or "lot_reserved_within_on_hand" in str(exc):
             raise _stock_refused(lot, quantity) from exc
-        if idempotency_key and "idempotency_key" in str(exc):
-            return StockLedgerEntry.objects.get(idempotency_key=idempotency_key)
         if reverses is not None and "reverses" in str(exc):
             raise ServiceError(_("This entry has already been corrected."), field="entry") from exc
         raise
-    lot.refresh_from_db(fields=["on_hand", "reserved"])
+    if row is None:  # the key was used before: the first entry stands, if it is this movement
+        return _first_entry(entry)
+    entry.pk, lot.on_hand, lot.reserved = row
+    entry._state.adding = False
+    entry._state.db = connection.alias
     return entry
+
+
+#: What makes a retried movement the same movement (an actor or a note may be typed again).
+_SAME_MOVEMENT = ("lot_id", "kind", "quantity", "reason", "transfer_id", "reverses_id")
+
+
+def _first_entry(retry: StockLedgerEntry) -> StockLedgerEntry:
+    """The entry recorded under ``retry``'s idempotency key, which must record the same movement:
+    a key reused for another lot, kind or number of doses would otherwise hide that movement."""
+    first = StockLedgerEntry.objects.get(idempotency_key=retry.idempotency_key)
+    if any(getattr(first, name) != getattr(retry, name) for name in _SAME_MOVEMENT):
+        raise ServiceError(_("This idempotency key was already used for another stock movement; use a new key "
+                             "for a new movement."), field="idempotency_key")
+    return first
 
 
 def _require(actor, location, roles, message):
