@@ -32,6 +32,17 @@ def _agreement(a):
     return agreement
 
 
+def _lot(a):
+    """A lot with doses at tenant A's location."""
+    import datetime
+
+    from cvms.inventory.services.stock import lot_receive
+    from cvms.inventory.tests.factories import VaccineProductFactory
+
+    return lot_receive(location=a.location, product=VaccineProductFactory(), lot_number="TENANTA1",
+                       expiration_date=datetime.date.today() + datetime.timedelta(days=90), doses=6)
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "agreement_id": lambda a: _agreement(a).pk,
@@ -40,6 +51,7 @@ TENANT_A_OBJECTS = {
     "version_location_id": lambda a: _agreement(a).versions.get(number=1).locations.first().pk,
     "organization_id": lambda a: a.organization.pk,
     "upload_id": lambda a: a.upload.pk,
+    "lot_id": lambda a: _lot(a).pk,
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.
     "token": _welcome_token,
 }

@@ -239,7 +239,8 @@ NOT_CORRECTABLE = frozenset({c.LedgerKind.ADMINISTER, c.LedgerKind.TRANSFER_OUT,
                              c.LedgerKind.CORRECTION})
 
 
-def entry_reverse(*, entry: StockLedgerEntry, note: str, actor=None) -> StockLedgerEntry:
+def entry_reverse(*, entry: StockLedgerEntry, note: str, actor=None,
+                  idempotency_key: str | None = None) -> StockLedgerEntry:
     """Correct a mistaken entry by appending its opposite; the original stays, marked as reversed."""
     _require(actor, entry.lot.location, STOCK_ROLES, _("Only the location's managers and vaccine coordinators "
                                                        "may correct the ledger."))
@@ -249,7 +250,7 @@ def entry_reverse(*, entry: StockLedgerEntry, note: str, actor=None) -> StockLed
     if not note.strip():
         raise ServiceError(_("Say why the entry is wrong."), field="note")
     return stock_record(lot=entry.lot, kind=c.LedgerKind.CORRECTION, quantity=-entry.quantity, actor=actor,
-                        note=note.strip(), reverses=entry)
+                        note=note.strip(), reverses=entry, idempotency_key=idempotency_key)
 
 
 def lot_reserve(*, lot: InventoryLot, doses: int) -> None:
