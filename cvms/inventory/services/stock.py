@@ -121,7 +121,9 @@ _SAME_MOVEMENT = ("lot_id", "kind", "quantity", "reason", "transfer_id", "revers
 def _first_entry(retry: StockLedgerEntry) -> StockLedgerEntry:
     """The entry recorded under ``retry``'s idempotency key, which must record the same movement:
     a key reused for another lot, kind or number of doses would otherwise hide that movement."""
-    first = StockLedgerEntry.objects.get(idempotency_key=retry.idempotency_key)
+    first = retry.idempotency_key and StockLedgerEntry.objects.filter(idempotency_key=retry.idempotency_key).first()
+    if not first:  # nothing was inserted and no key explains it: the lot is not there
+        raise InventoryLot.DoesNotExist(f"Lot {retry.lot_id} does not exist.")
     if any(getattr(first, name) != getattr(retry, name) for name in _SAME_MOVEMENT):
         raise ServiceError(_("This idempotency key was already used for another stock movement; use a new key "
                              "for a new movement."), field="idempotency_key")

@@ -88,3 +88,10 @@ def test_reserved_doses_are_refused_and_the_lot_shows_what_is_reserved(lot, tena
     entry = stock_record(lot=lot, kind=LedgerKind.ADMINISTER, quantity=2)
     assert (lot.on_hand, lot.reserved, lot.available) == (10, 10, 0)
     assert entry.lot_id == lot.pk
+
+
+def test_a_lot_that_is_not_stored_is_not_found_rather_than_recorded(lot):
+    unsaved = InventoryLot(pk=lot.pk + 1000, location=lot.location, product=lot.product, lot_number="NOPE")
+    with pytest.raises(InventoryLot.DoesNotExist):
+        stock_record(lot=unsaved, kind=LedgerKind.RECEIVE, quantity=1)
+    assert not StockLedgerEntry.objects.filter(lot_id=unsaved.pk).exists()
