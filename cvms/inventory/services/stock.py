@@ -5,9 +5,8 @@ import datetime
 import json
 import re
 import unicodedata
-from contextlib import nullcontext
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,8 +26,9 @@ class InsufficientStock(ServiceError):
     pass
 
 
-def _stock_refused(lot: InventoryLot, quantity: int, field: str = "doses") -> InsufficientStock:
-    lot.refresh_from_db(fields=["on_hand", "reserved"])
+def _stock_refused(lot: InventoryLot, quantity: int, field: str = "doses", refresh: bool = True) -> InsufficientStock:
+    if refresh:
+        lot.refresh_from_db(fields=["on_hand", "reserved"])
     if lot.reserved:
         message = _("Lot %(lot)s has %(available)s doses available (%(reserved)s more are reserved for "
                     "transfers); %(doses)s cannot be taken.")
@@ -38,12 +38,13 @@ def _stock_refused(lot: InventoryLot, quantity: int, field: str = "doses") -> In
                                         "reserved": lot.reserved, "doses": abs(quantity)}, field=field)
 
 
-#: One statement appends the ledger entry and its audit row: the trigger moves ``on_hand`` and the
-#: database refuses an over-draw before either row exists. The lot's row is locked first, as the
-#: trigger would lock it, so the balance read here is the one the entry moves. A repeated
-#: idempotency key inserts nothing, so neither the stock nor the audit log moves twice.
-#: (One round trip: the ORM's create, a second insert for the audit row, a look-up for the key and
-#: a re-read of the lot made the service five times slower than a bare insert.)
+#: One statement appends the ledger entry and its audit row, and answers with the lot's balance.
+#: The lot's row is locked first (the lock the trigger's update would take), so the balance it
+#: reads is the latest and stays so: an entry that would take doses that are not there, or are
+#: reserved, is simply not inserted, and neither is one whose idempotency key or corrected entry
+#: is already in the ledger. The statement never fails on a refusal, so it needs no savepoint in a
+#: caller's transaction. The trigger still moves ``on_hand`` and the CHECK constraints still refuse
+#: an over-draw from any other path.
 _APPEND = """
 WITH lot AS (
     SELECT id, on_hand, reserved FROM registry_inventorylot WHERE id = %(lot)s FOR NO KEY UPDATE
@@ -52,8 +53,8 @@ WITH lot AS (
         (lot_id, kind, quantity, at, actor_id, note, reason, reverses_id, transfer_id, idempotency_key)
     SELECT lot.id, %(kind)s, %(quantity)s, %(at)s, %(actor)s, %(note)s, %(reason)s, %(reverses)s,
            %(transfer)s, %(key)s
-    FROM lot
-    ON CONFLICT (idempotency_key) DO NOTHING
+    FROM lot WHERE lot.on_hand + %(quantity)s >= lot.reserved
+    ON CONFLICT DO NOTHING
     RETURNING id
 ), audit AS (
     INSERT INTO core_auditlog
@@ -62,7 +63,7 @@ WITH lot AS (
            %(object_repr)s, %(changes)s::jsonb || jsonb_build_object('entry', entry.id)
     FROM entry
 )
-SELECT entry.id, lot.on_hand + %(quantity)s, lot.reserved FROM entry, lot
+SELECT entry.id, lot.on_hand, lot.reserved FROM lot LEFT JOIN entry ON true
 """
 
 
@@ -75,6 +76,8 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
     ``quantity`` is the number of doses, signed by ``kind`` (adjustments and corrections carry their
     own sign). With an ``idempotency_key`` a repeated call returns the first entry instead of a
     second one. Who may record what is the callers' rule (``lot_waste`` and the others below).
+    A refusal leaves the caller's transaction usable; ``lot.on_hand`` and ``lot.reserved`` are the
+    lot's balance after the call.
     """
     kind = c.LedgerKind(kind)
     if quantity == 0:
@@ -94,21 +97,15 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
         "content_type": audit["content_type"].pk, "object_id": audit["object_id"],
         "object_repr": audit["object_repr"], "changes": json.dumps(audit["changes"]),
     }
-    # One statement commits on its own; inside a caller's transaction a savepoint keeps a refusal
-    # from breaking it (a BEGIN and a COMMIT of its own cost a quarter of the service's speed).
-    try:
-        with transaction.atomic() if connection.in_atomic_block else nullcontext(), connection.cursor() as cursor:
-            cursor.execute(_APPEND, params)
-            row = cursor.fetchone()
-    except IntegrityError as exc:
-        if "lot_on_hand_not_negative" in str(exc) or "lot_reserved_within_on_hand" in str(exc):
-            raise _stock_refused(lot, quantity) from exc
-        if reverses is not None and "reverses" in str(exc):
-            raise ServiceError(_("This entry has already been corrected."), field="entry") from exc
-        raise
-    if row is None:  # the key was used before: the first entry stands, if it is this movement
-        return _first_entry(entry)
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise InventoryLot.DoesNotExist(f"Lot {lot.pk} does not exist.")
     entry.pk, lot.on_hand, lot.reserved = row
+    if entry.pk is None:
+        return _not_inserted(entry, lot)
+    lot.on_hand += quantity
     entry._state.adding = False
     entry._state.db = connection.alias
     return entry
@@ -118,16 +115,22 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
 _SAME_MOVEMENT = ("lot_id", "kind", "quantity", "reason", "transfer_id", "reverses_id")
 
 
-def _first_entry(retry: StockLedgerEntry) -> StockLedgerEntry:
-    """The entry recorded under ``retry``'s idempotency key, which must record the same movement:
-    a key reused for another lot, kind or number of doses would otherwise hide that movement."""
-    first = retry.idempotency_key and StockLedgerEntry.objects.filter(idempotency_key=retry.idempotency_key).first()
-    if not first:  # nothing was inserted and no key explains it: the lot is not there
-        raise InventoryLot.DoesNotExist(f"Lot {retry.lot_id} does not exist.")
-    if any(getattr(first, name) != getattr(retry, name) for name in _SAME_MOVEMENT):
-        raise ServiceError(_("This idempotency key was already used for another stock movement; use a new key "
-                             "for a new movement."), field="idempotency_key")
-    return first
+def _not_inserted(entry: StockLedgerEntry, lot: InventoryLot) -> StockLedgerEntry:
+    """Why ``entry`` was not appended: its key is in the ledger (the first entry stands, if it
+    records the same movement: a key reused for another lot, kind or number of doses would hide
+    that movement), the entry it corrects is corrected already, or the doses are not there."""
+    first = entry.idempotency_key and StockLedgerEntry.objects.filter(idempotency_key=entry.idempotency_key).first()
+    if first:
+        if any(getattr(first, name) != getattr(entry, name) for name in _SAME_MOVEMENT):
+            raise ServiceError(_("This idempotency key was already used for another stock movement; use a new key "
+                                 "for a new movement."), field="idempotency_key")
+        return first
+    if entry.reverses_id and StockLedgerEntry.objects.filter(reverses_id=entry.reverses_id).exists():
+        raise ServiceError(_("This entry has already been corrected."), field="entry")
+    if lot.on_hand + entry.quantity < lot.reserved:
+        raise _stock_refused(lot, entry.quantity, refresh=False)
+    # A key or a correction another writer had not committed yet, and has since rolled back.
+    raise ServiceError(_("The stock changed while this was recorded; try again."))
 
 
 def _require(actor, location, roles, message):
