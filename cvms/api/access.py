@@ -1,12 +1,19 @@
 """The only way the API fetches objects a caller may see: scoped to their memberships."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import Role
+from cvms.inventory.models import InventoryLot
+from cvms.inventory.roles import STATE_ROLES, VIEW_ROLES, holds_role_at
+from cvms.inventory.selectors import lots_at
 from cvms.organizations.models import Location
 from cvms.uploads.models import RecipientUpload
 
 UPLOAD_ROLES = (Role.LOCATION_MANAGER,)
+#: Who sees a location's stock: its provider roles, and state staff everywhere.
+STOCK_VIEW_ROLES = (*VIEW_ROLES, *STATE_ROLES)
 
 
 def upload_locations_for_user(user):
@@ -24,3 +31,19 @@ def uploads_for_user(user):
 
 def access_upload_by_user(user, upload_id: int) -> RecipientUpload:
     return get_object_or_404(uploads_for_user(user), pk=upload_id)
+
+
+def access_stock_location_by_user(user, location_id: int, roles=STOCK_VIEW_ROLES) -> Location:
+    """A location whose stock ``user`` may see (404 otherwise); 403 when they may see it but not do
+    what ``roles`` allows."""
+    location = get_object_or_404(Location.objects.all(), pk=location_id)
+    if not holds_role_at(user, location, STOCK_VIEW_ROLES):
+        raise Http404
+    if roles is not STOCK_VIEW_ROLES and not holds_role_at(user, location, roles):
+        raise PermissionDenied
+    return location
+
+
+def access_stock_lot_by_user(user, location_id: int, lot_id: int, roles=STOCK_VIEW_ROLES) -> InventoryLot:
+    location = access_stock_location_by_user(user, location_id, roles)
+    return get_object_or_404(lots_at(location), pk=lot_id)

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
-from cvms.api import views
+from cvms.api import stock_views, views
 
 app_name = "api"
 urlpatterns = [
@@ -15,4 +15,14 @@ urlpatterns = [
     path("locations/<int:location_id>/", views.location_detail, name="location"),
     path("recipient-uploads/", views.recipient_upload_list, name="recipient-uploads"),
     path("recipient-uploads/<int:upload_id>/", views.recipient_upload_detail, name="recipient-upload"),
+    # Stock: a location's lots and stock movements.
+    path("locations/<int:location_id>/lots/", stock_views.lot_list, name="lots"),
+    path("locations/<int:location_id>/lots/<int:lot_id>/", stock_views.lot_detail, name="lot"),
+    path("locations/<int:location_id>/receipts/", stock_views.stock_receive, name="stock-receive"),
+    path("locations/<int:location_id>/lots/<int:lot_id>/wastage/", stock_views.stock_waste, name="stock-waste"),
+    path("locations/<int:location_id>/lots/<int:lot_id>/returns/", stock_views.stock_return, name="stock-return"),
+    path("locations/<int:location_id>/lots/<int:lot_id>/adjustments/", stock_views.stock_adjust,
+         name="stock-adjust"),
+    path("locations/<int:location_id>/lots/<int:lot_id>/corrections/", stock_views.stock_correct,
+         name="stock-correct"),
 ]

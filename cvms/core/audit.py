@@ -18,6 +18,33 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+def audit_row(
+    *,
+    actor=None,
+    action: str,
+    obj: models.Model | None = None,
+    changes: dict[str, Any] | None = None,
+    integration: str = "",
+) -> dict[str, Any]:
+    """The columns of the audit row ``audit_log`` writes, for a service that writes it in the same
+    statement as its change (the stock ledger). ``actor`` is a user; ``integration`` names a system
+    actor instead."""
+    if actor is not None and getattr(actor, "is_authenticated", False):
+        label = actor.email
+    else:
+        actor = None
+        label = integration or "system"
+    return {
+        "actor": actor,
+        "actor_label": label,
+        "action": action,
+        "content_type": ContentType.objects.get_for_model(obj) if obj is not None else None,
+        "object_id": str(obj.pk) if obj is not None else "",
+        "object_repr": str(obj)[:255] if obj is not None else "",
+        "changes": {k: _jsonable(v) for k, v in (changes or {}).items()},
+    }
+
+
 def audit_log(
     *,
     actor=None,
@@ -27,20 +54,8 @@ def audit_log(
     integration: str = "",
 ) -> AuditLog:
     """Record a state change. ``actor`` is a user; ``integration`` names a system actor instead."""
-    if actor is not None and getattr(actor, "is_authenticated", False):
-        label = actor.email
-    else:
-        actor = None
-        label = integration or "system"
-    return AuditLog.objects.create(
-        actor=actor,
-        actor_label=label,
-        action=action,
-        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:255] if obj is not None else "",
-        changes={k: _jsonable(v) for k, v in (changes or {}).items()},
-    )
+    return AuditLog.objects.create(**audit_row(actor=actor, action=action, obj=obj, changes=changes,
+                                               integration=integration))
 
 
 def diff_fields(instance: models.Model, data: dict[str, Any]) -> dict[str, list[Any]]:

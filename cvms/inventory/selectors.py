@@ -248,3 +248,24 @@ def transfer_timeline(transfer) -> list[dict]:
     if transfer.cancelled_at:
         steps.append(step(_("Cancelled"), transfer.cancelled_at, transfer.cancelled_by, transfer.cancel_reason))
     return steps
+
+
+def product_for_code(code: str):
+    """The vaccine product a product key or an NDC (unit of sale or use, hyphens optional) names, or
+    ``None``."""
+    from cvms.inventory.models import VaccineProduct
+
+    wanted = (code or "").strip().lower()
+    digits = wanted.replace("-", "")
+    for product in VaccineProduct.objects.all():
+        ndcs = {ndc.replace("-", "") for ndc in [*product.ndc_unit_of_sale, *product.ndc_unit_of_use]}
+        if wanted == product.key or (digits.isdigit() and digits in ndcs):
+            return product
+    return None
+
+
+def lots_at(location):
+    """A location's lots with what a list of them shows, soonest expiry first."""
+    from cvms.inventory.models import InventoryLot
+
+    return InventoryLot.objects.filter(location=location).select_related("product", "location", "storage_unit")

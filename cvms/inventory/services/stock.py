@@ -2,16 +2,17 @@
 ``on_hand`` from the ledger and refuses stock below what open transfers hold reserved."""
 
 import datetime
+import json
 import re
 import unicodedata
 from contextlib import contextmanager
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cvms.core.audit import audit_log
+from cvms.core.audit import audit_row
 from cvms.core.errors import ServiceError
 from cvms.inventory import choices as c
 from cvms.inventory.models import InventoryLot, StockLedgerEntry, VaccineProduct
@@ -26,8 +27,9 @@ class InsufficientStock(ServiceError):
     pass
 
 
-def _stock_refused(lot: InventoryLot, quantity: int, field: str = "doses") -> InsufficientStock:
-    lot.refresh_from_db(fields=["on_hand", "reserved"])
+def _stock_refused(lot: InventoryLot, quantity: int, field: str = "doses", refresh: bool = True) -> InsufficientStock:
+    if refresh:
+        lot.refresh_from_db(fields=["on_hand", "reserved"])
     if lot.reserved:
         message = _("Lot %(lot)s has %(available)s doses available (%(reserved)s more are reserved for "
                     "transfers); %(doses)s cannot be taken.")
@@ -35,6 +37,35 @@ def _stock_refused(lot: InventoryLot, quantity: int, field: str = "doses") -> In
         message = _("Lot %(lot)s does not have %(doses)s doses on hand (it has %(available)s).")
     return InsufficientStock(message % {"lot": lot.lot_number, "available": lot.available,
                                         "reserved": lot.reserved, "doses": abs(quantity)}, field=field)
+
+
+#: One statement appends the ledger entry and its audit row, and answers with the lot's balance.
+#: The lot's row is locked first (the lock the trigger's update would take), so the balance it
+#: reads is the latest and stays so: an entry that would take doses that are not there, or are
+#: reserved, is simply not inserted, and neither is one whose idempotency key or corrected entry
+#: is already in the ledger. The statement never fails on a refusal, so it needs no savepoint in a
+#: caller's transaction. The trigger still moves ``on_hand`` and the CHECK constraints still refuse
+#: an over-draw from any other path.
+_APPEND = """
+WITH lot AS (
+    SELECT id, on_hand, reserved FROM registry_inventorylot WHERE id = %(lot)s FOR NO KEY UPDATE
+), entry AS (
+    INSERT INTO registry_stockledgerentry
+        (lot_id, kind, quantity, at, actor_id, note, reason, reverses_id, transfer_id, idempotency_key)
+    SELECT lot.id, %(kind)s, %(quantity)s, %(at)s, %(actor)s, %(note)s, %(reason)s, %(reverses)s,
+           %(transfer)s, %(key)s
+    FROM lot WHERE lot.on_hand + %(quantity)s >= lot.reserved
+    ON CONFLICT DO NOTHING
+    RETURNING id
+), audit AS (
+    INSERT INTO core_auditlog
+        (at, actor_id, actor_label, action, content_type_id, object_id, object_repr, changes)
+    SELECT %(at)s, %(actor)s, %(actor_label)s, %(action)s, %(content_type)s, %(object_id)s,
+           %(object_repr)s, %(changes)s::jsonb || jsonb_build_object('entry', entry.id)
+    FROM entry
+)
+SELECT entry.id, lot.on_hand, lot.reserved FROM lot LEFT JOIN entry ON true
+"""
 
 
 def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=None, note: str = "",
@@ -46,6 +77,8 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
     ``quantity`` is the number of doses, signed by ``kind`` (adjustments and corrections carry their
     own sign). With an ``idempotency_key`` a repeated call returns the first entry instead of a
     second one. Who may record what is the callers' rule (``lot_waste`` and the others below).
+    A refusal leaves the caller's transaction usable; ``lot.on_hand`` and ``lot.reserved`` are the
+    lot's balance after the call.
     """
     kind = c.LedgerKind(kind)
     if quantity == 0:
@@ -54,27 +87,28 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
         quantity = -abs(quantity)
     elif kind in c.INCOMING:
         quantity = abs(quantity)
-    if idempotency_key:
-        existing = StockLedgerEntry.objects.filter(idempotency_key=idempotency_key).first()
-        if existing:
-            return existing
-    try:
-        with transaction.atomic():
-            entry = StockLedgerEntry.objects.create(
-                lot=lot, kind=kind, quantity=quantity, actor=actor, note=note, reason=reason,
-                transfer=transfer, reverses=reverses, idempotency_key=idempotency_key,
-            )
-            audit_log(actor=actor, action=f"registry.stock.{kind}", obj=lot,
+    entry = StockLedgerEntry(lot=lot, kind=kind, quantity=quantity, at=timezone.now(), actor=actor, note=note,
+                             reason=reason, transfer=transfer, reverses=reverses, idempotency_key=idempotency_key)
+    audit = audit_row(actor=actor, action=f"registry.stock.{kind}", obj=lot,
                       changes={"quantity": quantity, "note": note, "reason": reason})
-    except IntegrityError as exc:
-        if "lot_on_hand_not_negative" in str(exc) or "lot_reserved_within_on_hand" in str(exc):
-            raise _stock_refused(lot, quantity) from exc
-        if idempotency_key and "idempotency_key" in str(exc):
-            return StockLedgerEntry.objects.get(idempotency_key=idempotency_key)
-        if reverses is not None and "reverses" in str(exc):
-            raise ServiceError(_("This entry has already been corrected."), field="entry") from exc
-        raise
-    lot.refresh_from_db(fields=["on_hand", "reserved"])
+    params = {
+        "lot": lot.pk, "kind": kind.value, "quantity": quantity, "at": entry.at, "actor": audit["actor"] and actor.pk,
+        "note": note, "reason": reason, "reverses": reverses and reverses.pk, "transfer": transfer and transfer.pk,
+        "key": idempotency_key, "actor_label": audit["actor_label"], "action": audit["action"],
+        "content_type": audit["content_type"].pk, "object_id": audit["object_id"],
+        "object_repr": audit["object_repr"], "changes": json.dumps(audit["changes"]),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_APPEND, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise InventoryLot.DoesNotExist(f"Lot {lot.pk} does not exist.")
+    entry.pk, lot.on_hand, lot.reserved = row
+    if entry.pk is None:
+        return _not_inserted(entry, lot)
+    lot.on_hand += quantity
+    entry._state.adding = False
+    entry._state.db = connection.alias
     return entry
 
 
@@ -86,6 +120,28 @@ def _refusal_names(field: str, refusal=ServiceError):
     except refusal as exc:
         exc.field = field
         raise
+
+
+#: What makes a retried movement the same movement (an actor or a note may be typed again).
+_SAME_MOVEMENT = ("lot_id", "kind", "quantity", "reason", "transfer_id", "reverses_id")
+
+
+def _not_inserted(entry: StockLedgerEntry, lot: InventoryLot) -> StockLedgerEntry:
+    """Why ``entry`` was not appended: its key is in the ledger (the first entry stands, if it
+    records the same movement: a key reused for another lot, kind or number of doses would hide
+    that movement), the entry it corrects is corrected already, or the doses are not there."""
+    first = entry.idempotency_key and StockLedgerEntry.objects.filter(idempotency_key=entry.idempotency_key).first()
+    if first:
+        if any(getattr(first, name) != getattr(entry, name) for name in _SAME_MOVEMENT):
+            raise ServiceError(_("This idempotency key was already used for another stock movement; use a new key "
+                                 "for a new movement."), field="idempotency_key")
+        return first
+    if entry.reverses_id and StockLedgerEntry.objects.filter(reverses_id=entry.reverses_id).exists():
+        raise ServiceError(_("This entry has already been corrected."), field="entry")
+    if lot.on_hand + entry.quantity < lot.reserved:
+        raise _stock_refused(lot, entry.quantity, refresh=False)
+    # A key or a correction another writer had not committed yet, and has since rolled back.
+    raise ServiceError(_("The stock changed while this was recorded; try again."))
 
 
 def _require(actor, location, roles, message):
@@ -204,7 +260,8 @@ NOT_CORRECTABLE = frozenset({c.LedgerKind.ADMINISTER, c.LedgerKind.TRANSFER_OUT,
                              c.LedgerKind.CORRECTION})
 
 
-def entry_reverse(*, entry: StockLedgerEntry, note: str, actor=None) -> StockLedgerEntry:
+def entry_reverse(*, entry: StockLedgerEntry, note: str, actor=None,
+                  idempotency_key: str | None = None) -> StockLedgerEntry:
     """Correct a mistaken entry by appending its opposite; the original stays, marked as reversed."""
     _require(actor, entry.lot.location, STOCK_ROLES, _("Only the location's managers and vaccine coordinators "
                                                        "may correct the ledger."))
@@ -214,7 +271,7 @@ def entry_reverse(*, entry: StockLedgerEntry, note: str, actor=None) -> StockLed
     if not note.strip():
         raise ServiceError(_("Say why the entry is wrong."), field="note")
     return stock_record(lot=entry.lot, kind=c.LedgerKind.CORRECTION, quantity=-entry.quantity, actor=actor,
-                        note=note.strip(), reverses=entry)
+                        note=note.strip(), reverses=entry, idempotency_key=idempotency_key)
 
 
 def lot_reserve(*, lot: InventoryLot, doses: int) -> None:
