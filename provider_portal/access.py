@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from cvms.accounts.models import PROVIDER_ROLES, Role
 from cvms.accounts.selectors import user_has_role
 from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceRequest, StockLedgerEntry, Transfer
-from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES
+from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES, VIEW_ROLES
 from cvms.inventory.selectors import marketplace_open_offers, transfers_involving
 from cvms.organizations.models import Location
 from cvms.uploads.models import RecipientUpload
@@ -17,9 +17,8 @@ from cvms.uploads.models import RecipientUpload
 BULK_UPLOAD_ROLES = (Role.LOCATION_MANAGER,)
 #: Who changes a location's Vaccines.gov settings; its other roles and state staff read them.
 VACCINES_GOV_EDIT_ROLES = (Role.LOCATION_MANAGER, Role.VACCINE_COORDINATOR)
-VACCINES_GOV_READ_ROLES = (*PROVIDER_ROLES, Role.STATE_STAFF)
 #: Who may open the portal's pages that only read a location: its people, and state staff everywhere.
-PORTAL_ROLES = (*PROVIDER_ROLES, *STATE_ROLES)
+PORTAL_ROLES = VIEW_ROLES
 
 
 def locations_for_user(user, roles=PROVIDER_ROLES):

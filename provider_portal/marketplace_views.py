@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cvms.accounts.decorators import role_required
-from cvms.accounts.models import PROVIDER_ROLES, Membership
+from cvms.accounts.models import Membership
 from cvms.core.errors import ServiceError
 from cvms.core.forms import add_refusal
-from cvms.inventory.roles import STOCK_ROLES
+from cvms.inventory.roles import STOCK_ROLES, VIEW_ROLES
 from cvms.inventory.selectors import (
     location_marketplace_offers,
     location_marketplace_requests,
@@ -50,7 +50,7 @@ def _render(request, template, location, status=200, **context):
 
 
 @require_GET
-@role_required(*PROVIDER_ROLES)
+@role_required(*VIEW_ROLES)
 def marketplace(request, location_id):
     location = access_location_by_user(request.user, location_id)
     filters = OfferFilterForm(request.GET or None, counties=marketplace_counties(for_location=location))
@@ -98,7 +98,7 @@ def marketplace_offer_new(request, location_id):
 
 
 @require_GET
-@role_required(*PROVIDER_ROLES)
+@role_required(*VIEW_ROLES)
 def marketplace_offers(request, location_id):
     location = access_location_by_user(request.user, location_id)
     offers = location_marketplace_offers(location)
@@ -107,7 +107,7 @@ def marketplace_offers(request, location_id):
 
 
 @require_GET
-@role_required(*PROVIDER_ROLES)
+@role_required(*VIEW_ROLES)
 def marketplace_requests(request, location_id):
     location = access_location_by_user(request.user, location_id)
     made = location_marketplace_requests(location)

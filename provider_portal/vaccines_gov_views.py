@@ -11,7 +11,7 @@ from cvms.accounts.decorators import role_required
 from cvms.vaccines_gov.selectors import location_settings, product_rows
 from cvms.vaccines_gov.services import SETTINGS_FIELDS, SettingsRefused, vaccines_gov_settings_save
 from provider_portal.access import (
-    VACCINES_GOV_READ_ROLES,
+    PORTAL_ROLES,
     access_vaccines_gov_location_by_user,
     vaccines_gov_editable_by,
 )
@@ -33,7 +33,7 @@ def _page(request, location, form=None, status=200):
 
 
 @require_http_methods(["GET", "POST"])
-@role_required(*VACCINES_GOV_READ_ROLES)
+@role_required(*PORTAL_ROLES)
 def vaccines_gov_settings(request, location_id):
     if request.method == "GET":
         return _page(request, access_vaccines_gov_location_by_user(request.user, location_id))

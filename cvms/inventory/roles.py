@@ -9,10 +9,10 @@ from cvms.accounts.models import LOCATION_ROLES, PROVIDER_ROLES, Membership, Rol
 STOCK_ROLES = (Role.LOCATION_MANAGER, Role.VACCINE_COORDINATOR)
 #: Adjust a lot's total dose quantity (FAQ 24: extra doses in a vial).
 ADJUST_ROLES = (Role.LOCATION_MANAGER,)
-#: See a location's stock.
-VIEW_ROLES = tuple(PROVIDER_ROLES)
 #: Approve or reject transfers and redistributions; see every location's stock.
 STATE_ROLES = (Role.STATE_STAFF,)
+#: See a location's stock: the people of the location, and state staff everywhere.
+VIEW_ROLES = (*PROVIDER_ROLES, *STATE_ROLES)
 
 
 def holds_role_at(user, location, roles) -> bool:

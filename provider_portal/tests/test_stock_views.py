@@ -398,3 +398,17 @@ def test_correcting_needs_a_reason(client, tenant_a):
     client.force_login(tenant_a.manager)
     response = client.post(_url("entry_correct", tenant_a, lot.pk, lot.ledger.get().pk), {"note": ""})
     assert response.status_code == 400 and "note" in response.context["form"].errors
+
+
+def test_state_staff_read_any_locations_inventory_lots_and_marketplace_without_forms(client, tenant_a,
+                                                                                     state_reviewer):
+    lot = _lot(tenant_a)
+    client.force_login(state_reviewer)
+    for name, args in (("inventory", ()), ("lot", (lot.pk,)), ("marketplace", ())):
+        response = client.get(_url(name, tenant_a, *args))
+        assert response.status_code == 200, name
+        assert "<form" not in response.content.decode().split('id="main-content"')[-1] or name == "marketplace"
+    assert client.get(_url("receive", tenant_a)).status_code in (403, 404)
+    assert client.post(_url("lot_waste", tenant_a, lot.pk), {"quantity": 1, "unit": "doses",
+                                                              "reason": "broken"}).status_code in (403, 404)
+    assert InventoryLot.objects.get(pk=lot.pk).on_hand == 12
