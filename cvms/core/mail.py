@@ -28,9 +28,10 @@ def jurisdiction_context() -> dict:
 
 def render_email(template_prefix: str, context: dict, *, language: str = "en") -> tuple[str, str, str]:
     """Render ``<prefix>_subject.txt``, ``<prefix>.txt`` and ``<prefix>.html`` in ``language``,
-    with ``jurisdiction_context()`` under the caller's context."""
+    with ``jurisdiction_context()`` under the caller's context; ``LANGUAGE_CODE`` is the email's
+    language, so its HTML says which it is (``<html lang>``) to screen readers."""
     with translation.override(language):
-        context = {**jurisdiction_context(), **context}
+        context = {**jurisdiction_context(), "LANGUAGE_CODE": translation.get_language(), **context}
         subject = " ".join(render_to_string(f"{template_prefix}_subject.txt", context).split())
         text = render_to_string(f"{template_prefix}.txt", context)
         html = render_to_string(f"{template_prefix}.html", context)

@@ -116,3 +116,12 @@ def test_admin_edits_go_through_the_service_and_are_audited(client, state_review
     assert response.status_code == 302, response.context["adminform"].form.errors
     entry = AuditLog.objects.get(action="registry.location.updated")
     assert entry.actor == state_reviewer and entry.changes == {"name": ["Clinic A1", "Renamed clinic"]}
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_an_emails_html_says_its_language(language):
+    from cvms.core.mail import render_email
+
+    subject, text, html = render_email("vaccines_gov/email/stale", {"location": {"name": "Clinic"}, "days": 29},
+                                       language=language)
+    assert f'<html lang="{language}">' in html
