@@ -47,6 +47,37 @@ def _english_after_each_test():
     translation.activate("en")
 
 
+#: Lots whose on-hand figure is not the sum of their ledger (none, ever).
+_LEDGER_DISAGREES = """
+SELECT lot.id, lot.on_hand, COALESCE(SUM(entry.quantity), 0) FROM registry_inventorylot lot
+LEFT JOIN registry_stockledgerentry entry ON entry.lot_id = lot.id
+GROUP BY lot.id HAVING lot.on_hand <> COALESCE(SUM(entry.quantity), 0)
+"""
+
+
+@pytest.fixture(autouse=True)
+def _ledger_agrees_with_on_hand(request):
+    """After every test that used the database, each lot's on-hand figure is the sum of its ledger
+    (issue 10: "the ledger and the on-hand figures agree in every test")."""
+    uses = [name for name in ("db", "transactional_db") if name in request.fixturenames]
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and not uses:
+        uses = ["transactional_db" if marker.kwargs.get("transaction") else "db"]
+    if not uses:
+        yield
+        return
+    request.getfixturevalue(uses[-1])  # set up first, so the check below runs before its teardown
+    yield
+    from django.db import connection
+
+    if connection.in_atomic_block and connection.needs_rollback:
+        return  # the test left its transaction broken on purpose; its rollback discards it
+    with connection.cursor() as cursor:
+        cursor.execute(_LEDGER_DISAGREES)
+        disagreeing = cursor.fetchall()
+    assert not disagreeing, f"on hand differs from the ledger (lot, on hand, ledger): {disagreeing}"
+
+
 @dataclass
 class Tenant:
     organization: object
