@@ -17,6 +17,7 @@ from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceReq
 from cvms.inventory.notices import marketplace_notice_queue
 from cvms.inventory.roles import STOCK_ROLES, holds_role_at
 from cvms.inventory.selectors import offer_remaining
+from cvms.inventory.services.checks import bounded_text, whole_doses
 from cvms.inventory.services.transfers import transfer_request
 from cvms.organizations.models import Location
 
@@ -27,19 +28,6 @@ NOTE_MAX = 1000
 def _require_stock_role(actor, location: Location, message: str) -> None:
     if not holds_role_at(actor, location, STOCK_ROLES):
         raise ServiceError(message)
-
-
-def _whole_doses(doses) -> int:
-    if isinstance(doses, bool) or not isinstance(doses, int) or doses <= 0:
-        raise ServiceError(_("Enter a whole number of doses greater than zero."), field="doses")
-    return doses
-
-
-def _note(text: str, field: str) -> str:
-    text = (text or "").strip()
-    if len(text) > NOTE_MAX:
-        raise ServiceError(_("Keep it to %(max)s characters.") % {"max": NOTE_MAX}, field=field)
-    return text
 
 
 def _unexpired(lot: InventoryLot, field: str = "lot") -> None:
@@ -57,8 +45,8 @@ def offer_post(*, lot: InventoryLot, doses: int, pickup_notes: str = "", actor) 
     if not lot.location.is_active:
         raise ServiceError(_("Only enrolled locations may offer vaccine on the marketplace."), field="lot")
     _unexpired(lot)
-    doses = _whole_doses(doses)
-    pickup_notes = _note(pickup_notes, "pickup_notes")
+    doses = whole_doses(doses)
+    pickup_notes = bounded_text(pickup_notes, field="pickup_notes", limit=NOTE_MAX)
     lot.refresh_from_db(fields=["on_hand", "reserved"])
     if doses > lot.available:
         raise ServiceError(_("Lot %(lot)s has %(available)s doses available; %(doses)s cannot be offered.")
@@ -119,8 +107,8 @@ def offer_request(*, offer: MarketplaceOffer, location: Location, doses: int, no
                            field="location")
     if offer.status != c.OfferStatus.OPEN or offer.lot.expiration_date < timezone.localdate():
         raise ServiceError(_("This offer is no longer open."))
-    doses = _whole_doses(doses)
-    note = _note(note, "note")
+    doses = whole_doses(doses)
+    note = bounded_text(note, field="note", limit=NOTE_MAX)
     remaining = offer_remaining(offer)
     if doses > remaining:
         raise ServiceError(_("This offer has %(remaining)s doses left; %(doses)s cannot be requested.")

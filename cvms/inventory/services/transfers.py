@@ -13,9 +13,14 @@ from cvms.inventory import choices as c
 from cvms.inventory.models import InventoryLot, Transfer
 from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES, holds_role_at
 from cvms.inventory.selectors import requesting_location
+from cvms.inventory.services.checks import bounded_text, whole_doses
 from cvms.inventory.services.stock import lot_release, lot_reserve, stock_record
 from cvms.organizations.models import Location
 from cvms.organizations.selectors import redistribution_allowed
+
+#: The longest reason and the longest comment or note, as their columns hold them.
+REASON_MAX = Transfer._meta.get_field("reason").max_length
+NOTE_MAX = Transfer._meta.get_field("decision_comment").max_length
 
 
 def transfer_request(*, lot: InventoryLot, to_location: Location, doses: int, reason: str, actor,
@@ -39,16 +44,12 @@ def transfer_request(*, lot: InventoryLot, to_location: Location, doses: int, re
     if lot.expiration_date < timezone.localdate():
         raise ServiceError(_("Lot %(lot)s has expired and cannot be moved.") % {"lot": lot.lot_number},
                            field="lot")
-    if not isinstance(doses, int) or doses <= 0:
-        raise ServiceError(_("Enter a whole number of doses greater than zero."), field="doses")
-    if not reason.strip():
-        raise ServiceError(_("Say why the doses should move."), field="reason")
-    if len(reason.strip()) > 500:
-        raise ServiceError(_("Keep the reason to 500 characters."), field="reason")
+    whole_doses(doses)
+    reason = bounded_text(reason, field="reason", limit=REASON_MAX, required=_("Say why the doses should move."))
     with transaction.atomic():
         lot_reserve(lot=lot, doses=doses)
         transfer = Transfer.objects.create(kind=kind, from_location=lot.location, to_location=to_location,
-                                           lot=lot, doses=doses, reason=reason.strip(), requested_by=actor)
+                                           lot=lot, doses=doses, reason=reason, requested_by=actor)
         audit_log(actor=actor, action=f"inventory.{kind}.requested", obj=transfer,
                   changes={"doses": doses, "lot": lot.lot_number, "to_location": to_location.pk})
         _notify(transfer, "requested")
@@ -104,12 +105,8 @@ def _state_only(actor) -> None:
 
 
 def _comment(comment: str, *, required: bool) -> str:
-    comment = (comment or "").strip()
-    if required and not comment:
-        raise ServiceError(_("Say why the request is rejected."), field="comment")
-    if len(comment) > 1000:
-        raise ServiceError(_("Keep the comment to 1,000 characters."), field="comment")
-    return comment
+    return bounded_text(comment, field="comment", limit=NOTE_MAX,
+                        required=_("Say why the request is rejected.") if required else "")
 
 
 def transfer_approve(*, transfer: Transfer, actor, comment: str = "") -> Transfer:
@@ -201,8 +198,7 @@ def transfer_receive(*, transfer: Transfer, actor, received_doses: int, discrepa
     if received_doses < transfer.doses and not note:
         raise ServiceError(_("%(doses)s doses were shipped: say what happened to the doses that did not arrive.")
                            % {"doses": transfer.doses}, field="discrepancy_note")
-    if len(note) > 1000:
-        raise ServiceError(_("Keep the note to 1,000 characters."), field="discrepancy_note")
+    bounded_text(note, field="discrepancy_note", limit=NOTE_MAX)
     if storage_unit is not None and storage_unit.location_id != transfer.to_location_id:
         raise ServiceError(_("Choose a storage unit of this location."), field="storage_unit")
     with transaction.atomic():
@@ -226,11 +222,7 @@ def transfer_cancel(*, transfer: Transfer, actor, reason: str) -> Transfer:
     ``transfer`` is as the canceller saw it: if it moved since, nothing changes and they are told."""
     if not holds_role_at(actor, requesting_location(transfer), STOCK_ROLES):
         raise ServiceError(_("Only the requesting location's managers and vaccine coordinators may cancel it."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError(_("Say why the request is cancelled."), field="reason")
-    if len(reason) > 500:
-        raise ServiceError(_("Keep the reason to 500 characters."), field="reason")
+    reason = bounded_text(reason, field="reason", limit=REASON_MAX, required=_("Say why the request is cancelled."))
     # Only from the state the canceller saw: one who saw a request still waiting is told when it was
     # approved meanwhile, rather than cancelling a decision they never read.
     was = transfer.status
