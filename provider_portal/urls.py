@@ -65,3 +65,16 @@ urlpatterns += [
     path("state/transfers/<int:transfer_id>/decide/", transfer_views.state_transfer_decide,
          name="state_transfer_decide"),
 ]
+
+# The clinic floor: check-in, walk-ins and recipient look-up; doses given; account history; paper forms.
+from provider_portal import checkin_views, dose_views, history_views, paper_views  # noqa: E402
+
+clinic = "locations/<int:location_id>/"
+urlpatterns += [
+    path(clinic + "check-in/", checkin_views.not_built, name="checkin"),
+    path(clinic + "recipients/<int:recipient_id>/", checkin_views.not_built, name="recipient"),
+    path(clinic + "recipients/<int:recipient_id>/doses/new/", dose_views.not_built, name="dose_new"),
+    path(clinic + "doses/<int:immunization_id>/", dose_views.not_built, name="dose"),
+    path(clinic + "account-history/", history_views.not_built, name="account_history"),
+    path(clinic + "paper-forms/", paper_views.not_built, name="paper_forms"),
+]

@@ -91,6 +91,23 @@ def _transfer(a):
     return transfer
 
 
+def _recipient(a):
+    """A recipient registered at tenant A's location."""
+    from cvms.recipients.models import Recipient
+    from cvms.recipients.tests.factories import RecipientFactory
+
+    return Recipient.objects.filter(source_location=a.location).first() or RecipientFactory(source_location=a.location)
+
+
+def _immunization(a):
+    """A dose given at tenant A's location."""
+    from cvms.immunizations.models import Immunization
+    from cvms.immunizations.services.administer import immunization_record
+
+    dose = Immunization.objects.filter(location=a.location).first()
+    return dose or immunization_record(recipient=_recipient(a), lot=_lot(a), given_by=a.vaccinator)
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "agreement_id": lambda a: _agreement(a).pk,
@@ -104,6 +121,8 @@ TENANT_A_OBJECTS = {
     "offer_id": lambda a: _offer(a).pk,
     "request_id": lambda a: _offer(a).requests.get().pk,
     "transfer_id": lambda a: _transfer(a).pk,
+    "recipient_id": lambda a: _recipient(a).pk,
+    "immunization_id": lambda a: _immunization(a).pk,
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.
     "token": _welcome_token,
 }

@@ -20,7 +20,7 @@ from cvms.accounts.models import Role, User
 from cvms.accounts.selectors import home_url_for
 from cvms.accounts.services import membership_grant, user_create
 from cvms.immunizations.choices import Site
-from cvms.immunizations.services import immunization_record
+from cvms.immunizations.services.administer import immunization_record
 from cvms.inventory.models import InventoryLot, Transfer, VaccineProduct
 from cvms.inventory.services.stock import lot_receive
 from cvms.inventory.services.transfers import transfer_request

@@ -28,3 +28,46 @@ class Route(models.TextChoices):
 class ImmunizationStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
     ENTERED_IN_ERROR = "entered_in_error", _("Entered in error")
+
+
+class ImmunizationSource(models.TextChoices):
+    """How the record reached CVMS."""
+
+    SCREEN = "screen", _("Vaccine administration screen")
+    PAPER = "paper", _("From a paper form")
+    API = "api", _("Clinic system (API)")
+
+
+class CheckInStatus(models.TextChoices):
+    WAITING = "waiting", _("Waiting")
+    VACCINATED = "vaccinated", _("Vaccinated")
+    LEFT = "left", _("Left without a dose")
+
+
+class Answer(models.TextChoices):
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+
+
+#: The pre-vaccination screening questions (CDC's COVID-19 screening form, shortened). Keys are
+#: stored with each immunization's answers; a "yes" is for the vaccinator to weigh, not a refusal.
+SCREENING_QUESTIONS = {
+    "feeling_sick": _("Is the recipient feeling sick today?"),
+    "severe_allergy": _("Has the recipient ever had a severe allergic reaction (e.g. anaphylaxis) to a "
+                        "COVID-19 vaccine or one of its ingredients?"),
+    "other_allergy": _("Has the recipient had any other allergic reaction within 4 hours of a vaccine or "
+                       "injectable medication?"),
+    "myocarditis": _("Has the recipient had myocarditis, pericarditis or MIS-C/MIS-A?"),
+    "bleeding": _("Does the recipient have a bleeding disorder or take a blood thinner?"),
+    "immunocompromised": _("Is the recipient immunocompromised (a disease or a treatment that weakens the "
+                           "immune system)?"),
+    "pregnant": _("Is the recipient pregnant or breastfeeding?"),
+}
+
+#: Why a record entered later from a paper form does not fit the inventory of its day; a code and
+#: its values are stored (``Immunization.flags``), worded when read.
+BACK_ENTRY_FLAGS = {
+    "lot_not_here": _("Lot %(lot)s was not at this location on %(date)s (it was received on %(received)s)."),
+    "expired_then": _("Lot %(lot)s had expired on %(date)s (it expired on %(expired)s)."),
+    "no_stock_then": _("Lot %(lot)s had no doses on hand at %(time)s by the inventory records."),
+}

@@ -41,6 +41,19 @@ class VaccineProduct(models.Model):
     active_from = models.DateField(null=True, blank=True)
     active_to = models.DateField(null=True, blank=True)
     is_orderable = models.BooleanField(_("orderable"), default=True)
+    # What the clinic floor suggests for a dose of this product (the immunization's coded values).
+    series_doses = models.PositiveSmallIntegerField(
+        _("doses in the series"), null=True, blank=True,
+        help_text=_("Doses that complete the primary series (1 for a single-dose product or a booster)."),
+    )
+    min_interval_days = models.PositiveSmallIntegerField(
+        _("minimum days since the previous dose"), null=True, blank=True,
+        help_text=_("A dose sooner than this after the recipient's previous dose is warned about."),
+    )
+    default_site = models.CharField(_("usual site"), max_length=4, default="LD",
+                                    help_text=_("An immunization site code, e.g. LD (left deltoid)."))
+    default_route = models.CharField(_("usual route"), max_length=8, default="C28161",
+                                     help_text=_("An NCI route code, e.g. C28161 (intramuscular)."))
 
     class Meta:
         db_table = "registry_vaccineproduct"  # the table of the former registry app: no data moved

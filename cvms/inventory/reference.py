@@ -13,7 +13,7 @@ PRODUCTS_CSV = Path(__file__).parent / "fixtures" / "vaccine_products.csv"
 
 _INT = {"min_age_months", "max_age_months", "doses_per_vial", "storage_ult_c_min", "storage_ult_c_max",
         "storage_freezer_c_min", "storage_freezer_c_max", "storage_fridge_days", "room_temp_hours",
-        "post_puncture_hours"}
+        "post_puncture_hours", "series_doses", "min_interval_days"}
 _DECIMAL = {"dose_volume_ml", "dose_mcg", "diluent_ml"}
 _DATE = {"active_from", "active_to"}
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from cvms.core.errors import ServiceError
 from cvms.core.models import AuditLog
 from cvms.immunizations.choices import ImmunizationStatus, Site
-from cvms.immunizations.services import immunization_mark_entered_in_error, immunization_record
+from cvms.immunizations.services.administer import immunization_mark_entered_in_error, immunization_record
 from cvms.inventory.choices import LedgerKind
 from cvms.inventory.models import InventoryLot
 from cvms.inventory.services.stock import InsufficientStock, lot_receive

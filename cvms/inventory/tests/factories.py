@@ -1,4 +1,5 @@
 import datetime
+import decimal
 
 import factory
 
@@ -17,6 +18,10 @@ class VaccineProductFactory(factory.django.DjangoModelFactory):
     cvx = "217"
     mvx = "PFR"
     doses_per_vial = 6
+    dose_volume_ml = decimal.Decimal("0.30")
+    min_age_months = 144
+    series_doses = 2
+    min_interval_days = 21
 
 
 class InventoryLotFactory(factory.django.DjangoModelFactory):

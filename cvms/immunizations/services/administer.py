@@ -1,0 +1,295 @@
+"""Doses given: recorded and taken out of stock in one transaction; corrected or marked entered in
+error with the stock given back exactly once."""
+
+import datetime
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from cvms.core.audit import audit_log, audited_update
+from cvms.core.errors import ServiceError
+from cvms.immunizations import choices as c
+from cvms.immunizations.models import CheckIn, Immunization
+from cvms.immunizations.roles import ADMINISTER_ROLES
+from cvms.immunizations.selectors import dose_suggestion, dose_warnings, recipient_doses
+from cvms.inventory.choices import LedgerKind
+from cvms.inventory.models import InventoryLot, StockLedgerEntry
+from cvms.inventory.roles import holds_role_at
+from cvms.inventory.services.stock import stock_record
+from cvms.recipients.choices import WelcomeEmailStatus
+from cvms.recipients.models import Recipient
+from cvms.recipients.welcome import queue_welcome_emails
+
+#: A time given this far ahead of the server's clock is a clock's difference, not the future.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+class NeedsConfirmation(ServiceError):
+    """The dose may be saved, but only once the person recording it has seen ``notes`` (warnings
+    about the dose, or flags of a record from a paper form) and confirmed."""
+
+    def __init__(self, notes: list[str], flags: list | None = None):
+        super().__init__(" ".join(notes), field="confirm")
+        self.notes = notes
+        self.flags = flags or []
+
+
+def _short(day: datetime.date) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+def back_entry_flags(*, lot: InventoryLot, administered_at: datetime.datetime) -> list:
+    """Why a dose given at ``administered_at`` does not fit the lot's records of that day, as
+    [code, values] pairs (``BACK_ENTRY_FLAGS``): not yet received there, already expired, or no
+    doses on hand by the ledger."""
+    given_on = timezone.localdate(administered_at)
+    flags = []
+    received = lot.ledger.order_by("at").values_list("at", flat=True).first() or lot.created_at
+    if received > administered_at:
+        flags.append(["lot_not_here", {"lot": lot.lot_number, "date": _short(given_on),
+                                       "received": _short(timezone.localdate(received))}])
+    if lot.expiration_date < given_on:
+        flags.append(["expired_then", {"lot": lot.lot_number, "date": _short(given_on),
+                                       "expired": _short(lot.expiration_date)}])
+    elif not flags:
+        on_hand_then = lot.ledger.filter(at__lte=administered_at).aggregate(doses=Sum("quantity"))["doses"] or 0
+        if on_hand_then <= 0:
+            local = timezone.localtime(administered_at)
+            flags.append(["no_stock_then", {"lot": lot.lot_number,
+                                            "time": f"{_short(local.date())} {local:%H:%M}"}])
+    return flags
+
+
+def _require_role(user, location, field: str, message: str) -> None:
+    if not holds_role_at(user, location, ADMINISTER_ROLES):
+        raise ServiceError(message, field=field)
+
+
+def _check_time(recipient: Recipient, administered_at: datetime.datetime) -> None:
+    if administered_at > timezone.now() + CLOCK_SKEW:
+        raise ServiceError(_("The time given cannot be in the future."), field="administered_at")
+    if timezone.localdate(administered_at) < recipient.date_of_birth:
+        raise ServiceError(_("The time given is before the recipient's date of birth (%(born)s).")
+                           % {"born": _short(recipient.date_of_birth)}, field="administered_at")
+
+
+def _check_screening(screening: dict, *, complete: bool) -> dict:
+    unknown = set(screening) - set(c.SCREENING_QUESTIONS)
+    if unknown:
+        raise ServiceError(_("Unknown screening question: %(key)s.") % {"key": sorted(unknown)[0]}, field="screening")
+    if any(answer not in c.Answer.values for answer in screening.values()):
+        raise ServiceError(_("Answer each screening question yes or no."), field="screening")
+    missing = [key for key in c.SCREENING_QUESTIONS if key not in screening]
+    if complete and missing:
+        raise ServiceError(_("Answer every screening question (missing: %(question)s).")
+                           % {"question": c.SCREENING_QUESTIONS[missing[0]]}, field="screening")
+    return dict(screening)
+
+
+def _check_coded(site: str, route: str, dose_volume_ml) -> None:
+    if site not in c.Site.values:
+        raise ServiceError(_("Choose the site from the list."), field="site")
+    if route not in c.Route.values:
+        raise ServiceError(_("Choose the route from the list."), field="route")
+    if dose_volume_ml is not None and not (Decimal("0") < Decimal(dose_volume_ml) <= Decimal("2")):
+        raise ServiceError(_("The dose volume must be more than 0 and at most 2 mL."), field="dose_volume_ml")
+
+
+@contextmanager
+def _one_dose_a_day(recipient: Recipient, given_on: datetime.date):
+    """The database's refusal of a second completed dose on the same day, worded (the transaction
+    inside has rolled back, stock included)."""
+    try:
+        yield
+    except IntegrityError as exc:
+        if "immunization_one_dose_a_day" in str(exc):
+            raise ServiceError(_("%(name)s already has a dose recorded on %(date)s.")
+                               % {"name": f"{recipient.first_name} {recipient.last_name}", "date": _short(given_on)},
+                               field="administered_at") from exc
+        raise
+
+
+def _welcome_after_dose(recipient: Recipient) -> None:
+    """A recipient with an email and no portal account gets the welcome email once vaccinated."""
+    if not recipient.email or recipient.user_id or recipient.welcome_email_status != WelcomeEmailStatus.NOT_SENT:
+        return
+    if Recipient.objects.filter(pk=recipient.pk, welcome_email_status=WelcomeEmailStatus.NOT_SENT,
+                                user__isnull=True).exclude(email="").update(
+            welcome_email_status=WelcomeEmailStatus.PENDING, welcome_email_claimed_at=timezone.now()):
+        queue_welcome_emails([recipient.pk])
+
+
+def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, actor=None,
+                        dose_number: int | None = None, site: str | None = None, route: str | None = None,
+                        dose_volume_ml=None, administered_at: datetime.datetime | None = None,
+                        screening: dict | None = None, consent_given: bool = True,
+                        source: str = c.ImmunizationSource.SCREEN, notes: str = "", checkin: CheckIn | None = None,
+                        confirmed: bool = False, idempotency_key: str | None = None) -> Immunization:
+    """Record a dose given from ``lot`` and take it out of stock, in one transaction.
+
+    Omitted values default from the recipient's history (dose number) and the product (site, route,
+    volume). Refusals name their field. Warnings about the dose (``dose_warnings``) and, for a
+    record from a paper form, what does not fit the lot's records of that day (``back_entry_flags``)
+    raise ``NeedsConfirmation`` unless ``confirmed``; a confirmed paper record keeps its flags.
+    With an ``idempotency_key`` a repeated call returns the first record.
+    """
+    actor = actor or given_by
+    source = c.ImmunizationSource(source)
+    if idempotency_key:
+        earlier = Immunization.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            if (earlier.recipient_id, earlier.lot_id) != (recipient.pk, lot.pk):
+                raise ServiceError(_("This key was already used for another dose."), field="idempotency_key")
+            return earlier
+    location = lot.location
+    _require_role(given_by, location, "given_by", _("The vaccinator must be a vaccinator, vaccine coordinator or "
+                                                    "location manager at %(location)s.") % {"location": location})
+    if actor != given_by:
+        _require_role(actor, location, "actor", _("Only the location's vaccinators, vaccine coordinators and "
+                                                  "location managers may record doses."))
+    administered_at = administered_at or timezone.now()
+    _check_time(recipient, administered_at)
+    given_on = timezone.localdate(administered_at)
+    product = lot.product
+    flags = back_entry_flags(lot=lot, administered_at=administered_at) if source == c.ImmunizationSource.PAPER else []
+    if lot.expiration_date < given_on and source != c.ImmunizationSource.PAPER:
+        raise ServiceError(_("Lot %(lot)s expired on %(date)s.") % {"lot": lot.lot_number,
+                                                                     "date": _short(lot.expiration_date)}, field="lot")
+    if not consent_given:
+        raise ServiceError(_("Record the recipient's consent before the dose."), field="consent_given")
+    screening = {} if screening is None else _check_screening(screening, complete=source == c.ImmunizationSource.SCREEN)
+    history = recipient_doses(recipient)
+    if dose_number is None:
+        dose_number = dose_suggestion(recipient=recipient, location=location, vaccinator=given_by,
+                                      history=history).dose_number
+    if not 1 <= int(dose_number) <= 6:
+        raise ServiceError(_("The dose number must be from 1 to 6."), field="dose_number")
+    site = site or product.default_site
+    route = route or product.default_route
+    dose_volume_ml = product.dose_volume_ml if dose_volume_ml is None else dose_volume_ml
+    _check_coded(site, route, dose_volume_ml)
+    if len(notes) > 2000:
+        raise ServiceError(_("Keep the notes to 2,000 characters."), field="notes")
+    if not confirmed:
+        warnings = dose_warnings(recipient=recipient, product=product, dose_number=dose_number,
+                                 administered_at=administered_at, history=history)
+        texts = warnings + [c.BACK_ENTRY_FLAGS[code] % values for code, values in flags]
+        if texts:
+            raise NeedsConfirmation([str(text) for text in texts], flags)
+    with _one_dose_a_day(recipient, given_on), transaction.atomic():
+        entry = stock_record(lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor,
+                             note=f"Dose {dose_number} to recipient {recipient.pk}",
+                             idempotency_key=idempotency_key and f"{idempotency_key}:dose")
+        immunization = Immunization.objects.create(
+            recipient=recipient, lot=lot, location=location, administered_at=administered_at,
+            administered_on=given_on, dose_number=dose_number, site=site, route=route,
+            dose_volume_ml=dose_volume_ml, given_by=given_by, recorded_by=actor, source=source,
+            screening=screening, consent_given=True, flags=flags, notes=notes.strip(), ledger_entry=entry,
+            idempotency_key=idempotency_key,
+        )
+        if checkin is not None:
+            CheckIn.objects.filter(pk=checkin.pk, location=location, recipient=recipient,
+                                   status=c.CheckInStatus.WAITING).update(
+                status=c.CheckInStatus.VACCINATED, closed_at=timezone.now(), immunization=immunization)
+        audit_log(actor=actor, action="registry.immunization.recorded", obj=immunization,
+                  changes={"recipient": recipient, "lot": lot, "dose_number": dose_number, "source": str(source),
+                           "flags": [code for code, _values in flags]})
+        _welcome_after_dose(recipient)
+    return immunization
+
+
+def _locked_completed(immunization: Immunization) -> Immunization:
+    locked = (Immunization.objects.select_for_update().select_related("lot__product", "location", "recipient")
+              .get(pk=immunization.pk))
+    if locked.status != c.ImmunizationStatus.COMPLETED:
+        raise ServiceError(_("This record was already marked entered in error."), field="status")
+    return locked
+
+
+def _give_back(immunization: Immunization, actor, note: str) -> None:
+    """Return the dose the record took: a correction that reverses its ledger entry (at most once)."""
+    entry: StockLedgerEntry | None = immunization.ledger_entry
+    if entry is not None:
+        stock_record(lot=entry.lot, kind=LedgerKind.CORRECTION, quantity=-entry.quantity, actor=actor,
+                     note=note, reverses=entry)
+
+
+EDITABLE = ("lot", "dose_number", "site", "route", "dose_volume_ml", "administered_at", "given_by", "notes",
+            "screening")
+
+
+def immunization_edit(*, immunization: Immunization, actor, confirmed: bool = False, **changes) -> Immunization:
+    """Correct a completed record. A new lot gives the dose back to the old lot and takes one from
+    the new, in one transaction; the fields that change are audited."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"Not editable: {sorted(unknown)}")
+    with transaction.atomic():
+        record = _locked_completed(immunization)
+        _require_role(actor, record.location, "actor", _("Only the location's vaccinators, vaccine coordinators and "
+                                                         "location managers may correct doses."))
+        lot = changes.get("lot", record.lot)
+        if lot.location_id != record.location_id:
+            raise ServiceError(_("Choose a lot at this location."), field="lot")
+        given_by = changes.get("given_by", record.given_by)
+        if given_by != record.given_by:
+            _require_role(given_by, record.location, "given_by", _("The vaccinator must be a vaccinator, vaccine "
+                                                                   "coordinator or location manager here."))
+        administered_at = changes.get("administered_at", record.administered_at)
+        _check_time(record.recipient, administered_at)
+        given_on = timezone.localdate(administered_at)
+        if lot.expiration_date < given_on and record.source != c.ImmunizationSource.PAPER:
+            raise ServiceError(_("Lot %(lot)s expired on %(date)s.") % {"lot": lot.lot_number,
+                                                                         "date": _short(lot.expiration_date)},
+                               field="lot")
+        dose_number = int(changes.get("dose_number", record.dose_number))
+        if not 1 <= dose_number <= 6:
+            raise ServiceError(_("The dose number must be from 1 to 6."), field="dose_number")
+        _check_coded(changes.get("site", record.site), changes.get("route", record.route),
+                     changes.get("dose_volume_ml", record.dose_volume_ml))
+        if "screening" in changes:
+            changes["screening"] = _check_screening(changes["screening"],
+                                                    complete=record.source == c.ImmunizationSource.SCREEN)
+        if not confirmed and (lot != record.lot or dose_number != record.dose_number
+                              or administered_at != record.administered_at):
+            others = [dose for dose in recipient_doses(record.recipient) if dose.pk != record.pk]
+            warnings = dose_warnings(recipient=record.recipient, product=lot.product, dose_number=dose_number,
+                                     administered_at=administered_at, history=others)
+            if warnings:
+                raise NeedsConfirmation(warnings)
+        fields = dict(changes, administered_on=given_on)
+        with _one_dose_a_day(record.recipient, given_on), transaction.atomic():
+            if lot != record.lot:
+                _give_back(record, actor, f"Immunization {record.pk} moved to lot {lot.lot_number}")
+                fields["ledger_entry"] = stock_record(
+                    lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor,
+                    note=f"Dose {dose_number} to recipient {record.recipient_id}")
+            audited_update(record, fields=fields, actor=actor, action="registry.immunization.corrected")
+    return record
+
+
+def immunization_mark_entered_in_error(*, immunization: Immunization, actor, reason: str) -> Immunization:
+    """Mark a record entered in error and give its dose back to the lot, exactly once: a second
+    attempt (or a race lost to another) is refused and moves no stock."""
+    reason = reason.strip()
+    if not reason:
+        raise ServiceError(_("A reason is required."), field="reason")
+    if len(reason) > 2000:
+        raise ServiceError(_("Keep the reason to 2,000 characters."), field="reason")
+    with transaction.atomic():
+        record = _locked_completed(immunization)
+        _require_role(actor, record.location, "actor", _("Only the location's vaccinators, vaccine coordinators and "
+                                                         "location managers may mark a dose entered in error."))
+        _give_back(record, actor, f"Immunization {record.pk} entered in error")
+        record.status = c.ImmunizationStatus.ENTERED_IN_ERROR
+        record.status_reason = reason
+        record.save(update_fields=["status", "status_reason", "updated_at"])
+        audit_log(actor=actor, action="registry.immunization.entered_in_error", obj=record,
+                  changes={"status": ["completed", "entered_in_error"], "reason": reason})
+    immunization.status, immunization.status_reason = record.status, record.status_reason
+    return immunization

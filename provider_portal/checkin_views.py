@@ -1,0 +1,7 @@
+"""Placeholder of the clinic floor's checkin pages: replaced by the engineer who builds them."""
+
+from django.http import Http404
+
+
+def not_built(request, **kwargs):
+    raise Http404
