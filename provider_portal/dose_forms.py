@@ -87,6 +87,7 @@ class _DoseFields(FocusMixin, IdempotentForm):
         self.fields["product"].queryset = VaccineProduct.objects.filter(pk__in={lot.product_id for lot in lots})
         self.fields["given_by"].queryset = (vaccinators if vaccinators is not None
                                             else get_user_model().objects.none())
+        self.fields["given_by"].label_from_instance = _person
         self.order_fields(["confirm"])
         self.warnings: list[str] = []
 
@@ -109,12 +110,12 @@ class _DoseFields(FocusMixin, IdempotentForm):
         return data
 
     def needs_confirmation(self, notes: list[str]) -> None:
-        """Show ``notes`` (a ``NeedsConfirmation``) with the "Save anyway" box, unticked."""
+        """Show ``notes`` (a ``NeedsConfirmation``: warnings, not refusals) above the "Save anyway" box,
+        unticked."""
         self.warnings = notes
         self.data = self.data.copy()
         self.data.pop("confirm", None)
         self.data["warnings_seen"] = warnings_digest(notes)
-        self.add_error("confirm", _("Check the warnings above, then tick “Save anyway” to save."))
 
     def confirms(self, notes: list[str]) -> bool:
         """Whether "Save anyway" was ticked for exactly these warnings."""
@@ -213,7 +214,12 @@ class PaperNextForm(FocusMixin, UswdsFormMixin, forms.Form):
                                     widget=forms.DateInput(format="%m/%d/%Y"))
 
 
-def lot_label(lot) -> str:
+def _person(user) -> str:
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name else user.email
+
+
+def _lot_label(lot) -> str:
     return ngettext("%(lot)s (expires %(date)s, %(available)d dose available)",
                     "%(lot)s (expires %(date)s, %(available)d doses available)", lot.available) % {
         "lot": lot.lot_number, "date": date_format(lot.expiration_date, "SHORT_DATE_FORMAT"),
@@ -224,5 +230,5 @@ def _lot_choices(lots) -> list:
     """The lots under their product's name, so the list reads product first without a script."""
     groups: dict = {}
     for lot in lots:
-        groups.setdefault(lot.product.display_name, []).append((lot.pk, lot_label(lot)))
+        groups.setdefault(lot.product.display_name, []).append((lot.pk, _lot_label(lot)))
     return [("", SELECT_PROMPT), *groups.items()]
