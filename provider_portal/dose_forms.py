@@ -145,7 +145,8 @@ class DoseForm(_DoseFields):
         self.paper = paper
         for key, question in c.SCREENING_QUESTIONS.items():
             self.fields[SCREENING_PREFIX + key] = forms.ChoiceField(
-                label=question, choices=c.Answer.choices, required=False, widget=forms.RadioSelect)
+                label=question, choices=c.Answer.choices, required=False,
+                widget=forms.RadioSelect(attrs={"class": "usa-radio__input"}))
         # The questions come before "All answers No", consent and the notes.
         order = [n for n in self.fields if n not in ("screening_all_no", "consent_given", "notes", "confirm")]
         self.order_fields(["confirm", *order, "screening_all_no", "consent_given", "notes"])

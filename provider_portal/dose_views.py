@@ -91,8 +91,11 @@ def dose_scan(request, location_id):
     """What a scanned vial picks, for the administration screen's script (the page works without it)."""
     location = access_location_by_user(request.user, location_id, ADMINISTER_ROLES)
     lots = list(lots_to_administer_at(location, paper=request.GET.get("paper") == "1"))
+    scan = BarcodeForm(request.GET)
+    if not scan.is_valid():
+        return JsonResponse({"error": " ".join(scan.errors["barcode"]), "field": "barcode"}, status=400)
     try:
-        scanned = scanned_dose(barcode=request.GET.get("barcode", ""), location=location, lots=lots)
+        scanned = scanned_dose(barcode=scan.cleaned_data["barcode"], location=location, lots=lots)
     except ServiceError as refusal:
         return JsonResponse({"error": str(refusal), "field": refusal.field}, status=400)
     return JsonResponse({"product": scanned.product.pk, "lot": scanned.lot and scanned.lot.pk,

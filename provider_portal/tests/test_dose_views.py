@@ -202,7 +202,10 @@ def test_a_warning_reshows_the_form_and_save_anyway_saves_exactly_what_was_shown
     ({"given_on": f"{TODAY + datetime.timedelta(days=1):%m/%d/%Y}"}, "given_on", "cannot be in the future"),
     ({"given_on": "03/13/1985"}, "given_on", "before the recipient's date of birth"),
     ({"given_on": "13/45/2026"}, "given_on", "Enter a valid date"),
+    ({"given_on": "01/01/0001"}, "given_on", "before the recipient's date of birth"),
+    ({"given_on": "12/31/9999", "given_time": "23:59"}, "given_on", "cannot be in the future"),
     ({"given_time": "25:99"}, "given_time", "Enter a valid time"),
+    ({"screening_pregnant": "maybe"}, "screening_pregnant", "valid choice"),
     ({"dose_number": "7"}, "dose_number", "less than or equal to 6"),
     ({"dose_number": "one"}, "dose_number", "whole number"),
     ({"dose_volume_ml": "5"}, "dose_volume_ml", "less than or equal to 2"),
@@ -309,6 +312,15 @@ def test_the_scan_endpoint_answers_the_lot_or_says_why_not(client, tenant_a, pfi
         response = client.get(url, {"barcode": _scan(lot_number)})
         assert response.status_code == 400 and words in response.json()["error"]
     assert "not GS1 data" in client.get(url, {"barcode": "hello"}).json()["error"]
+    too_long = client.get(url, {"barcode": "]d201" + "9" * 5000})
+    assert too_long.status_code == 400 and "at most 200 characters" in too_long.json()["error"]
+
+
+def test_a_missing_form_key_is_named_above_the_form(client, tenant_a, lot):
+    client.force_login(tenant_a.vaccinator)
+    response = client.post(_new_url(tenant_a, RecipientFactory()), _post(lot, tenant_a, idempotency_key=None))
+    assert response.status_code == 400 and not Immunization.objects.exists()
+    assert "Idempotency key: This field is required." in response.content.decode()
 
 
 def test_a_barcode_that_cannot_be_read_is_shown_beside_the_scan_field(client, tenant_a, pfizer_lot):

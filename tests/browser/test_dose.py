@@ -38,7 +38,7 @@ def _on_hand(lot):
 
 def _moderna():
     return VaccineProductFactory(key="moderna-12", display_name="Moderna COVID-19 Vaccine 12+", cvx="207", mvx="MOD",
-                                 doses_per_vial=10, dose_volume_ml="0.50", min_interval_days=28)
+                                 doses_per_vial=10, dose_volume_ml="0.50", min_interval_days=28, default_site="RD")
 
 
 def _checked(page, where: str) -> None:
@@ -108,8 +108,17 @@ def test_a_second_dose_suggests_the_first_doses_product(page, tenant_a, password
     assert "Pfizer" in page.locator("#id_product option:checked").inner_text()
     assert page.locator("#id_lot").input_value() == str(pfizer.pk)
     assert page.locator("#id_dose_number").input_value() == "2"
-    assert not page.locator(f'#id_lot option[value="{moderna.pk}"]').is_visible()  # narrowed to the product
+    hidden = 'option => option.hidden'
+    assert page.locator(f'#id_lot option[value="{moderna.pk}"]').evaluate(hidden)  # narrowed to the product
     assert "FK5618" in page.get_by_test_id("dose-history").inner_text()
+    # Another product: its lots, its usual site and volume; and back.
+    page.locator("#id_product").select_option(str(moderna.product_id))
+    assert page.locator("#id_lot").input_value() == str(moderna.pk)
+    assert page.locator(f'#id_lot option[value="{pfizer.pk}"]').evaluate(hidden)
+    assert (page.locator("#id_site").input_value(), page.locator("#id_dose_volume_ml").input_value()) == ("RD", "0.50")
+    page.locator("#id_product").select_option(str(pfizer.product_id))
+    assert page.locator("#id_lot").input_value() == str(pfizer.pk) and page.locator("#id_site").input_value() == "LD"
+    page.get_by_label("Scan the vial").focus()
     page.keyboard.press("Enter")  # an empty scan field keeps the lot shown
     page.keyboard.press("Space")
     page.keyboard.press("Tab")
