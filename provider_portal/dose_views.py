@@ -250,14 +250,17 @@ class _Screen:
                         initial=None if data else self._initial(vaccinators))
 
     def _focus(self, form) -> None:
-        """Where the keyboard starts: the scan field; after a scan (or an Enter that keeps the lot) the
-        screening; after a refusal its field; after a warning "Save anyway"."""
+        """Where the keyboard starts: the scan field (a paper form's date, or its time when the date
+        was kept from the form before); after a scan (or an Enter that keeps the lot) the screening;
+        after a refusal its field; after a warning "Save anyway"."""
         if not self.lots:
             return
         if form.is_bound:
             form.focus_first("confirm" if form.warnings else None)
         elif self.scan.is_bound and not self.scan.errors:
             form.focus_first("screening_all_no")
+        elif self.paper and not self.scan.is_bound:
+            form.focus_first("given_time" if form["given_on"].initial else "given_on")
         else:
             self.scan.focus_first("barcode")
 

@@ -423,6 +423,7 @@ def test_back_entry_asks_for_the_real_date_and_time_and_keeps_the_flags_it_confi
     opened = client.get(_new_url(tenant_a, recipient, paper=1))
     assert 'data-testid="paper-mode"' in opened.content.decode()
     assert opened.context["form"]["given_on"].initial is None and opened.context["form"]["given_time"].initial is None
+    assert "autofocus" in opened.context["form"].fields["given_on"].widget.attrs  # typed from the form
     two_days_ago = TODAY - datetime.timedelta(days=2)  # before the lot arrived here
     data = _post(lot, tenant_a, given_on=f"{two_days_ago:%m/%d/%Y}", given_time="10:15",
                  **dict(dict.fromkeys(ALL_NO), screening_feeling_sick="no"))
@@ -451,3 +452,4 @@ def test_the_next_paper_form_finds_its_recipient_and_keeps_the_date_and_lot(clie
     form = client.get(found.url).context["form"]
     assert (form["given_on"].initial, form["lot"].initial, form["given_time"].initial) == (
         datetime.date(2026, 1, 5), lot, None)
+    assert "autofocus" in form.fields["given_time"].widget.attrs

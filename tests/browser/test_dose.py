@@ -188,14 +188,20 @@ def test_back_entry_of_a_paper_record_flags_a_lot_not_here_that_day(page, tenant
     assert page.get_by_test_id("dose-source").text_content() == "From a paper form"
     assert _on_hand(lot) == 9
 
-    page.get_by_test_id("next-paper-form").click()
+    # The next form of the stack, typed: Enter on "Enter the next paper form", the name and date of birth.
+    assert page.evaluate("document.activeElement.dataset.testid") == "next-paper-form"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/doses/paper/next/**")
     _checked(page, "the next paper form")
-    page.get_by_label("Legal first name").fill("Luis")
-    page.get_by_label("Legal last name").fill("Diaz")
-    page.get_by_label("Date of birth").fill("07/04/1960")
-    page.get_by_test_id("find-recipient").click()
+    page.keyboard.type("Luis")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Diaz")
+    page.keyboard.press("Tab")
+    page.keyboard.type("07/04/1960")
+    page.keyboard.press("Enter")
     page.get_by_test_id("paper-mode").wait_for()
     assert "Luis Diaz" in page.get_by_test_id("recipient-name").inner_text()
+    assert _focused(page) == "given_time"
     assert page.get_by_label("Date given").input_value() == f"{given_on:%m/%d/%Y}"  # kept from the form before
     assert page.locator("#id_lot").input_value() == str(lot.pk)
     assert page.url.split("/recipients/")[1].startswith(f"{following.pk}/")
