@@ -4,6 +4,7 @@ writes asks for narrower roles, which state staff never hold at a location."""
 
 import re
 
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -149,13 +150,19 @@ def query_id(value) -> int | None:
     return int(value) if isinstance(value, str) and _QUERY_ID.fullmatch(value) else None
 
 
-def access_checkin_for_dose(location: Location, recipient: Recipient, checkin_id) -> CheckIn | None:
+def access_checkin_for_dose(location: Location, recipient: Recipient, checkin_id, *,
+                            saved_under: str | None = None) -> CheckIn | None:
     """The waiting check-in a dose closes, when ``checkin_id`` (from a link) names one of this
-    recipient at this location; None for anything else."""
+    recipient at this location (or the one closed by the dose recorded under the idempotency key
+    ``saved_under``: the same form sent again); None for anything else."""
     pk = query_id(checkin_id)
     if pk is None:
         return None
-    return CheckIn.objects.filter(pk=pk, location=location, recipient=recipient, status=CheckInStatus.WAITING).first()
+    mine = CheckIn.objects.filter(pk=pk, location=location, recipient=recipient)
+    waiting = Q(status=CheckInStatus.WAITING)
+    if saved_under:
+        waiting |= Q(immunization__idempotency_key=saved_under)
+    return mine.filter(waiting).first()
 
 
 def access_immunization_by_user(user, location_id: int, immunization_id: int, roles=HISTORY_ROLES) -> Immunization:

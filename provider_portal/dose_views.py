@@ -238,7 +238,11 @@ class _Screen:
         return "checkin" in self.query and self.checkin is None
 
     def checkin_kept(self, form) -> bool:
-        """A check-in in the link that is not this recipient's, waiting here, is refused, saving nothing."""
+        """A check-in in the link that is not this recipient's, waiting here, is refused, saving nothing
+        (unless this very form closed it: sent again, it answers as the first time)."""
+        if self.checkin_refused:
+            self.checkin = access_checkin_for_dose(self.location, self.recipient, self.query["checkin"],
+                                                   saved_under=form.key("dose"))
         if self.checkin_refused:
             form.add_error(None, _("Check-in: the check-in in this page's address is not waiting at this location "
                                    "for this recipient. Go back to the check-in queue and open the recipient again."))

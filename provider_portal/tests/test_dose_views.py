@@ -175,6 +175,16 @@ def test_from_a_check_in_the_dose_closes_it_and_goes_back_to_the_queue(client, t
     assert checkin.status == c.CheckInStatus.VACCINATED and checkin.immunization.recipient == recipient
 
 
+def test_a_dose_from_a_check_in_sent_twice_is_recorded_once_and_both_go_back_to_the_queue(client, tenant_a, lot):
+    recipient = RecipientFactory()
+    checkin = CheckIn.objects.create(location=tenant_a.location, recipient=recipient)
+    client.force_login(tenant_a.vaccinator)
+    url = _new_url(tenant_a, recipient, checkin=checkin.pk)
+    first, again = client.post(url, _post(lot, tenant_a)), client.post(url, _post(lot, tenant_a))
+    assert first.status_code == again.status_code == 302 and again.url == first.url
+    assert recipient.immunizations.count() == 1 and _on_hand(lot) == 5
+
+
 def test_a_warning_reshows_the_form_and_save_anyway_saves_exactly_what_was_shown(client, tenant_a, lot):
     recipient = RecipientFactory()
     immunization_record(recipient=recipient, lot=lot, given_by=tenant_a.vaccinator,
