@@ -132,7 +132,6 @@ class _DoseFields(FocusMixin, IdempotentForm):
         add_refusal(self, refusal)
 
 
-
 class DoseForm(_DoseFields):
     """A new dose on the administration screen, or from a paper form (``paper``)."""
 
