@@ -2,15 +2,23 @@
 see every location's pages that only read (the roles asked for are every provider role); a page that
 writes asks for narrower roles, which state staff never hold at a location."""
 
+import re
+
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import PROVIDER_ROLES, Role
 from cvms.accounts.selectors import user_has_role
+from cvms.immunizations.choices import CheckInStatus
+from cvms.immunizations.models import CheckIn, Immunization
+from cvms.immunizations.roles import ADMINISTER_ROLES, HISTORY_ROLES
+from cvms.immunizations.selectors import lots_for_back_entry
 from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceRequest, StockLedgerEntry, Transfer
 from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES, VIEW_ROLES
-from cvms.inventory.selectors import marketplace_open_offers, transfers_involving
+from cvms.inventory.selectors import lots_for_administration, marketplace_open_offers, transfers_involving
 from cvms.organizations.models import Location
+from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload
 
 #: The Recipient Bulk Upload process is carried out by the Healthcare Location Manager.
@@ -115,3 +123,57 @@ def access_transfer_for_state(user, transfer_id: int) -> Transfer:
     if not user_has_role(user, *STATE_ROLES):
         raise Http404
     return get_object_or_404(Transfer.objects.select_related(*_TRANSFER_RELATED), pk=transfer_id)
+
+
+# Doses given: recorded by the location's vaccinators, vaccine coordinators and managers; read by
+# them and by state staff.
+
+def access_recipient_to_vaccinate_by_user(user, location_id: int, recipient_id: int) -> tuple[Location, Recipient]:
+    """A location where ``user`` gives vaccine, and the recipient to vaccinate there: anyone in the
+    state (a provider may vaccinate any recipient; finding them is the check-in's)."""
+    location = access_location_by_user(user, location_id, ADMINISTER_ROLES)
+    return location, get_object_or_404(Recipient, pk=recipient_id)
+
+
+def lots_to_administer_at(location: Location, *, paper: bool = False):
+    """The lots a dose may be taken from at a location reached through ``access_*`` with
+    ``ADMINISTER_ROLES``: unexpired with doses available (FAQ 25), or, for a paper form, any with doses."""
+    return lots_for_back_entry(location) if paper else lots_for_administration(location)
+
+
+#: An id as a link's query carries it: ASCII digits within the database's range.
+_QUERY_ID = re.compile(r"[0-9]{1,18}")
+
+
+def query_id(value) -> int | None:
+    """``value`` (a query parameter) as an id, or None when it is not one."""
+    return int(value) if isinstance(value, str) and _QUERY_ID.fullmatch(value) else None
+
+
+def access_checkin_for_dose(location: Location, recipient: Recipient, checkin_id, *,
+                            saved_under: str | None = None) -> CheckIn | None:
+    """The waiting check-in a dose closes, when ``checkin_id`` (from a link) names one of this
+    recipient at this location (or the one closed by the dose recorded under the idempotency key
+    ``saved_under``: the same form sent again); None for anything else."""
+    pk = query_id(checkin_id)
+    if pk is None:
+        return None
+    mine = CheckIn.objects.filter(pk=pk, location=location, recipient=recipient)
+    waiting = Q(status=CheckInStatus.WAITING)
+    if saved_under:
+        waiting |= Q(immunization__idempotency_key=saved_under)
+    return mine.filter(waiting).first()
+
+
+def access_immunization_by_user(user, location_id: int, immunization_id: int, roles=HISTORY_ROLES) -> Immunization:
+    """A dose given at a location where ``user`` holds one of ``roles``; state staff read any
+    location's doses when ``roles`` name them."""
+    if set(roles) & set(STATE_ROLES) and user_has_role(user, *STATE_ROLES):
+        location = get_object_or_404(Location.objects.select_related("organization"), pk=location_id)
+    else:
+        location = access_location_by_user(user, location_id, roles)
+    dose = get_object_or_404(Immunization.objects.select_related("recipient", "lot__product", "given_by",
+                                                                 "recorded_by"),
+                             pk=immunization_id, location=location)
+    dose.location = location
+    return dose

@@ -73,8 +73,13 @@ clinic = "locations/<int:location_id>/"
 urlpatterns += [
     path(clinic + "check-in/", checkin_views.not_built, name="checkin"),
     path(clinic + "recipients/<int:recipient_id>/", checkin_views.not_built, name="recipient"),
-    path(clinic + "recipients/<int:recipient_id>/doses/new/", dose_views.not_built, name="dose_new"),
-    path(clinic + "doses/<int:immunization_id>/", dose_views.not_built, name="dose"),
+    path(clinic + "recipients/<int:recipient_id>/doses/new/", dose_views.dose_new, name="dose_new"),
+    path(clinic + "doses/<int:immunization_id>/", dose_views.dose_detail, name="dose"),
+    path(clinic + "doses/<int:immunization_id>/correct/", dose_views.dose_correct, name="dose_correct"),
+    path(clinic + "doses/<int:immunization_id>/entered-in-error/", dose_views.dose_entered_in_error,
+         name="dose_entered_in_error"),
+    path(clinic + "doses/scan/", dose_views.dose_scan, name="dose_scan"),
+    path(clinic + "doses/paper/next/", dose_views.paper_next, name="paper_next"),
     path(clinic + "account-history/", history_views.not_built, name="account_history"),
     path(clinic + "paper-forms/", paper_views.not_built, name="paper_forms"),
 ]

@@ -1,6 +1,11 @@
 """Coded values of immunizations (CDC CVRS value sets)."""
 
+import datetime
+
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -65,9 +70,24 @@ SCREENING_QUESTIONS = {
 }
 
 #: Why a record entered later from a paper form does not fit the inventory of its day; a code and
-#: its values are stored (``Immunization.flags``), worded when read.
+#: its values are stored (``Immunization.flags``; dates and times in ISO form), worded when read.
 BACK_ENTRY_FLAGS = {
     "lot_not_here": _("Lot %(lot)s was not at this location on %(date)s (it was received on %(received)s)."),
     "expired_then": _("Lot %(lot)s had expired on %(date)s (it expired on %(expired)s)."),
     "no_stock_then": _("Lot %(lot)s had no doses on hand at %(time)s by the inventory records."),
 }
+
+#: The values of a flag that hold a date, and the one that holds a time.
+_FLAG_DATES, _FLAG_TIME = ("date", "received", "expired"), "time"
+
+
+def back_entry_flag_text(code: str, values: dict) -> str:
+    """A stored flag in the active language, its dates and time in the reader's format."""
+    shown = dict(values)
+    for key in _FLAG_DATES:
+        if key in shown:
+            shown[key] = date_format(datetime.date.fromisoformat(shown[key]), "SHORT_DATE_FORMAT")
+    if _FLAG_TIME in shown:
+        moment = timezone.localtime(datetime.datetime.fromisoformat(shown[_FLAG_TIME]))
+        shown[_FLAG_TIME] = date_format(moment, "SHORT_DATETIME_FORMAT")
+    return gettext(BACK_ENTRY_FLAGS[code]) % shown

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cvms.immunizations import choices as c
@@ -39,11 +38,11 @@ class Immunization(models.Model):
     #: A record entered later from a paper form that does not fit the inventory of its day: a list
     #: of [code, values] (``BACK_ENTRY_FLAGS``), worded when read.
     flags = models.JSONField(_("flags"), default=list, blank=True)
-    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    notes = models.CharField(_("notes"), blank=True, max_length=2000)
     status = models.CharField(
         _("status"), max_length=20, choices=c.ImmunizationStatus.choices, default=c.ImmunizationStatus.COMPLETED
     )
-    status_reason = models.TextField(_("why entered in error"), blank=True, max_length=2000)
+    status_reason = models.CharField(_("why entered in error"), blank=True, max_length=2000)
     ledger_entry = models.OneToOneField(
         StockLedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="immunization"
     )
@@ -80,7 +79,7 @@ class Immunization(models.Model):
     @property
     def flag_texts(self) -> list[str]:
         """The back-entry flags, worded in the active language."""
-        return [gettext(c.BACK_ENTRY_FLAGS[code]) % values for code, values in self.flags]
+        return [c.back_entry_flag_text(code, values) for code, values in self.flags]
 
 
 class CheckIn(models.Model):

@@ -1,8 +1,11 @@
 """Reads of the clinic floor: a recipient's doses, and what the next dose should be."""
 
 import datetime
+import unicodedata
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -10,6 +13,8 @@ from django.utils.translation import ngettext
 
 from cvms.immunizations import choices as c
 from cvms.immunizations.models import Immunization
+from cvms.immunizations.roles import ADMINISTER_ROLES
+from cvms.inventory.barcodes import BarcodeUnreadable, barcode_read
 from cvms.inventory.models import InventoryLot, VaccineProduct
 from cvms.inventory.selectors import lots_for_administration
 
@@ -91,3 +96,58 @@ def dose_warnings(*, recipient, product: VaccineProduct, dose_number: int, admin
     if any(dose.dose_number == dose_number for dose in history):
         warnings.append(_("Dose %(number)d is already recorded for this recipient.") % {"number": dose_number})
     return warnings
+
+
+def lots_for_back_entry(location):
+    """Lots a dose entered later from a paper form may be taken from: any with doses available,
+    expired or not (``back_entry_flags`` says what did not fit that day), soonest to expire first."""
+    return (location.lots.filter(on_hand__gt=F("reserved")).select_related("product")
+            .order_by("expiration_date", "lot_number"))
+
+
+def location_vaccinators(location):
+    """The people who may give vaccine at ``location``, by name."""
+    return (get_user_model().objects.filter(memberships__location=location, memberships__is_active=True,
+                                            memberships__role__in=[str(role) for role in ADMINISTER_ROLES])
+            .distinct().order_by("last_name", "first_name", "email"))
+
+
+@dataclass(frozen=True)
+class ScannedDose:
+    """What a vial's barcode picks on the administration screen: the product and, when the barcode
+    names a lot the location may give from (or the product has only one such lot), that lot."""
+
+    product: VaccineProduct
+    lot: InventoryLot | None
+
+
+def _lot_number(value: str) -> str:
+    return unicodedata.normalize("NFKC", value).strip().upper()
+
+
+def scanned_dose(*, barcode: str, location, lots) -> ScannedDose:
+    """Read a vial's GS1 barcode against ``lots`` (those a dose may be given from now). Refusals name
+    the ``barcode`` field and say why: unreadable, a product with no lot here, or a lot of this
+    location that has expired or has no doses available, or one that is not here at all."""
+    label = barcode_read(barcode)
+    of_product = [lot for lot in lots if lot.product_id == label.product.pk]
+    if not label.lot_number:
+        if len(of_product) == 1:
+            return ScannedDose(product=label.product, lot=of_product[0])
+        if not of_product:
+            raise BarcodeUnreadable(_("No lot of %(product)s can be given here: none has doses available.")
+                                    % {"product": label.product.display_name})
+        return ScannedDose(product=label.product, lot=None)
+    number = _lot_number(label.lot_number)
+    found = next((lot for lot in of_product if lot.lot_number == number), None)
+    if found is not None:
+        return ScannedDose(product=label.product, lot=found)
+    here = location.lots.filter(product=label.product, lot_number=number).first()
+    if here is None:
+        message = _("Lot %(lot)s of %(product)s is not in this location's inventory.")
+    elif here.available <= 0:
+        message = _("Lot %(lot)s of %(product)s has no doses available.")
+    else:
+        message = _("Lot %(lot)s of %(product)s expired on %(date)s: it may not be given.")
+    raise BarcodeUnreadable(message % {"lot": number, "product": label.product.display_name,
+                                       "date": here and date_format(here.expiration_date, "SHORT_DATE_FORMAT")})

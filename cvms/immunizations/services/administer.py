@@ -20,7 +20,7 @@ from cvms.immunizations.selectors import dose_suggestion, dose_warnings, recipie
 from cvms.inventory.choices import LedgerKind
 from cvms.inventory.models import InventoryLot, StockLedgerEntry
 from cvms.inventory.roles import holds_role_at
-from cvms.inventory.services.stock import stock_record
+from cvms.inventory.services.stock import InsufficientStock, stock_record
 from cvms.recipients.choices import WelcomeEmailStatus
 from cvms.recipients.models import Recipient
 from cvms.recipients.welcome import queue_welcome_emails
@@ -43,26 +43,33 @@ def _short(day: datetime.date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-def back_entry_flags(*, lot: InventoryLot, administered_at: datetime.datetime) -> list:
+def back_entry_flags(*, lot: InventoryLot, administered_at: datetime.datetime,
+                     ignoring: StockLedgerEntry | None = None) -> list:
     """Why a dose given at ``administered_at`` does not fit the lot's records of that day, as
     [code, values] pairs (``BACK_ENTRY_FLAGS``): not yet received there, already expired, or no
-    doses on hand by the ledger."""
-    given_on = timezone.localdate(administered_at)
+    doses on hand by the ledger (leaving out ``ignoring``: the dose's own entry, when a record is
+    corrected)."""
+    day = timezone.localdate(administered_at)
+    given_on = day.isoformat()
     flags = []
     received = lot.ledger.order_by("at").values_list("at", flat=True).first() or lot.created_at
     if received > administered_at:
-        flags.append(["lot_not_here", {"lot": lot.lot_number, "date": _short(given_on),
-                                       "received": _short(timezone.localdate(received))}])
-    if lot.expiration_date < given_on:
-        flags.append(["expired_then", {"lot": lot.lot_number, "date": _short(given_on),
-                                       "expired": _short(lot.expiration_date)}])
+        flags.append(["lot_not_here", {"lot": lot.lot_number, "date": given_on,
+                                       "received": timezone.localdate(received).isoformat()}])
+    if lot.expiration_date < day:
+        flags.append(["expired_then", {"lot": lot.lot_number, "date": given_on,
+                                       "expired": lot.expiration_date.isoformat()}])
     elif not flags:
-        on_hand_then = lot.ledger.filter(at__lte=administered_at).aggregate(doses=Sum("quantity"))["doses"] or 0
+        ledger = lot.ledger.filter(at__lte=administered_at).exclude(pk=ignoring and ignoring.pk)
+        on_hand_then = ledger.aggregate(doses=Sum("quantity"))["doses"] or 0
         if on_hand_then <= 0:
-            local = timezone.localtime(administered_at)
             flags.append(["no_stock_then", {"lot": lot.lot_number,
-                                            "time": f"{_short(local.date())} {local:%H:%M}"}])
+                                            "time": timezone.localtime(administered_at).isoformat(timespec="minutes")}])
     return flags
+
+
+def _flag_texts(flags: list) -> list[str]:
+    return [c.back_entry_flag_text(code, values) for code, values in flags]
 
 
 def _require_role(user, location, field: str, message: str) -> None:
@@ -124,6 +131,22 @@ def _welcome_after_dose(recipient: Recipient) -> None:
         queue_welcome_emails([recipient.pk])
 
 
+def _take_dose(*, lot: InventoryLot, actor, note: str, idempotency_key: str | None = None) -> StockLedgerEntry:
+    """The ledger entry that takes one dose from ``lot``; a lot with no dose available (emptied since
+    the form was shown) is refused on the lot field."""
+    try:
+        return stock_record(lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor, note=note,
+                            idempotency_key=idempotency_key)
+    except InsufficientStock as refusal:
+        refusal.field = "lot"
+        raise
+
+
+def _check_checkin(checkin: CheckIn | None, *, recipient: Recipient, location) -> None:
+    if checkin is not None and (checkin.recipient_id, checkin.location_id) != (recipient.pk, location.pk):
+        raise ServiceError(_("This check-in is for another recipient or location."), field="checkin")
+
+
 def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, actor=None,
                         dose_number: int | None = None, site: str | None = None, route: str | None = None,
                         dose_volume_ml=None, administered_at: datetime.datetime | None = None,
@@ -152,6 +175,7 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
     if actor != given_by:
         _require_role(actor, location, "actor", _("Only the location's vaccinators, vaccine coordinators and "
                                                   "location managers may record doses."))
+    _check_checkin(checkin, recipient=recipient, location=location)
     administered_at = administered_at or timezone.now()
     _check_time(recipient, administered_at)
     given_on = timezone.localdate(administered_at)
@@ -178,13 +202,12 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
     if not confirmed:
         warnings = dose_warnings(recipient=recipient, product=product, dose_number=dose_number,
                                  administered_at=administered_at, history=history)
-        texts = warnings + [c.BACK_ENTRY_FLAGS[code] % values for code, values in flags]
+        texts = warnings + _flag_texts(flags)
         if texts:
-            raise NeedsConfirmation([str(text) for text in texts], flags)
+            raise NeedsConfirmation(texts, flags)
     with _one_dose_a_day(recipient, given_on), transaction.atomic():
-        entry = stock_record(lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor,
-                             note=f"Dose {dose_number} to recipient {recipient.pk}",
-                             idempotency_key=idempotency_key and f"{idempotency_key}:dose")
+        entry = _take_dose(lot=lot, actor=actor, note=f"Dose {dose_number} to recipient {recipient.pk}",
+                           idempotency_key=idempotency_key and f"{idempotency_key}:dose")
         immunization = Immunization.objects.create(
             recipient=recipient, lot=lot, location=location, administered_at=administered_at,
             administered_on=given_on, dose_number=dose_number, site=site, route=route,
@@ -255,20 +278,24 @@ def immunization_edit(*, immunization: Immunization, actor, confirmed: bool = Fa
         if "screening" in changes:
             changes["screening"] = _check_screening(changes["screening"],
                                                     complete=record.source == c.ImmunizationSource.SCREEN)
-        if not confirmed and (lot != record.lot or dose_number != record.dose_number
-                              or administered_at != record.administered_at):
+        moved = lot != record.lot or administered_at != record.administered_at
+        flags = record.flags
+        if moved and record.source == c.ImmunizationSource.PAPER:  # flagged again against the new lot or time
+            flags = back_entry_flags(lot=lot, administered_at=administered_at,
+                                     ignoring=record.ledger_entry if lot == record.lot else None)
+        if not confirmed and (moved or dose_number != record.dose_number):
             others = [dose for dose in recipient_doses(record.recipient) if dose.pk != record.pk]
             warnings = dose_warnings(recipient=record.recipient, product=lot.product, dose_number=dose_number,
                                      administered_at=administered_at, history=others)
-            if warnings:
-                raise NeedsConfirmation(warnings)
-        fields = dict(changes, administered_on=given_on)
+            texts = warnings + _flag_texts([flag for flag in flags if flag not in record.flags])
+            if texts:
+                raise NeedsConfirmation(texts, flags)
+        fields = dict(changes, administered_on=given_on, flags=flags)
         with _one_dose_a_day(record.recipient, given_on), transaction.atomic():
             if lot != record.lot:
                 _give_back(record, actor, f"Immunization {record.pk} moved to lot {lot.lot_number}")
-                fields["ledger_entry"] = stock_record(
-                    lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor,
-                    note=f"Dose {dose_number} to recipient {record.recipient_id}")
+                fields["ledger_entry"] = _take_dose(lot=lot, actor=actor,
+                                                    note=f"Dose {dose_number} to recipient {record.recipient_id}")
             audited_update(record, fields=fields, actor=actor, action="registry.immunization.corrected")
     return record
 
