@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cvms.immunizations import choices as c
-from cvms.immunizations.models import Immunization
+from cvms.immunizations.models import CheckIn, Immunization
 from cvms.inventory.models import InventoryLot, VaccineProduct
 from cvms.inventory.selectors import lots_for_administration
 
@@ -91,3 +91,12 @@ def dose_warnings(*, recipient, product: VaccineProduct, dose_number: int, admin
     if any(dose.dose_number == dose_number for dose in history):
         warnings.append(_("Dose %(number)d is already recorded for this recipient.") % {"number": dose_number})
     return warnings
+
+
+def checkin_queue(location, *, day: datetime.date | None = None):
+    """The people checked in at ``location`` on ``day`` (today) and still waiting, oldest first."""
+    day = day or timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return (CheckIn.objects.filter(location=location, status=c.CheckInStatus.WAITING, checked_in_at__gte=start,
+                                   checked_in_at__lt=start + datetime.timedelta(days=1))
+            .select_related("recipient", "checked_in_by").order_by("checked_in_at", "pk"))

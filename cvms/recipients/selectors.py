@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from cvms.recipients.models import Recipient
+from cvms.recipients.names import person_fold
 from cvms.recipients.search import SearchTerms, name_splits, search_terms
 
 RECIPIENT_SORTS = {"first_name", "last_name", "date_of_birth", "email"}
@@ -194,3 +195,14 @@ def recipients_find(text: str) -> tuple[list[Recipient], SearchTerms]:
            f"JOIN registry_recipient r ON r.id = m.id ORDER BY m.rank, {_ORDER.format(t='r.')} LIMIT {FIND_LIMIT}")
     params = [value for branch in branches for value in branch.params]
     return list(Recipient.objects.raw(sql, params)), terms
+
+
+def recipient_same_person(*, first_name: str, last_name: str, date_of_birth: datetime.date) -> Recipient | None:
+    """The stored recipient who is this person: the same date of birth, and the same names once case,
+    full-width forms and look-alike letters of other alphabets are folded (``person_fold``). The
+    people born on one day are few (about 30 in a million), found through the date-of-birth index."""
+    first, last = person_fold(first_name), person_fold(last_name)
+    born_that_day = Recipient.objects.filter(date_of_birth=date_of_birth).order_by("pk").only(
+        "pk", "first_name", "last_name", "date_of_birth", "city", "county")
+    return next((person for person in born_that_day.iterator(chunk_size=500)
+                 if person_fold(person.last_name) == last and person_fold(person.first_name) == first), None)
