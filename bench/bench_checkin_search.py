@@ -44,7 +44,7 @@ _SEED = f"""
                || lpad(mod(g.n * 7919, 10000000)::text, 7, '0') ELSE '' END,
            'U', '{{}}', 'UNK', 'en', '', 'walk_in', now(),
            CASE WHEN mod(g.n, 50) = 0 THEN %(other)s ELSE %(main)s END, 'not_sent'
-    FROM generate_series(0, %(last_n)s) AS g(n),
+    FROM generate_series(0::bigint, %(last_n)s) AS g(n),
     LATERAL (SELECT (%(first)s::text[])[mod(g.n, %(nf)s) + 1] AS first,
                     (%(lastnames)s::text[])[mod(g.n / %(nf)s, %(nl)s) + 1] AS last,
                     %(epoch)s::date + mod(g.n * {data.DAY_STEP}, {data.SPAN_DAYS})::int AS born,

@@ -7,10 +7,13 @@ from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import PROVIDER_ROLES, Role
 from cvms.accounts.selectors import user_has_role
+from cvms.immunizations.models import CheckIn
+from cvms.immunizations.roles import CHECKIN_ROLES
 from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceRequest, StockLedgerEntry, Transfer
 from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES, VIEW_ROLES
 from cvms.inventory.selectors import marketplace_open_offers, transfers_involving
 from cvms.organizations.models import Location
+from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload
 
 #: The Recipient Bulk Upload process is carried out by the Healthcare Location Manager.
@@ -115,3 +118,24 @@ def access_transfer_for_state(user, transfer_id: int) -> Transfer:
     if not user_has_role(user, *STATE_ROLES):
         raise Http404
     return get_object_or_404(Transfer.objects.select_related(*_TRANSFER_RELATED), pk=transfer_id)
+
+
+# The clinic floor's check-in: a location where the user holds a check-in role, and any recipient in
+# the state (a provider may find and vaccinate anyone; docs/security.md says what each role sees).
+
+def access_checkin_location_by_user(user, location_id: int) -> Location:
+    return access_location_by_user(user, location_id, CHECKIN_ROLES)
+
+
+def access_recipient_by_user(user, location_id: int, recipient_id: int) -> tuple[Location, Recipient]:
+    """The location (a check-in role there) and any recipient of the state, for the recipient's record."""
+    location = access_checkin_location_by_user(user, location_id)
+    return location, get_object_or_404(Recipient.objects.select_related("employer"), pk=recipient_id)
+
+
+def access_checkin_by_user(user, location_id: int, checkin_id: int) -> CheckIn:
+    """A check-in of the location's queue, for someone who holds a check-in role there."""
+    location = access_checkin_location_by_user(user, location_id)
+    checkin = get_object_or_404(CheckIn.objects.select_related("recipient"), pk=checkin_id, location=location)
+    checkin.location = location
+    return checkin

@@ -100,3 +100,8 @@ def checkin_queue(location, *, day: datetime.date | None = None):
     return (CheckIn.objects.filter(location=location, status=c.CheckInStatus.WAITING, checked_in_at__gte=start,
                                    checked_in_at__lt=start + datetime.timedelta(days=1))
             .select_related("recipient", "checked_in_by").order_by("checked_in_at", "pk"))
+
+
+def checkin_waiting(location, recipient) -> CheckIn | None:
+    """``recipient``'s check-in waiting at ``location`` today, if any."""
+    return checkin_queue(location).filter(recipient=recipient).first()

@@ -6,6 +6,7 @@ which opens the person's record."""
 import datetime
 import io
 import re
+from email.mime.image import MIMEImage
 
 import segno
 from django.conf import settings
@@ -18,6 +19,8 @@ from cvms.core.errors import ServiceError
 from cvms.recipients.models import Recipient
 
 PREFIX = "CVMS-"
+#: The Content-ID of the QR code attached to an email: its HTML shows it as ``<img src="cid:checkin-code">``.
+EMAIL_IMAGE_ID = "checkin-code"
 _SALT = "cvms.recipients.checkin-code"
 #: What a scanned code looks like: the prefix, the record's number in base 62, the time it was
 #: issued and the signature (Django's ``TimestampSigner`` with "." between the parts).
@@ -85,3 +88,15 @@ def checkin_code_png(code: str, *, scale: int = 5) -> bytes:
 def checkin_code_svg(code: str, *, scale: int = 5, title: str = "") -> str:
     """The QR code of ``code`` as inline SVG, for a web page or a printout."""
     return _qr(code).svg_inline(scale=scale, title=title or None, border=4)
+
+
+def checkin_code_attach(message, recipient: Recipient) -> None:
+    """Attach ``recipient``'s check-in QR code to ``message`` (an ``EmailMultiAlternatives``) as an image
+    its HTML shows with ``<img src="cid:checkin-code">``: the welcome email, and any email that brings
+    a person to a clinic (an appointment's confirmation). Sent within the email, the image shows
+    without the mail program fetching anything."""
+    image = MIMEImage(checkin_code_png(checkin_code(recipient), scale=4), "png")
+    image.add_header("Content-ID", f"<{EMAIL_IMAGE_ID}>")
+    image.add_header("Content-Disposition", "inline", filename="check-in-code.png")
+    message.attach(image)
+    message.mixed_subtype = "related"

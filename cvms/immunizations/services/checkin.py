@@ -12,6 +12,7 @@ from cvms.immunizations import choices as c
 from cvms.immunizations.models import CheckIn
 from cvms.immunizations.roles import CHECKIN_ROLES
 from cvms.inventory.roles import holds_role_at
+from cvms.recipients.services import recipient_register_walk_in
 
 
 class AlreadyWaiting(ServiceError):
@@ -76,3 +77,12 @@ def checkin_close_left(*, checkin: CheckIn, actor) -> CheckIn:
                                % {"status": checkin.get_status_display()})
     checkin.refresh_from_db(fields=["status", "closed_at"])
     return checkin
+
+
+def checkin_walk_in(*, location, actor, **details) -> CheckIn:
+    """Register a person who walked in (``recipient_register_walk_in``, which names the field it
+    refuses and raises ``DuplicateRecipient`` with the record of a person already registered) and
+    check them in, in one transaction: nothing is saved unless both are."""
+    with transaction.atomic():
+        recipient = recipient_register_walk_in(location=location, actor=actor, **details)
+        return checkin_open(location=location, recipient=recipient, actor=actor)

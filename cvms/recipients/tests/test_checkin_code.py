@@ -83,3 +83,21 @@ def test_the_qr_code_is_a_png_and_an_svg(person):
     assert checkin_code_png(code).startswith(b"\x89PNG")
     svg = checkin_code_svg(code, title="Check-in code")
     assert svg.startswith("<svg") and "<title>Check-in code</title>" in svg
+
+
+def test_the_welcome_email_shows_the_check_in_qr_code(tenant_a, mailoutbox, monkeypatch):
+    from cvms.recipients.choices import WelcomeEmailStatus
+    from cvms.recipients.welcome import welcome_emails_send
+
+    monkeypatch.setattr(signing.time, "time", lambda: 1_800_000_000.0)  # one issue time for both codes
+    person = RecipientFactory(email="ana@example.com", welcome_email_status=WelcomeEmailStatus.PENDING)
+    assert welcome_emails_send(recipient_ids=[person.pk]) == 1
+    [message] = mailoutbox
+    raw = message.message()
+    assert raw.get_content_type() == "multipart/related"
+    [image] = [part for part in raw.walk() if part.get_content_type() == "image/png"]
+    assert image["Content-ID"] == "<checkin-code>" and image.get_payload(decode=True) == checkin_code_png(
+        checkin_code(person), scale=4)
+    html = message.alternatives[0][0]
+    assert '<img src="cid:checkin-code" alt="Check-in QR code"' in html
+    assert "show the QR code of this email at the front desk" in message.body
