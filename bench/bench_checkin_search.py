@@ -4,12 +4,22 @@ kind. Target: p95 under 50 ms for each kind.
 
 The peer is today's loaded-recipients name search (``loaded_recipients_page``, "smi") over the same
 table with ~980,000 recipients at one location, timed in the same run.
+
+What the search costs elsewhere, each measured in pairs taken in turn so that a machine busy with
+other work weighs on both sides alike:
+
+* the four search indexes kept up by a bulk load: 100,000 rows inserted as the upload floor
+  inserts them (``INSERT … SELECT``), with the indexes and without them (dropped inside the
+  transaction), rolled back;
+* the check-in QR code in the welcome email: 500 welcome messages built and encoded, with the
+  code and without it.
 """
 
 import random
 import statistics
 import sys
 import time
+from unittest import mock
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -18,6 +28,7 @@ from bench import data
 from bench.run import Result, median_of
 from cvms.organizations.choices import OrganizationKind, OrganizationStatus
 from cvms.organizations.models import Location, Organization
+from cvms.recipients.models import Recipient
 from cvms.recipients.selectors import loaded_recipients_page, recipients_find
 
 RECIPIENTS = 1_000_000
@@ -40,11 +51,11 @@ _SEED = f"""
     SELECT '', '', p.city, 'NC', '', p.county, p.first, p.last, p.born,
            regexp_replace(lower(unaccent(p.first)), '[^a-z]', '', 'g') || '.'
                || regexp_replace(lower(unaccent(p.last)), '[^a-z]', '', 'g') || g.n || '@example.com',
-           CASE WHEN mod(g.n, 10) < 7 THEN (%(areas)s::text[])[mod(g.n, %(n_areas)s) + 1]
+           CASE WHEN %(phones)s AND mod(g.n, 10) < 7 THEN (%(areas)s::text[])[mod(g.n, %(n_areas)s) + 1]
                || lpad(mod(g.n * 7919, 10000000)::text, 7, '0') ELSE '' END,
-           'U', '{{}}', 'UNK', 'en', '', 'walk_in', now(),
+           'U', '{{}}', 'UNK', 'en', '', %(source)s, now(),
            CASE WHEN mod(g.n, 50) = 0 THEN %(other)s ELSE %(main)s END, 'not_sent'
-    FROM generate_series(0::bigint, %(last_n)s) AS g(n),
+    FROM generate_series(%(first_n)s::bigint, %(last_n)s) AS g(n),
     LATERAL (SELECT (%(first)s::text[])[mod(g.n, %(nf)s) + 1] AS first,
                     (%(lastnames)s::text[])[mod(g.n / %(nf)s, %(nl)s) + 1] AS last,
                     %(epoch)s::date + mod(g.n * {data.DAY_STEP}, {data.SPAN_DAYS})::int AS born,
@@ -67,12 +78,8 @@ def _seed() -> Location:
                                       status=OrganizationStatus.ACTIVE)
     main, other = (Location.objects.create(organization=org, name=f"Bench Check-in Clinic {n}",
                                            provider_pin=f"NCA99970{n}", is_active=True) for n in (1, 2))
-    params = {"areas": AREA_CODES, "n_areas": len(AREA_CODES), "other": other.pk, "main": main.pk,
-              "last_n": RECIPIENTS - 1, "first": FIRST, "nf": len(FIRST), "lastnames": LAST, "nl": len(LAST),
-              "epoch": data.EPOCH, "cities": [c for c, _ in CITIES], "counties": [c for _, c in CITIES],
-              "nc": len(CITIES)}
     with transaction.atomic(), connection.cursor() as cursor, data._indexes_dropped(cursor, "registry_recipient"):
-        cursor.execute(_SEED, params)
+        cursor.execute(_SEED, _seed_params(main=main, other=other, numbers=range(RECIPIENTS)))
     with connection.cursor() as cursor:
         cursor.execute("UPDATE registry_location SET loaded_recipient_count = "
                        "(SELECT count(*) FROM registry_recipient WHERE source_location_id = %s) WHERE id = %s",
@@ -80,6 +87,14 @@ def _seed() -> Location:
         cursor.execute("VACUUM (ANALYZE) registry_recipient")
     main.refresh_from_db()
     return main
+
+
+def _seed_params(*, main: Location, other: Location, numbers: range, phones: bool = True,
+                 source: str = "walk_in") -> dict:
+    return {"areas": AREA_CODES, "n_areas": len(AREA_CODES), "other": other.pk, "main": main.pk,
+            "first_n": numbers.start, "last_n": numbers.stop - 1, "phones": phones, "source": source,
+            "first": FIRST, "nf": len(FIRST), "lastnames": LAST, "nl": len(LAST), "epoch": data.EPOCH,
+            "cities": [c for c, _ in CITIES], "counties": [c for _, c in CITIES], "nc": len(CITIES)}
 
 
 def _people(count: int, rng: random.Random) -> list[tuple]:
@@ -163,4 +178,70 @@ def _measure() -> list[Result]:
             f"{RECIPIENTS:,} recipients; p50 {p50 * 1000:.1f} ms, p95 {p95 * 1000:.1f} ms", p95, target=TARGET,
             peer=f'loaded-recipients search "{PEER_SEARCH}" at {location.loaded_recipient_count:,} rows (median)',
             peer_seconds=peer))
+    results.append(_index_upkeep(location))
+    results.append(_welcome_qr_cost())
     return results
+
+
+SEARCH_INDEXES = ["recipient_name_key_idx", "recipient_dob_idx", "recipient_email_idx", "recipient_phone_idx"]
+UPKEEP_ROWS = 100_000
+PAIRS = 5
+
+
+def _paired(with_it, without_it) -> tuple[float, float]:
+    """Median seconds of ``with_it`` and of ``without_it``, run in turn ``PAIRS`` times."""
+    times = {True: [], False: []}
+    for _ in range(PAIRS):
+        for side, fn in ((True, with_it), (False, without_it)):
+            start = time.perf_counter()
+            fn()
+            times[side].append(time.perf_counter() - start)
+    return statistics.median(times[True]), statistics.median(times[False])
+
+
+def _index_upkeep(location: Location) -> Result:
+    first = RECIPIENTS + 10_000_000  # people never stored
+    # An upload's rows: no phone, as the upload columns have none.
+    params = _seed_params(main=location, other=location, numbers=range(first, first + UPKEEP_ROWS), phones=False,
+                          source="bulk_upload")
+
+    def load(*, drop: bool):
+        with transaction.atomic(), connection.cursor() as cursor:
+            if drop:
+                cursor.execute(f"DROP INDEX {', '.join(SEARCH_INDEXES)}")
+            cursor.execute(_SEED, params)
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            transaction.set_rollback(True)
+
+    print(f"  {UPKEEP_ROWS:,}-row bulk insert with and without the search indexes ...", file=sys.stderr, flush=True)
+    with_indexes, without = _paired(lambda: load(drop=False), lambda: load(drop=True))
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM registry_recipient")
+    more = (with_indexes / without - 1) * 100
+    return Result(f"bulk insert of an upload's rows, keeping the 4 check-in search indexes (+{more:.0f}%)",
+                  f"{UPKEEP_ROWS:,} rows into {RECIPIENTS:,} (INSERT … SELECT, as the upload floor), median of "
+                  f"{PAIRS} pairs", with_indexes, target="not much slower",
+                  peer="the same insert without the 4 search indexes", peer_seconds=without)
+
+
+def _welcome_qr_cost() -> Result:
+    from cvms.recipients.welcome import _WelcomeLetter
+
+    letter = _WelcomeLetter("en")
+    people = [Recipient(pk=500_000 + n, first_name="Ana", last_name=f"Walker{n}", email=f"ana{n}@example.com",
+                        portal_username=f"ana{n}@example.com.covid19vaccine") for n in range(500)]
+
+    def build():
+        for person in people:
+            letter.message(person).message().as_bytes()
+
+    def build_without_code():
+        with mock.patch("cvms.recipients.welcome.checkin_code_attach"):
+            build()
+
+    print("  welcome messages with and without the check-in QR code ...", file=sys.stderr, flush=True)
+    with_code, without = _paired(build, build_without_code)
+    per_message = (with_code - without) / len(people) * 1000
+    return Result(f"welcome email built with its check-in QR code (+{per_message:.1f} ms a message)",
+                  f"{len(people)} messages built and encoded, median of {PAIRS} pairs", with_code,
+                  target="reported", peer="the same messages without the QR code", peer_seconds=without)

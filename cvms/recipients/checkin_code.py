@@ -5,7 +5,6 @@ which opens the person's record."""
 
 import datetime
 import io
-import re
 from email.mime.image import MIMEImage
 
 import segno
@@ -22,9 +21,6 @@ PREFIX = "CVMS-"
 #: The Content-ID of the QR code attached to an email: its HTML shows it as ``<img src="cid:checkin-code">``.
 EMAIL_IMAGE_ID = "checkin-code"
 _SALT = "cvms.recipients.checkin-code"
-#: What a scanned code looks like: the prefix, the record's number in base 62, the time it was
-#: issued and the signature (Django's ``TimestampSigner`` with "." between the parts).
-_SHAPE = re.compile(r"CVMS-[0-9A-Za-z]+\.[0-9A-Za-z]+\.[A-Za-z0-9_-]+")
 
 
 class CheckInCodeRefused(ServiceError):
@@ -39,13 +35,15 @@ def _signer() -> signing.TimestampSigner:
 
 
 def checkin_code(recipient: Recipient) -> str:
-    """The text of ``recipient``'s check-in code, valid for ``CVMS_CHECKIN_CODE_DAYS``."""
+    """The text of ``recipient``'s check-in code, valid for ``CVMS_CHECKIN_CODE_DAYS``: the prefix,
+    the record's number in base 62, the time it was issued and the signature (Django's
+    ``TimestampSigner``, "." between the parts)."""
     return PREFIX + _signer().sign(signing.b62_encode(recipient.pk))
 
 
 def looks_like_checkin_code(text: str) -> bool:
     """Whether search text is a scanned code (rather than a name, a date or a phone)."""
-    return text.strip().upper().startswith(PREFIX) or bool(_SHAPE.fullmatch(text.strip()))
+    return text.strip().upper().startswith(PREFIX)
 
 
 def recipient_for_checkin_code(text: str) -> Recipient:
