@@ -39,11 +39,11 @@ class Immunization(models.Model):
     #: A record entered later from a paper form that does not fit the inventory of its day: a list
     #: of [code, values] (``BACK_ENTRY_FLAGS``), worded when read.
     flags = models.JSONField(_("flags"), default=list, blank=True)
-    notes = models.TextField(_("notes"), blank=True, max_length=2000)
+    notes = models.CharField(_("notes"), blank=True, max_length=2000)
     status = models.CharField(
         _("status"), max_length=20, choices=c.ImmunizationStatus.choices, default=c.ImmunizationStatus.COMPLETED
     )
-    status_reason = models.TextField(_("why entered in error"), blank=True, max_length=2000)
+    status_reason = models.CharField(_("why entered in error"), blank=True, max_length=2000)
     ledger_entry = models.OneToOneField(
         StockLedgerEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="immunization"
     )
