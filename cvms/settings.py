@@ -33,6 +33,7 @@ from cvms.env import (
     env_rate,
     env_str,
 )
+from cvms.organizations.counties import NC_COUNTIES
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -78,6 +79,11 @@ CVMS_HELPDESK_HOURS_ES = env_str(
     if CVMS_HELPDESK_HOURS == _NC_HELPDESK_HOURS else CVMS_HELPDESK_HOURS,
 )
 CVMS_RECIPIENT_HELP_PHONE = env_str("CVMS_RECIPIENT_HELP_PHONE", "(888) 675-4567")
+# The counties a walk-in's address may name, comma-separated (North Carolina's 100 by default; another
+# jurisdiction that lists none gets a free-text county).
+CVMS_COUNTIES = env_list("CVMS_COUNTIES", NC_COUNTIES if CVMS_JURISDICTION_CODE == "NC" else [])
+# A recipient's check-in code (the QR code of the welcome email) opens their record for this long.
+CVMS_CHECKIN_CODE_DAYS = env_int("CVMS_CHECKIN_CODE_DAYS", 365, minimum=1)
 CVMS_DEPARTMENT_NAME = env_str(
     "CVMS_DEPARTMENT_NAME", "NC Department of Health and Human Services, Division of Public Health"
 )

@@ -12,7 +12,7 @@ from cvms.accounts.models import PROVIDER_ROLES, Role
 from cvms.accounts.selectors import user_has_role
 from cvms.immunizations.choices import CheckInStatus
 from cvms.immunizations.models import CheckIn, Immunization
-from cvms.immunizations.roles import ADMINISTER_ROLES, HISTORY_ROLES
+from cvms.immunizations.roles import ADMINISTER_ROLES, CHECKIN_ROLES, HISTORY_ROLES
 from cvms.immunizations.selectors import lots_for_back_entry
 from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceRequest, StockLedgerEntry, Transfer
 from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES, VIEW_ROLES
@@ -177,3 +177,24 @@ def access_immunization_by_user(user, location_id: int, immunization_id: int, ro
                              pk=immunization_id, location=location)
     dose.location = location
     return dose
+
+
+# The clinic floor's check-in: a location where the user holds a check-in role, and any recipient in
+# the state (a provider may find and vaccinate anyone; docs/security.md says what each role sees).
+
+def access_checkin_location_by_user(user, location_id: int) -> Location:
+    return access_location_by_user(user, location_id, CHECKIN_ROLES)
+
+
+def access_recipient_by_user(user, location_id: int, recipient_id: int) -> tuple[Location, Recipient]:
+    """The location (a check-in role there) and any recipient of the state, for the recipient's record."""
+    location = access_checkin_location_by_user(user, location_id)
+    return location, get_object_or_404(Recipient.objects.select_related("employer"), pk=recipient_id)
+
+
+def access_checkin_by_user(user, location_id: int, checkin_id: int) -> CheckIn:
+    """A check-in of the location's queue, for someone who holds a check-in role there."""
+    location = access_checkin_location_by_user(user, location_id)
+    checkin = get_object_or_404(CheckIn.objects.select_related("recipient"), pk=checkin_id, location=location)
+    checkin.location = location
+    return checkin

@@ -71,8 +71,8 @@ from provider_portal import checkin_views, dose_views, history_views, paper_view
 
 clinic = "locations/<int:location_id>/"
 urlpatterns += [
-    path(clinic + "check-in/", checkin_views.not_built, name="checkin"),
-    path(clinic + "recipients/<int:recipient_id>/", checkin_views.not_built, name="recipient"),
+    path(clinic + "check-in/", checkin_views.checkin, name="checkin"),
+    path(clinic + "recipients/<int:recipient_id>/", checkin_views.recipient_detail, name="recipient"),
     path(clinic + "recipients/<int:recipient_id>/doses/new/", dose_views.dose_new, name="dose_new"),
     path(clinic + "doses/<int:immunization_id>/", dose_views.dose_detail, name="dose"),
     path(clinic + "doses/<int:immunization_id>/correct/", dose_views.dose_correct, name="dose_correct"),
@@ -82,4 +82,7 @@ urlpatterns += [
     path(clinic + "doses/paper/next/", dose_views.paper_next, name="paper_next"),
     path(clinic + "account-history/", history_views.not_built, name="account_history"),
     path(clinic + "paper-forms/", paper_views.not_built, name="paper_forms"),
+    path(clinic + "check-in/walk-in/", checkin_views.walk_in, name="walk_in"),
+    path(clinic + "recipients/<int:recipient_id>/check-in/", checkin_views.checkin_add, name="checkin_add"),
+    path(clinic + "check-in/<int:checkin_id>/left/", checkin_views.checkin_left, name="checkin_left"),
 ]

@@ -108,6 +108,15 @@ def _immunization(a):
     return dose or immunization_record(recipient=_recipient(a), lot=_lot(a), given_by=a.vaccinator)
 
 
+def _checkin(a):
+    """Someone waiting in tenant A's check-in queue."""
+    from cvms.immunizations.models import CheckIn
+    from cvms.immunizations.services.checkin import checkin_open
+
+    waiting = CheckIn.objects.filter(location=a.location).first()
+    return waiting or checkin_open(location=a.location, recipient=_recipient(a), actor=a.front_desk)
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "agreement_id": lambda a: _agreement(a).pk,
@@ -123,6 +132,7 @@ TENANT_A_OBJECTS = {
     "transfer_id": lambda a: _transfer(a).pk,
     "recipient_id": lambda a: _recipient(a).pk,
     "immunization_id": lambda a: _immunization(a).pk,
+    "checkin_id": lambda a: _checkin(a).pk,
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.
     "token": _welcome_token,
 }

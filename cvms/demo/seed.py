@@ -20,7 +20,9 @@ from cvms.accounts.models import Role, User
 from cvms.accounts.selectors import home_url_for
 from cvms.accounts.services import membership_grant, user_create
 from cvms.immunizations.choices import Site
+from cvms.immunizations.selectors import checkin_waiting
 from cvms.immunizations.services.administer import immunization_record
+from cvms.immunizations.services.checkin import checkin_open
 from cvms.inventory.models import InventoryLot, Transfer, VaccineProduct
 from cvms.inventory.services.stock import lot_receive
 from cvms.inventory.services.transfers import transfer_request
@@ -33,9 +35,9 @@ from cvms.organizations.services import (
     organization_create,
     storage_unit_create,
 )
-from cvms.recipients.choices import Industry, RecipientSource
+from cvms.recipients.choices import Ethnicity, Industry, Race, RecipientSource, Sex
 from cvms.recipients.models import Recipient
-from cvms.recipients.services import recipient_create
+from cvms.recipients.services import recipient_create, recipient_register_walk_in
 
 DEMO_PASSWORD = os.environ.get("CVMS_DEMO_PASSWORD", "cvms-demo-2021")
 
@@ -143,6 +145,7 @@ def seed_demo() -> list[DemoLogin]:
     logins.append(DemoLogin("admin@example.com", "Superuser (ops)", "—", reverse("admin:index")))
 
     _seed_stock_and_recipients(raleigh, durham, employer)
+    _seed_checkin_queue(raleigh)
     return logins
 
 
@@ -192,3 +195,22 @@ def _seed_stock_and_recipients(raleigh, durham, employer):
                    email=_demo_email(first, last),
                    source=RecipientSource.BULK_UPLOAD, source_location=raleigh, created_by=manager,
                    industry=Industry.MANUFACTURING)
+
+
+def _seed_checkin_queue(raleigh):
+    """Two people waiting in the Raleigh clinic's queue, so the Check-in tab shows a live floor: a
+    walk-in registered at the desk (no email, FAQ 30; not employed, FAQ 27) and an employee the
+    manager had loaded. Seeded again on another day, they are checked in again for that day."""
+    desk = User.objects.get(email="frontdesk@example.com")
+    walk_in = Recipient.objects.same_person(first_name="Luis", last_name="Ortega",
+                                            date_of_birth=datetime.date(1958, 11, 3)).first()
+    if walk_in is None:
+        walk_in = recipient_register_walk_in(
+            location=raleigh, actor=desk, first_name="Luis", last_name="Ortega",
+            date_of_birth=datetime.date(1958, 11, 3), sex=Sex.MALE, race=[Race.WHITE], ethnicity=Ethnicity.HISPANIC,
+            industry=Industry.OTHER, phone="(919) 555-0142", address_line1="12 Oak St", city="Raleigh", state="NC",
+            zip_code="27603", county="Wake", preferred_language="es")
+    employee = Recipient.objects.loaded_at(raleigh).filter(source=RecipientSource.BULK_UPLOAD).order_by("pk").first()
+    for person in (walk_in, employee):
+        if checkin_waiting(raleigh, person) is None:
+            checkin_open(location=raleigh, recipient=person, actor=desk)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cvms.immunizations import choices as c
-from cvms.immunizations.models import Immunization
+from cvms.immunizations.models import CheckIn, Immunization
 from cvms.immunizations.roles import ADMINISTER_ROLES
 from cvms.inventory.barcodes import BarcodeUnreadable, barcode_read
 from cvms.inventory.models import InventoryLot, VaccineProduct
@@ -151,3 +151,17 @@ def scanned_dose(*, barcode: str, location, lots) -> ScannedDose:
         message = _("Lot %(lot)s of %(product)s expired on %(date)s: it may not be given.")
     raise BarcodeUnreadable(message % {"lot": number, "product": label.product.display_name,
                                        "date": here and date_format(here.expiration_date, "SHORT_DATE_FORMAT")})
+
+
+def checkin_queue(location, *, day: datetime.date | None = None):
+    """The people checked in at ``location`` on ``day`` (today) and still waiting, oldest first."""
+    day = day or timezone.localdate()
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    return (CheckIn.objects.filter(location=location, status=c.CheckInStatus.WAITING, checked_in_at__gte=start,
+                                   checked_in_at__lt=start + datetime.timedelta(days=1))
+            .select_related("recipient", "checked_in_by").order_by("checked_in_at", "pk"))
+
+
+def checkin_waiting(location, recipient) -> CheckIn | None:
+    """``recipient``'s check-in waiting at ``location`` today, if any."""
+    return checkin_queue(location).filter(recipient=recipient).first()

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Q, Value
-from django.db.models.functions import Concat, Lower, Upper
+from django.db.models import Func, Q, Value
+from django.db.models.functions import Collate, Concat, Lower, Upper
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +15,21 @@ from cvms.recipients import choices as c
 
 #: "FIRST LAST", the text that name search matches, trigram-indexed as one expression.
 SEARCH_NAME = Upper(Concat("first_name", Value(" "), "last_name"))
+
+
+class NameKey(Func):
+    """A name as the check-in search compares it: without accents, lower case, a hyphen read as a
+    space, apostrophes and periods dropped ("Peña-O'Neil" is "pena oneil"). The SQL function
+    ``recipient_name_key`` (migration ``0004_checkin_search``) is immutable, so it can be indexed."""
+
+    function = "recipient_name_key"
+    output_field = models.CharField()
+
+
+def name_key(field: str) -> Collate:
+    """The indexed key of a name column, in byte order ("C"): a prefix ``LIKE`` walks the index in
+    the order results are shown, whatever the database's own collation."""
+    return Collate(NameKey(field), "C")
 
 
 class RecipientQuerySet(models.QuerySet):
@@ -111,6 +126,13 @@ class Recipient(Address):
             models.Index(fields=["employer", "last_name", "id"], name="recipient_employer_last_idx",
                          condition=Q(employer__isnull=False)),
             models.Index(fields=["county"], name="recipient_county_idx", condition=~Q(county="")),
+            # The check-in search (selectors.recipients_find): a name (last name first, then first
+            # name and date of birth in the same index), a date of birth, an email, a phone.
+            models.Index(name_key("last_name"), name_key("first_name"), "date_of_birth", name="recipient_name_key_idx"),
+            models.Index(fields=["date_of_birth"], name="recipient_dob_idx"),
+            models.Index(OpClass(Lower("email"), name="text_pattern_ops"), name="recipient_email_idx"),
+            # Bulk uploads carry no phone, so this one costs them nothing.
+            models.Index(fields=["phone"], name="recipient_phone_idx", condition=~Q(phone="")),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,4 +1,5 @@
-"""Reads of recipients that several places need: a location's loaded recipients, page by page."""
+"""Reads of recipients that several places need: a location's loaded recipients, page by page, and
+the check-in search over every recipient in the state."""
 
 import base64
 import binascii
@@ -10,6 +11,8 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 
 from cvms.recipients.models import Recipient
+from cvms.recipients.names import person_fold
+from cvms.recipients.search import SearchTerms, name_splits, search_terms
 
 RECIPIENT_SORTS = {"first_name", "last_name", "date_of_birth", "email"}
 MATCH_COUNT_CAP = 1000
@@ -110,3 +113,96 @@ def loaded_recipients_page(*, location, search: str = "", sort: str = "last_name
         next_cursor=_encode_cursor(rows[-1], sort) if rows and has_next else None,
         prev_cursor=_encode_cursor(rows[0], sort) if rows and has_prev else None,
     )
+
+
+# --- The check-in search: any recipient in the state, by name, date of birth, email or phone.
+
+#: Results the check-in search shows: enough to pick a person from, few enough to read.
+FIND_LIMIT = 25
+_LAST_KEY = 'recipient_name_key({t}last_name) COLLATE "C"'
+_FIRST_KEY = 'recipient_name_key({t}first_name) COLLATE "C"'
+_ORDER = f"{_LAST_KEY}, {_FIRST_KEY}, {{t}}date_of_birth, {{t}}id"
+_FOUND_COLUMNS = "r.id, r.first_name, r.last_name, r.date_of_birth, r.city, r.county"
+
+
+class _Branch:
+    """One indexed way to find people (``WHERE`` parts and their values), ranked among the others."""
+
+    def __init__(self, rank: int):
+        self.rank, self.where, self.params = rank, [], []
+
+    def add(self, sql: str, *params) -> "_Branch":
+        self.where.append(sql)
+        self.params.extend(params)
+        return self
+
+    def name(self, *, last: str = "", first: str = "") -> "_Branch":
+        if last:
+            self.add(f"{_LAST_KEY.format(t='')} LIKE recipient_name_key(%s) || '%%'", last)
+        if first:
+            self.add(f"{_FIRST_KEY.format(t='')} LIKE recipient_name_key(%s) || '%%'", first)
+        return self
+
+    def sql(self) -> str:
+        return (f"(SELECT id, {self.rank} AS rank FROM registry_recipient WHERE {' AND '.join(self.where)} "  # noqa: S608
+                f"ORDER BY {_ORDER.format(t='')} LIMIT {FIND_LIMIT})")
+
+
+def _branches(terms) -> list[_Branch]:
+    """The indexed look-ups a search needs: the most selective part leads (phone, email, name,
+    then date of birth); the other parts narrow its rows."""
+    def narrowed(branch: _Branch, *, names: bool = True) -> _Branch:
+        if terms.born:
+            branch.add("date_of_birth = %s", terms.born)
+        for word in (terms.words + [terms.last, terms.first]) if names else ():
+            if word:
+                branch.add(f"({_LAST_KEY.format(t='')} LIKE recipient_name_key(%s) || '%%' "
+                           f"OR {_FIRST_KEY.format(t='')} LIKE recipient_name_key(%s) || '%%')", word, word)
+        return branch
+
+    if terms.phone:
+        numbers = [terms.phone, "1" + terms.phone]
+        return [narrowed(_Branch(0).add("phone = ANY(%s) AND phone <> ''", numbers))]
+    if terms.email:
+        return [narrowed(_Branch(0).add("lower(email) = %s", terms.email)),
+                narrowed(_Branch(1).add("lower(email) LIKE %s", _like_prefix(terms.email)))]
+    if terms.last:
+        return [narrowed(_Branch(0).name(last=terms.last, first=terms.first), names=False)]
+    if terms.words:
+        readings = [(" ".join(terms.words), "")] + name_splits(terms.words)
+        return [narrowed(_Branch(rank).name(last=last, first=first), names=False)
+                for rank, (last, first) in enumerate(readings)]
+    if terms.born:
+        return [narrowed(_Branch(0), names=False)]
+    return []
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def recipients_find(text: str) -> tuple[list[Recipient], SearchTerms]:
+    """Recipients anywhere in the state matching the check-in search box (``search.search_terms``),
+    at most ``FIND_LIMIT``, the likeliest reading first and then by last name, first name and date
+    of birth; with the terms as read (their ``notes`` say what was left out). Rows hold only what
+    results show: name, date of birth, city and county."""
+    terms = search_terms(text)
+    branches = _branches(terms)
+    if not branches:
+        return [], terms
+    union = " UNION ALL ".join(branch.sql() for branch in branches)
+    sql = (f"SELECT {_FOUND_COLUMNS} FROM (SELECT id, min(rank) AS rank FROM ({union}) AS found GROUP BY id) AS m "  # noqa: S608
+           f"JOIN registry_recipient r ON r.id = m.id ORDER BY m.rank, {_ORDER.format(t='r.')} LIMIT {FIND_LIMIT}")
+    params = [value for branch in branches for value in branch.params]
+    return list(Recipient.objects.raw(sql, params)), terms
+
+
+def recipient_same_person(*, first_name: str, last_name: str, date_of_birth: datetime.date) -> Recipient | None:
+    """The stored recipient who is this person: the same date of birth, and the same names once case,
+    full-width forms and look-alike letters of other alphabets are folded (``person_fold``). The
+    people born on one day are few (about 30 in a million), found through the date-of-birth index."""
+    first, last = person_fold(first_name), person_fold(last_name)
+    born_that_day = Recipient.objects.filter(date_of_birth=date_of_birth).order_by("pk").only(
+        "pk", "first_name", "last_name", "date_of_birth", "city", "county")
+    return next((person for person in born_that_day.iterator(chunk_size=500)
+                 if person_fold(person.last_name) == last and person_fold(person.first_name) == first), None)

@@ -26,6 +26,7 @@ from cvms.core.mail import render_email
 from cvms.core.outbox import outbox_enqueue_many
 from cvms.core.validators import is_mail_address
 from cvms.recipients import choices as c
+from cvms.recipients.checkin_code import EMAIL_IMAGE_ID, checkin_code_attach
 from cvms.recipients.models import Recipient
 
 BATCH = 500
@@ -153,7 +154,8 @@ class _WelcomeLetter:
                    "portal_url": link_url(links.RECIPIENT_HOME),
                    "helpdesk_url": link_url(links.HELP_CENTER),
                    "link_days": settings.CVMS_WELCOME_LINK_DAYS,
-                   "recipient_phone": settings.CVMS_RECIPIENT_HELP_PHONE}
+                   "recipient_phone": settings.CVMS_RECIPIENT_HELP_PHONE,
+                   "checkin_code_src": f"cid:{EMAIL_IMAGE_ID}"}
         self.subject, self.text, self.html = render_email("recipients/email/welcome", context, language=language)
         self.link = link_url(links.RECIPIENT_WELCOME, self._LINK_MARK)
 
@@ -166,6 +168,7 @@ class _WelcomeLetter:
             html = html.replace(mark, escape(value))
         message = EmailMultiAlternatives(subject=self.subject, body=text, to=[recipient.email])
         message.attach_alternative(html, "text/html")
+        checkin_code_attach(message, recipient)
         return message
 
 

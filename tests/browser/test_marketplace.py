@@ -86,6 +86,6 @@ def test_a_location_managers_location_tabs_fit_a_phone(page, tenant_a, password)
     for path in (f"/provider/locations/{tenant_a.location.pk}/bulk/",
                  f"/provider/locations/{tenant_a.location.pk}/marketplace/"):
         page.goto(path)
-        # Overview, Inventory, Transfers, Bulk Registration, Upload history, Marketplace, Vaccines.gov.
-        assert page.get_by_test_id("location-tabs").get_by_role("link").count() == 7
+        # Overview, Check-in, Inventory, Transfers, Bulk Registration, Upload history, Marketplace, Vaccines.gov.
+        assert page.get_by_test_id("location-tabs").get_by_role("link").count() == 8
         assert_fits(page)
