@@ -7,8 +7,9 @@ from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import PROVIDER_ROLES, Role
 from cvms.accounts.selectors import user_has_role
+from cvms.immunizations.roles import ADMINISTER_ROLES, HISTORY_ROLES
 from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceRequest, StockLedgerEntry, Transfer
-from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES, VIEW_ROLES
+from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES, VIEW_ROLES, holds_role_at
 from cvms.inventory.selectors import marketplace_open_offers, transfers_involving
 from cvms.organizations.models import Location
 from cvms.uploads.models import RecipientUpload
@@ -115,3 +116,18 @@ def access_transfer_for_state(user, transfer_id: int) -> Transfer:
     if not user_has_role(user, *STATE_ROLES):
         raise Http404
     return get_object_or_404(Transfer.objects.select_related(*_TRANSFER_RELATED), pk=transfer_id)
+
+
+# The clinic floor's Account History: the people who give vaccine at a location, and state staff.
+
+def access_history_location_by_user(user, location_id: int) -> Location:
+    """A location whose Account History (every dose given there) ``user`` may read and export: one
+    where they may give vaccine, or any, for state staff; 404 otherwise."""
+    if user_has_role(user, *STATE_ROLES):
+        return get_object_or_404(Location.objects.select_related("organization"), pk=location_id)
+    return access_location_by_user(user, location_id, ADMINISTER_ROLES)
+
+
+def history_readable_by(user, location: Location) -> bool:
+    """Whether ``user`` may open the location's Account History (its tab shows only then)."""
+    return holds_role_at(user, location, HISTORY_ROLES)

@@ -75,6 +75,11 @@ urlpatterns += [
     path(clinic + "recipients/<int:recipient_id>/", checkin_views.not_built, name="recipient"),
     path(clinic + "recipients/<int:recipient_id>/doses/new/", dose_views.not_built, name="dose_new"),
     path(clinic + "doses/<int:immunization_id>/", dose_views.not_built, name="dose"),
-    path(clinic + "account-history/", history_views.not_built, name="account_history"),
-    path(clinic + "paper-forms/", paper_views.not_built, name="paper_forms"),
+    path(clinic + "account-history/", history_views.account_history, name="account_history"),
+    path(clinic + "paper-forms/", paper_views.paper_forms, name="paper_forms"),
+    path(clinic + "account-history/export.csv", history_views.account_history_csv, name="account_history_csv"),
+    path(clinic + "paper-forms/<slug:language>/registration.pdf", paper_views.paper_form, {"form": "registration"},
+         name="paper_form_registration"),
+    path(clinic + "paper-forms/<slug:language>/inventory-levels.pdf", paper_views.paper_form,
+         {"form": "inventory-levels"}, name="paper_form_inventory_levels"),
 ]

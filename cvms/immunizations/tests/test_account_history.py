@@ -89,9 +89,9 @@ def test_doses_given_at_the_same_moment_are_paged_by_their_id(tenant_a):
     assert first.rows + rest.rows == doses
 
 
-@pytest.mark.parametrize("cursor", ["not-a-cursor", "WyIyMDIxLTAxLTAxVDEwOjAwOjAwIiwgMV0=", "W10="])
+@pytest.mark.parametrize("cursor", ["not-a-cursor", "WyIyMDIxLTAxLTAxVDEwOjAwOjAwIiwgMV0=", "W10=", "W251bGwsIDFd"])
 def test_a_cursor_that_does_not_read_shows_the_first_page(tenant_a, cursor):
-    """Garbage, a time without its zone, an empty list: the first page, not an error."""
+    """Garbage, a time without its zone, an empty list, no time: the first page, not an error."""
     lot = receive(tenant_a, "AA1")
     doses = [give(tenant_a, lot, local(TODAY - n * DAY)) for n in range(1, 4)]
     for kwargs in ({"after": cursor}, {"before": cursor}):
