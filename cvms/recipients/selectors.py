@@ -79,8 +79,8 @@ def loaded_recipients_page(*, location, search: str = "", registered: bool | Non
     completed their registration (True) or not yet (False) (FAQ 17)."""
     sort = sort if sort in RECIPIENT_SORTS else "last_name"
     located = Recipient.objects.loaded_at(location)
-    forward = not before
     cursor = _decode_cursor(after or before, sort) if (after or before) else None
+    forward = not before or cursor is None  # a cursor that does not read is the first page
     ascending = forward != descending
     beyond = located if cursor is None else located.filter(_from(sort, *cursor, ascending=ascending))
     if search.strip() or registered is not None:
