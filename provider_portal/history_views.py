@@ -16,19 +16,25 @@ from provider_portal.access import BULK_UPLOAD_ROLES, access_history_location_by
 from provider_portal.history_forms import AccountHistoryFilterForm
 
 
+def _history_page(request, location, form, page=None):
+    """The Account History with ``page`` of doses, or, for filters that do not read, their errors."""
+    return render(request, "provider_portal/history/account_history.html", {
+        "location": location, "form": form, "page": page,
+        "can_open_records": holds_role_at(request.user, location, ADMINISTER_ROLES),
+        "can_bulk_upload": holds_role_at(request.user, location, BULK_UPLOAD_ROLES),
+    }, status=400 if form.errors else 200)
+
+
 @require_GET
 @role_required(*HISTORY_ROLES)
 def account_history(request, location_id):
     location = access_history_location_by_user(request.user, location_id)
     form = AccountHistoryFilterForm(request.GET, location=location)
-    valid = form.is_valid()
-    page = account_history_page(location=location, filters=form.filters, after=form.cleaned_data.get("after", ""),
-                                before=form.cleaned_data.get("before", "")) if valid else None
-    return render(request, "provider_portal/history/account_history.html", {
-        "location": location, "form": form, "page": page,
-        "can_open_records": holds_role_at(request.user, location, ADMINISTER_ROLES),
-        "can_bulk_upload": holds_role_at(request.user, location, BULK_UPLOAD_ROLES),
-    }, status=200 if valid else 400)
+    if not form.is_valid():
+        return _history_page(request, location, form)
+    data = form.cleaned_data
+    return _history_page(request, location, form, account_history_page(
+        location=location, filters=form.filters, after=data["after"], before=data["before"]))
 
 
 @require_GET
@@ -37,8 +43,7 @@ def account_history_csv(request, location_id):
     location = access_history_location_by_user(request.user, location_id)
     form = AccountHistoryFilterForm(request.GET, location=location)
     if not form.is_valid():
-        return render(request, "provider_portal/history/account_history.html",
-                      {"location": location, "form": form, "page": None}, status=400)
+        return _history_page(request, location, form)
     content = account_history_export(location=location, filters=form.filters, actor=request.user)
     filename = f"account-history-{location.provider_pin or location.pk}-{timezone.localdate():%Y-%m-%d}.csv"
     return StreamingHttpResponse(content, content_type="text/csv; charset=utf-8",

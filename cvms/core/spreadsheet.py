@@ -35,6 +35,9 @@ def _blank(char: str) -> bool:
 def safe_cell(value) -> str:
     """``value`` as text that a spreadsheet shows and never runs."""
     text = "" if value is None else str(value)
+    if not text or text[0].isalnum():
+        # No letter or digit of any script normalizes to a formula sign: the common case, quickly.
+        return text
     if text.startswith(_CONTROL_START):
         return f"'{text}"
     start = next((i for i, char in enumerate(text) if not _blank(char)), len(text))

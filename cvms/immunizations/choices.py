@@ -1,6 +1,7 @@
 """Coded values of immunizations (CDC CVRS value sets)."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -71,3 +72,8 @@ BACK_ENTRY_FLAGS = {
     "expired_then": _("Lot %(lot)s had expired on %(date)s (it expired on %(expired)s)."),
     "no_stock_then": _("Lot %(lot)s had no doses on hand at %(time)s by the inventory records."),
 }
+
+
+def flags_worded(flags: list) -> list[str]:
+    """Stored back-entry flags ([code, values] pairs), worded in the active language."""
+    return [gettext(BACK_ENTRY_FLAGS[code]) % values for code, values in flags]

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cvms.immunizations import choices as c
@@ -80,7 +79,7 @@ class Immunization(models.Model):
     @property
     def flag_texts(self) -> list[str]:
         """The back-entry flags, worded in the active language."""
-        return [gettext(c.BACK_ENTRY_FLAGS[code]) % values for code, values in self.flags]
+        return c.flags_worded(self.flags)
 
 
 class CheckIn(models.Model):

@@ -172,3 +172,11 @@ def test_a_vaccinator_whose_role_ended_can_still_be_filtered_by(tenant_a):
     assert tenant_a.front_desk not in history_vaccinators(tenant_a.location)
     assert list(account_history(location=tenant_a.location, filters=HistoryFilters(vaccinator=tenant_a.vaccinator))) \
         == [dose]
+
+
+def test_a_page_filtered_by_product_reads_the_products_lots_once(tenant_a, django_assert_num_queries):
+    lot = receive(tenant_a, "AA1")
+    give(tenant_a, lot, local(TODAY - DAY))
+    with django_assert_num_queries(3):  # the product's lots here, the page, the count
+        page = account_history_page(location=tenant_a.location, filters=HistoryFilters(product=lot.product))
+    assert len(page.rows) == 1
