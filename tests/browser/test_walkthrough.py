@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
 #: Links a walk does not follow: they change something, download a file, or leave the portals.
-NOT_FOLLOWED = re.compile(r"^/(admin|api|dev|static|media|i18n)/|/accounts/logout/|\.(csv|xlsx)$|[?&](page|sort|after|"
-                          r"before)=")
+NOT_FOLLOWED = re.compile(r"^/(admin|api|dev|static|media|i18n)/|/accounts/logout/|\.(csv|xlsx|pdf)$|"
+                          r"[?&](page|sort|after|before)=")
 
 
 @pytest.fixture
