@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from cvms.accounts.decorators import role_required
 from cvms.immunizations.paper_forms import inventory_levels_pdf, registration_form_pdf
+from cvms.immunizations.roles import CHECKIN_ROLES
 from cvms.inventory.roles import VIEW_ROLES, holds_role_at
 from provider_portal.access import BULK_UPLOAD_ROLES, access_location_by_user
 
@@ -26,6 +27,7 @@ def paper_forms(request, location_id):
     return render(request, "provider_portal/history/paper_forms.html", {
         "location": location, "languages": settings.LANGUAGES,
         "can_bulk_upload": holds_role_at(request.user, location, BULK_UPLOAD_ROLES),
+        "can_check_in": holds_role_at(request.user, location, CHECKIN_ROLES),
     })
 
 

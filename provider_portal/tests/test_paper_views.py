@@ -69,3 +69,11 @@ def test_wrong_method_and_anonymous(client, tenant_a):
         client.force_login(tenant_a.manager)
         assert client.post(url).status_code == 405
         client.logout()
+
+
+def test_only_people_who_check_recipients_in_are_sent_to_the_check_in_page(client, tenant_a, state_reviewer):
+    client.force_login(state_reviewer)  # reads every location, checks nobody in
+    body = client.get(_url("paper_forms", tenant_a)).content.decode()
+    assert _url("checkin", tenant_a) not in body and "Back-entry from a paper form" in body
+    client.force_login(tenant_a.front_desk)
+    assert _url("checkin", tenant_a) in client.get(_url("paper_forms", tenant_a)).content.decode()
