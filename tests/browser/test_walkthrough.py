@@ -8,6 +8,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.core import mail
+from django.urls import Resolver404, resolve
 
 from cvms.demo.seed import DEMO_PASSWORD, seed_demo_everywhere
 from cvms.recipients.models import Recipient
@@ -35,13 +36,23 @@ def _check(page, url):
         assert_accessible(page)
 
 
+def _reserved(path: str) -> bool:
+    """A page whose address is reserved while the part of the clinic floor that serves it is built
+    (a ``not_built`` placeholder answers 404): linked to already, walked once it is served."""
+    try:
+        return resolve(path).func.__name__ == "not_built"
+    except Resolver404:
+        return False
+
+
 def _links(page) -> list[str]:
     here = page.url
     found = []
     for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
         url = urlsplit(urljoin(here, href))
         path = url.path + (f"?{url.query}" if url.query else "")
-        if url.netloc == urlsplit(here).netloc and not NOT_FOLLOWED.search(path) and path not in found:
+        if (url.netloc == urlsplit(here).netloc and not NOT_FOLLOWED.search(path) and path not in found
+                and not _reserved(url.path)):
             found.append(path)
     return found
 
