@@ -15,7 +15,7 @@ from cvms.immunizations.models import CheckIn, Immunization
 from cvms.immunizations.roles import ADMINISTER_ROLES, CHECKIN_ROLES, HISTORY_ROLES
 from cvms.immunizations.selectors import lots_for_back_entry
 from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceRequest, StockLedgerEntry, Transfer
-from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES, VIEW_ROLES
+from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES, VIEW_ROLES, holds_role_at
 from cvms.inventory.selectors import lots_for_administration, marketplace_open_offers, transfers_involving
 from cvms.organizations.models import Location
 from cvms.recipients.models import Recipient
@@ -198,3 +198,18 @@ def access_checkin_by_user(user, location_id: int, checkin_id: int) -> CheckIn:
     checkin = get_object_or_404(CheckIn.objects.select_related("recipient"), pk=checkin_id, location=location)
     checkin.location = location
     return checkin
+
+
+# The clinic floor's Account History: the people who give vaccine at a location, and state staff.
+
+def access_history_location_by_user(user, location_id: int) -> Location:
+    """A location whose Account History (every dose given there) ``user`` may read and export: one
+    where they may give vaccine, or any, for state staff; 404 otherwise."""
+    if user_has_role(user, *STATE_ROLES):
+        return get_object_or_404(Location.objects.select_related("organization"), pk=location_id)
+    return access_location_by_user(user, location_id, ADMINISTER_ROLES)
+
+
+def history_readable_by(user, location: Location) -> bool:
+    """Whether ``user`` may open the location's Account History (its tab shows only then)."""
+    return holds_role_at(user, location, HISTORY_ROLES)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import PROVIDER_ROLES
+from cvms.immunizations.selectors import with_dose_summaries
 from cvms.recipients.selectors import loaded_recipients_page
 from cvms.uploads import files
 from cvms.uploads.models import UploadChannel, UploadStatus
@@ -24,19 +25,21 @@ from cvms.uploads.services.intake import (
     upload_create,
 )
 from provider_portal.access import BULK_UPLOAD_ROLES, access_location_by_user, access_upload_by_user
-from provider_portal.forms import RecipientFileForm, RecipientSearchForm
+from provider_portal.forms import REGISTRATION_FILTERS, RecipientFileForm, RecipientSearchForm
 
 
 def _bulk_page(request, location, *, low_form=None, high_form=None, status=200):
     search = RecipientSearchForm(request.GET)
     params = search.cleaned_data if search.is_valid() else {}
     page = loaded_recipients_page(
-        location=location, search=params.get("q", ""), sort=params.get("sort") or "last_name",
-        descending=params.get("dir") == "desc", after=params.get("after", ""), before=params.get("before", ""),
+        location=location, search=params.get("q", ""), registered=REGISTRATION_FILTERS.get(params.get("registration")),
+        sort=params.get("sort") or "last_name", descending=params.get("dir") == "desc",
+        after=params.get("after", ""), before=params.get("before", ""),
     )
     return render(request, "provider_portal/bulk/home.html", {
         "location": location, "low_form": low_form or RecipientFileForm(prefix="low"),
         "high_form": high_form or RecipientFileForm(prefix="high"), "page": page, "search": params,
+        "recipients": with_dose_summaries(page.rows), "registration_filters": search.fields["registration"].choices,
         "recent": location.recipient_uploads.select_related("uploaded_by")[:5],
         "low_max": f"{LOW_VOLUME_MAX:,}", "high_max": f"{HIGH_VOLUME_MAX:,}",
         "max_mb": f"{settings.CVMS_UPLOAD_MAX_BYTES / 2 ** 20:g}",

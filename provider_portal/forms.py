@@ -15,8 +15,14 @@ class RecipientFileForm(UswdsFormMixin, forms.Form):
     )
 
 
+#: The loaded recipients' registration filter (FAQ 17): a portal account, or not yet.
+REGISTRATION_FILTERS = {"completed": True, "not_yet": False}
+
+
 class RecipientSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100)
+    registration = forms.ChoiceField(required=False, choices=[("", _("All")), ("completed", _("Completed")),
+                                                              ("not_yet", _("Not yet"))])
     sort = forms.ChoiceField(required=False, choices=[(s, s) for s in
                                                       ("first_name", "last_name", "date_of_birth", "email")])
     dir = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")])

@@ -133,6 +133,8 @@ TENANT_A_OBJECTS = {
     "recipient_id": lambda a: _recipient(a).pk,
     "immunization_id": lambda a: _immunization(a).pk,
     "checkin_id": lambda a: _checkin(a).pk,
+    # A paper form's language: the form is the location's, so the location decides who may have it.
+    "language": lambda a: "es",
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.
     "token": _welcome_token,
 }

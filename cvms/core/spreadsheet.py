@@ -11,10 +11,13 @@ Every field of every CSV file is quoted: a spreadsheet set up for a ``;`` list s
 an unquoted ``Coastal;=cmd|...`` and starts the next cell with ``=``.
 """
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -32,6 +35,9 @@ def _blank(char: str) -> bool:
 def safe_cell(value) -> str:
     """``value`` as text that a spreadsheet shows and never runs."""
     text = "" if value is None else str(value)
+    if not text or text[0].isalnum():
+        # No letter or digit of any script normalizes to a formula sign: the common case, quickly.
+        return text
     if text.startswith(_CONTROL_START):
         return f"'{text}"
     start = next((i for i, char in enumerate(text) if not _blank(char)), len(text))
@@ -61,6 +67,18 @@ CSV_DIALECT = {"quoting": csv.QUOTE_ALL, "lineterminator": "\r\n"}
 def csv_bytes(rows) -> bytes:
     """``rows`` as a CSV file a spreadsheet opens safely: every cell through ``safe_cell``, every
     field quoted, UTF-8 with a byte order mark (so Excel reads accents right)."""
+    return b"".join(csv_stream(rows))
+
+
+def csv_stream(rows, *, rows_per_part: int = 500) -> Iterator[bytes]:
+    """``csv_bytes`` a part at a time (the byte order mark, then ``rows_per_part`` rows each), for a
+    streamed download: ``rows`` may be a generator, and is read only as the parts are."""
+    yield codecs.BOM_UTF8
     buffer = io.StringIO()
-    csv.writer(buffer, **CSV_DIALECT).writerows([safe_cell(value) for value in row] for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    writer = csv.writer(buffer, **CSV_DIALECT)
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, rows_per_part)):
+        writer.writerows([safe_cell(value) for value in row] for row in batch)
+        yield buffer.getvalue().encode("utf-8")
+        buffer.seek(0)
+        buffer.truncate()

@@ -91,3 +91,8 @@ def back_entry_flag_text(code: str, values: dict) -> str:
         moment = timezone.localtime(datetime.datetime.fromisoformat(shown[_FLAG_TIME]))
         shown[_FLAG_TIME] = date_format(moment, "SHORT_DATETIME_FORMAT")
     return gettext(BACK_ENTRY_FLAGS[code]) % shown
+
+
+def flags_worded(flags: list) -> list[str]:
+    """Stored back-entry flags ([code, values] pairs), worded in the active language."""
+    return [back_entry_flag_text(code, values) for code, values in flags]

@@ -79,7 +79,7 @@ class Immunization(models.Model):
     @property
     def flag_texts(self) -> list[str]:
         """The back-entry flags, worded in the active language."""
-        return [c.back_entry_flag_text(code, values) for code, values in self.flags]
+        return c.flags_worded(self.flags)
 
 
 class CheckIn(models.Model):

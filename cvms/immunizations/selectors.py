@@ -1,16 +1,19 @@
-"""Reads of the clinic floor: a recipient's doses, and what the next dose should be."""
+"""Reads of the clinic floor: a recipient's doses, and what the next dose should be; a location's
+Account History; the doses of a page of recipients."""
 
 import datetime
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db.models import F
+from django.db.models import Count, F, Max
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cvms.core.keyset import cursor_decode, cursor_encode, keyset_beyond
 from cvms.immunizations import choices as c
 from cvms.immunizations.models import CheckIn, Immunization
 from cvms.immunizations.roles import ADMINISTER_ROLES
@@ -165,3 +168,153 @@ def checkin_queue(location, *, day: datetime.date | None = None):
 def checkin_waiting(location, recipient) -> CheckIn | None:
     """``recipient``'s check-in waiting at ``location`` today, if any."""
     return checkin_queue(location).filter(recipient=recipient).first()
+
+
+# --- Registration completion: the doses of the recipients a page lists (FAQ 17)
+
+@dataclass
+class DoseSummary:
+    doses: int
+    last_given_on: datetime.date
+
+
+def with_dose_summaries(recipients: list) -> list:
+    """``recipients`` (a page of them), each with ``dose_summary``: the completed doses recorded
+    for them anywhere (None when there are none), read in one query."""
+    rows = (Immunization.objects.filter(recipient_id__in=[r.pk for r in recipients],
+                                        status=c.ImmunizationStatus.COMPLETED)
+            .values("recipient_id").annotate(doses=Count("id"), last_given_on=Max("administered_on")).order_by())
+    summaries = {row["recipient_id"]: DoseSummary(row["doses"], row["last_given_on"]) for row in rows}
+    for recipient in recipients:
+        recipient.dose_summary = summaries.get(recipient.pk)
+    return recipients
+
+
+# --- The Account History: every dose given at a location (FAQ 26)
+
+#: Doses counted for the list's total before it says "N+" instead.
+HISTORY_COUNT_CAP = 10_000
+#: Doses the export reads per query.
+EXPORT_CHUNK = 2_000
+
+
+@dataclass(frozen=True)
+class HistoryFilters:
+    """What the Account History is narrowed to; every part optional. Lots, products and
+    vaccinators come from the caller's choices for the location, never from raw input."""
+
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    product: VaccineProduct | None = None
+    lot: InventoryLot | None = None
+    vaccinator: object = None  # a User
+
+    def described(self) -> dict:
+        """The filters as the audit log keeps them."""
+        return {"date_from": self.date_from.isoformat() if self.date_from else None,
+                "date_to": self.date_to.isoformat() if self.date_to else None,
+                "product": getattr(self.product, "pk", None), "lot": getattr(self.lot, "pk", None),
+                "vaccinator": getattr(self.vaccinator, "pk", None)}
+
+
+NO_FILTERS = HistoryFilters()
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def account_history(*, location, filters: HistoryFilters = NO_FILTERS):
+    """The doses given at ``location`` that ``filters`` keep, newest first. The dates bound
+    ``administered_at`` (local days), so the location's index on it serves every filter."""
+    doses = Immunization.objects.filter(location=location)
+    if filters.date_from:
+        doses = doses.filter(administered_at__gte=_day_start(filters.date_from))
+    if filters.date_to:
+        doses = doses.filter(administered_at__lt=_day_start(filters.date_to + datetime.timedelta(days=1)))
+    if filters.lot:
+        doses = doses.filter(lot=filters.lot)
+    if filters.product:
+        # The lots as a list, not a subquery: PostgreSQL then estimates from each lot's share of
+        # the doses, and walks the location's doses newest first instead of joining every dose
+        # of the product before sorting them (a location of few lots looks like one lot).
+        lots = InventoryLot.objects.filter(location=location, product=filters.product).values_list("pk", flat=True)
+        doses = doses.filter(lot_id__in=list(lots))
+    if filters.vaccinator:
+        doses = doses.filter(given_by=filters.vaccinator)
+    return doses.select_related("recipient", "lot__product", "given_by").order_by("-administered_at", "-pk")
+
+
+@dataclass
+class HistoryPage:
+    rows: list[Immunization]
+    total: int
+    total_capped: bool
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def _parse_time(value: str) -> datetime.datetime:
+    moment = datetime.datetime.fromisoformat(value)
+    if timezone.is_naive(moment):
+        raise ValueError(value)
+    return moment
+
+
+def account_history_page(*, location, filters: HistoryFilters = NO_FILTERS, after: str = "", before: str = "",
+                         size: int = 25) -> HistoryPage:
+    """A page of the Account History by keyset on (time given, id): any page of 100,000 doses
+    costs what the first does; the total is counted up to HISTORY_COUNT_CAP."""
+    matching = account_history(location=location, filters=filters)
+    cursor = cursor_decode(after or before, _parse_time) if (after or before) else None
+    forward = not before or cursor is None  # a cursor that does not read is the first page
+    doses = matching
+    if cursor is not None:
+        doses = doses.filter(keyset_beyond("administered_at", *cursor, ascending=not forward))
+    if not forward:
+        doses = doses.reverse()
+    rows = list(doses[:size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if not forward:
+        rows.reverse()
+    total = matching.order_by()[:HISTORY_COUNT_CAP + 1].count()
+    has_next = more if forward else cursor is not None
+    has_prev = (cursor is not None) if forward else more
+    return HistoryPage(
+        rows=rows, total=min(total, HISTORY_COUNT_CAP), total_capped=total > HISTORY_COUNT_CAP,
+        next_cursor=cursor_encode(rows[-1].administered_at, rows[-1].pk) if rows and has_next else None,
+        prev_cursor=cursor_encode(rows[0].administered_at, rows[0].pk) if rows and has_prev else None,
+    )
+
+
+def account_history_values(*, location, filters: HistoryFilters = NO_FILTERS, fields: tuple[str, ...]) \
+        -> Iterator[dict]:
+    """Every dose the filters keep, newest first, as dicts of ``fields`` (the export reads 100,000
+    rows: no model instances), EXPORT_CHUNK at a time by keyset, so memory stays flat and no
+    cursor is held open between reads."""
+    doses = account_history(location=location, filters=filters).values(*fields, "administered_at", "pk")
+    chunk = list(doses[:EXPORT_CHUNK])
+    while chunk:
+        yield from chunk
+        last = chunk[-1]
+        chunk = list(doses.filter(keyset_beyond("administered_at", last["administered_at"], last["pk"],
+                                                ascending=False))[:EXPORT_CHUNK])
+
+
+def history_products(location):
+    """The products of the location's lots: what its Account History may be filtered by."""
+    return VaccineProduct.objects.filter(lots__location=location).distinct().order_by("display_name")
+
+
+def history_lots(location):
+    return (InventoryLot.objects.filter(location=location).select_related("product")
+            .order_by("product__display_name", "lot_number"))
+
+
+def history_vaccinators(location):
+    """The people who may give vaccine at the location or ever could: a dose keeps its
+    vaccinator after their role there ends."""
+    return (get_user_model().objects.filter(memberships__location=location,
+                                            memberships__role__in=[str(role) for role in ADMINISTER_ROLES])
+            .distinct().order_by("last_name", "first_name", "email"))

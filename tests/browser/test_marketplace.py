@@ -84,8 +84,11 @@ def test_a_location_managers_location_tabs_fit_a_phone(page, tenant_a, password)
     sign_in(page, tenant_a.manager.email, password)
     page.wait_for_url("**/provider/")
     for path in (f"/provider/locations/{tenant_a.location.pk}/bulk/",
-                 f"/provider/locations/{tenant_a.location.pk}/marketplace/"):
+                 f"/provider/locations/{tenant_a.location.pk}/marketplace/",
+                 f"/provider/locations/{tenant_a.location.pk}/account-history/",
+                 f"/provider/locations/{tenant_a.location.pk}/paper-forms/"):
         page.goto(path)
-        # Overview, Check-in, Inventory, Transfers, Bulk Registration, Upload history, Marketplace, Vaccines.gov.
-        assert page.get_by_test_id("location-tabs").get_by_role("link").count() == 8
+        # Overview, Check-in, Inventory, Transfers, Bulk Registration, Upload history, Marketplace,
+        # Account History, Paper forms, Vaccines.gov.
+        assert page.get_by_test_id("location-tabs").get_by_role("link").count() == 10
         assert_fits(page)
