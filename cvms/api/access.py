@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import Role
+from cvms.immunizations.models import Immunization
+from cvms.immunizations.roles import HISTORY_ROLES
 from cvms.inventory.models import InventoryLot
 from cvms.inventory.roles import STATE_ROLES, VIEW_ROLES, holds_role_at
 from cvms.inventory.selectors import lots_at
@@ -47,3 +49,11 @@ def access_stock_location_by_user(user, location_id: int, roles=STOCK_VIEW_ROLES
 def access_stock_lot_by_user(user, location_id: int, lot_id: int, roles=STOCK_VIEW_ROLES) -> InventoryLot:
     location = access_stock_location_by_user(user, location_id, roles)
     return get_object_or_404(lots_at(location), pk=lot_id)
+
+
+def access_immunization_by_user(user, location_id: int, immunization_id: int, roles=HISTORY_ROLES) -> Immunization:
+    """A dose given at a location where ``user`` may read doses (404 for other people's locations,
+    403 for the location's people without ``roles``)."""
+    location = access_stock_location_by_user(user, location_id, roles)
+    doses = Immunization.objects.filter(location=location).select_related("lot__product", "given_by", "recorded_by")
+    return get_object_or_404(doses, pk=immunization_id)

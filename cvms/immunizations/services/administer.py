@@ -20,7 +20,7 @@ from cvms.immunizations.selectors import dose_suggestion, dose_warnings, recipie
 from cvms.inventory.choices import LedgerKind
 from cvms.inventory.models import InventoryLot, StockLedgerEntry
 from cvms.inventory.roles import holds_role_at
-from cvms.inventory.services.stock import stock_record
+from cvms.inventory.services.stock import InsufficientStock, stock_record
 from cvms.recipients.choices import WelcomeEmailStatus
 from cvms.recipients.models import Recipient
 from cvms.recipients.welcome import queue_welcome_emails
@@ -114,6 +114,25 @@ def _one_dose_a_day(recipient: Recipient, given_on: datetime.date):
         raise
 
 
+def _take_dose(lot: InventoryLot, *, actor, dose_number: int, recipient_id: int,
+               idempotency_key: str | None = None) -> StockLedgerEntry:
+    """The ledger entry that takes the dose from ``lot``; an empty lot is refused on the lot field."""
+    try:
+        return stock_record(lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor,
+                            note=f"Dose {dose_number} to recipient {recipient_id}", idempotency_key=idempotency_key)
+    except InsufficientStock as exc:
+        raise InsufficientStock(_("Lot %(lot)s has no doses available: choose another lot.")
+                                % {"lot": lot.lot_number}, field="lot") from exc
+
+
+def _earlier_record(idempotency_key: str, recipient: Recipient, lot: InventoryLot) -> Immunization | None:
+    """The record a key already stands for, if the same dose; a key reused for another dose is refused."""
+    earlier = Immunization.objects.filter(idempotency_key=idempotency_key).first()
+    if earlier is not None and (earlier.recipient_id, earlier.lot_id) != (recipient.pk, lot.pk):
+        raise ServiceError(_("This key was already used for another dose."), field="idempotency_key")
+    return earlier
+
+
 def _welcome_after_dose(recipient: Recipient) -> None:
     """A recipient with an email and no portal account gets the welcome email once vaccinated."""
     if not recipient.email or recipient.user_id or recipient.welcome_email_status != WelcomeEmailStatus.NOT_SENT:
@@ -140,12 +159,9 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
     """
     actor = actor or given_by
     source = c.ImmunizationSource(source)
-    if idempotency_key:
-        earlier = Immunization.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            if (earlier.recipient_id, earlier.lot_id) != (recipient.pk, lot.pk):
-                raise ServiceError(_("This key was already used for another dose."), field="idempotency_key")
-            return earlier
+    earlier = idempotency_key and _earlier_record(idempotency_key, recipient, lot)
+    if earlier:
+        return earlier
     location = lot.location
     _require_role(given_by, location, "given_by", _("The vaccinator must be a vaccinator, vaccine coordinator or "
                                                     "location manager at %(location)s.") % {"location": location})
@@ -181,25 +197,31 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
         texts = warnings + [c.BACK_ENTRY_FLAGS[code] % values for code, values in flags]
         if texts:
             raise NeedsConfirmation([str(text) for text in texts], flags)
-    with _one_dose_a_day(recipient, given_on), transaction.atomic():
-        entry = stock_record(lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor,
-                             note=f"Dose {dose_number} to recipient {recipient.pk}",
-                             idempotency_key=idempotency_key and f"{idempotency_key}:dose")
-        immunization = Immunization.objects.create(
-            recipient=recipient, lot=lot, location=location, administered_at=administered_at,
-            administered_on=given_on, dose_number=dose_number, site=site, route=route,
-            dose_volume_ml=dose_volume_ml, given_by=given_by, recorded_by=actor, source=source,
-            screening=screening, consent_given=True, flags=flags, notes=notes.strip(), ledger_entry=entry,
-            idempotency_key=idempotency_key,
-        )
-        if checkin is not None:
-            CheckIn.objects.filter(pk=checkin.pk, location=location, recipient=recipient,
-                                   status=c.CheckInStatus.WAITING).update(
-                status=c.CheckInStatus.VACCINATED, closed_at=timezone.now(), immunization=immunization)
-        audit_log(actor=actor, action="registry.immunization.recorded", obj=immunization,
-                  changes={"recipient": recipient, "lot": lot, "dose_number": dose_number, "source": str(source),
-                           "flags": [code for code, _values in flags]})
-        _welcome_after_dose(recipient)
+    try:
+        with _one_dose_a_day(recipient, given_on), transaction.atomic():
+            entry = _take_dose(lot, actor=actor, dose_number=dose_number, recipient_id=recipient.pk,
+                               idempotency_key=idempotency_key and f"{idempotency_key}:dose")
+            immunization = Immunization.objects.create(
+                recipient=recipient, lot=lot, location=location, administered_at=administered_at,
+                administered_on=given_on, dose_number=dose_number, site=site, route=route,
+                dose_volume_ml=dose_volume_ml, given_by=given_by, recorded_by=actor, source=source,
+                screening=screening, consent_given=True, flags=flags, notes=notes.strip(), ledger_entry=entry,
+                idempotency_key=idempotency_key,
+            )
+            if checkin is not None:
+                CheckIn.objects.filter(pk=checkin.pk, location=location, recipient=recipient,
+                                       status=c.CheckInStatus.WAITING).update(
+                    status=c.CheckInStatus.VACCINATED, closed_at=timezone.now(), immunization=immunization)
+            audit_log(actor=actor, action="registry.immunization.recorded", obj=immunization,
+                      changes={"recipient": recipient, "lot": lot, "dose_number": dose_number, "source": str(source),
+                               "flags": [code for code, _values in flags]})
+            _welcome_after_dose(recipient)
+    except (IntegrityError, ServiceError):
+        # A retry that raced the first call with the same key: the first record stands.
+        earlier = idempotency_key and _earlier_record(idempotency_key, recipient, lot)
+        if earlier:
+            return earlier
+        raise
     return immunization
 
 
@@ -266,9 +288,8 @@ def immunization_edit(*, immunization: Immunization, actor, confirmed: bool = Fa
         with _one_dose_a_day(record.recipient, given_on), transaction.atomic():
             if lot != record.lot:
                 _give_back(record, actor, f"Immunization {record.pk} moved to lot {lot.lot_number}")
-                fields["ledger_entry"] = stock_record(
-                    lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor,
-                    note=f"Dose {dose_number} to recipient {record.recipient_id}")
+                fields["ledger_entry"] = _take_dose(lot, actor=actor, dose_number=dose_number,
+                                                    recipient_id=record.recipient_id)
             audited_update(record, fields=fields, actor=actor, action="registry.immunization.corrected")
     return record
 
