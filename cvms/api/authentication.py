@@ -2,8 +2,8 @@ from django.contrib.auth import authenticate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from rest_framework import exceptions
 from knox.auth import TokenAuthentication
+from rest_framework import exceptions
 from rest_framework.authentication import BasicAuthentication
 
 from cvms.accounts.backends import signin_paused_for
