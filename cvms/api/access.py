@@ -8,7 +8,7 @@ from cvms.accounts.models import Role
 from cvms.immunizations.models import Immunization
 from cvms.immunizations.roles import HISTORY_ROLES
 from cvms.inventory.models import InventoryLot
-from cvms.inventory.roles import STATE_ROLES, VIEW_ROLES, holds_role_at
+from cvms.inventory.roles import STATE_ROLES, VIEW_ROLES, holds_role_at, roles_at_remembered
 from cvms.inventory.selectors import lots_at
 from cvms.organizations.models import Location
 from cvms.uploads.models import RecipientUpload
@@ -39,9 +39,10 @@ def access_stock_location_by_user(user, location_id: int, roles=STOCK_VIEW_ROLES
     """A location whose stock ``user`` may see (404 otherwise); 403 when they may see it but not do
     what ``roles`` allows."""
     location = get_object_or_404(Location.objects.all(), pk=location_id)
+    roles_at_remembered(user, location.pk)  # the service's own check of the caller reads it too
     if not holds_role_at(user, location, STOCK_VIEW_ROLES):
         raise Http404
-    if roles is not STOCK_VIEW_ROLES and not holds_role_at(user, location, roles):
+    if not holds_role_at(user, location, roles):
         raise PermissionDenied
     return location
 

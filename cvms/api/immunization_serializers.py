@@ -5,24 +5,37 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cvms.immunizations import choices as c
-from cvms.immunizations.models import Immunization
 
 _ID = {"min_value": 1, "max_value": 2**63 - 1}
 
 
-class ImmunizationSerializer(serializers.ModelSerializer):
-    product = serializers.CharField(source="lot.product.key")
-    lot_number = serializers.CharField(source="lot.lot_number")
-    given_by = serializers.CharField(source="given_by.email")
-    recorded_by = serializers.CharField(source="recorded_by.email", default=None)
-    flags = serializers.ListField(source="flag_texts", child=serializers.CharField(),
-                                  help_text="What a record from a paper form does not fit, worded")
+class ImmunizationSerializer(serializers.Serializer):
+    """Declared field by field, read-only, rather than built from the model on every call (doses
+    are posted hundreds of times a second)."""
 
-    class Meta:
-        model = Immunization
-        fields = ["id", "location", "recipient", "lot", "lot_number", "product", "dose_number", "administered_at",
-                  "site", "route", "dose_volume_ml", "given_by", "recorded_by", "source", "screening",
-                  "consent_given", "flags", "notes", "status", "status_reason", "ledger_entry", "created_at"]
+    id = serializers.IntegerField(read_only=True)
+    location = serializers.IntegerField(read_only=True, source="location_id")
+    recipient = serializers.IntegerField(read_only=True, source="recipient_id")
+    lot = serializers.IntegerField(read_only=True, source="lot_id")
+    lot_number = serializers.CharField(read_only=True, source="lot.lot_number")
+    product = serializers.CharField(read_only=True, source="lot.product.key", help_text="Product key")
+    dose_number = serializers.IntegerField(read_only=True)
+    administered_at = serializers.DateTimeField(read_only=True)
+    site = serializers.ChoiceField(read_only=True, choices=c.Site.choices)
+    route = serializers.ChoiceField(read_only=True, choices=c.Route.choices)
+    dose_volume_ml = serializers.DecimalField(read_only=True, max_digits=4, decimal_places=2, allow_null=True)
+    given_by = serializers.CharField(read_only=True, source="given_by.email")
+    recorded_by = serializers.CharField(read_only=True, source="recorded_by.email", default=None)
+    source = serializers.ChoiceField(read_only=True, choices=c.ImmunizationSource.choices)
+    screening = serializers.DictField(read_only=True, child=serializers.CharField())
+    consent_given = serializers.BooleanField(read_only=True)
+    flags = serializers.ListField(read_only=True, source="flag_texts", child=serializers.CharField(),
+                                  help_text="What a record from a paper form does not fit, worded")
+    notes = serializers.CharField(read_only=True)
+    status = serializers.ChoiceField(read_only=True, choices=c.ImmunizationStatus.choices)
+    status_reason = serializers.CharField(read_only=True)
+    ledger_entry = serializers.IntegerField(read_only=True, source="ledger_entry_id", allow_null=True)
+    created_at = serializers.DateTimeField(read_only=True)
 
 
 class RecipientInputSerializer(serializers.Serializer):

@@ -25,10 +25,11 @@ def recipient_named(*, recipient_id: int | None = None, first_name: str = "", la
     """Any recipient in the state (a provider may vaccinate anyone): by id, or by legal first and
     last name (any case) and date of birth, the database's rule for one person."""
     if recipient_id is not None:
-        recipient = Recipient.objects.filter(pk=recipient_id).first()
-        if recipient is None:
-            raise ServiceError(_("No recipient has the id %(id)s.") % {"id": recipient_id}, field="recipient_id")
-        return recipient
+        try:
+            return Recipient.objects.get(pk=recipient_id)
+        except Recipient.DoesNotExist:
+            raise ServiceError(_("No recipient has the id %(id)s.") % {"id": recipient_id},
+                               field="recipient_id") from None
     # Lower() on both sides, as the unique index is written, so the look-up is one index probe.
     recipient = (Recipient.objects.alias(first=Lower("first_name"), last=Lower("last_name"))
                  .filter(first=Lower(Value(first_name.strip())), last=Lower(Value(last_name.strip())),
@@ -43,7 +44,7 @@ def recipient_named(*, recipient_id: int | None = None, first_name: str = "", la
 
 
 def _lot_at(location, field: str, **lookup) -> InventoryLot:
-    lots = list(InventoryLot.objects.filter(location=location, **lookup).select_related("product")[:2])
+    lots = list(InventoryLot.objects.filter(location=location, **lookup).select_related("product").order_by()[:2])
     if not lots:
         raise ServiceError(_("No lot at %(location)s matches: choose a lot of this location.")
                            % {"location": location}, field=field)

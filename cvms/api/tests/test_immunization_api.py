@@ -249,3 +249,22 @@ def test_the_dose_endpoints_are_in_the_openapi_schema(client, db):
     assert "post" in paths["/api/v1/locations/{location_id}/immunizations/"]
     assert "get" in paths["/api/v1/locations/{location_id}/immunizations/{immunization_id}/"]
     assert "post" in paths["/api/v1/locations/{location_id}/immunizations/{immunization_id}/entered-in-error/"]
+
+
+def test_a_dose_reads_the_database_a_fixed_number_of_times(tenant_a, lot, django_assert_max_num_queries):
+    """Token, location, the caller's roles there (read once for the access layer and the service),
+    recipient, lot, history; then the savepoint, the stock statement, the record, its audit row."""
+    from cvms.accounts.tokens import api_token_issue
+
+    token = api_token_issue(user=tenant_a.vaccinator)[1]
+
+    def dose(key, body):
+        return Client().post(reverse("api:immunizations", args=[tenant_a.location.pk]), body,
+                             content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}",
+                             HTTP_IDEMPOTENCY_KEY=key)
+
+    # The first call of a process also reads content types.
+    assert dose("warm-up", dose_body(RecipientFactory(email=""), lot)).status_code == 201
+    body = dose_body(RecipientFactory(email=""), lot)
+    with django_assert_max_num_queries(11):
+        assert dose("counted", body).status_code == 201

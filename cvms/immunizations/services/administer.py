@@ -16,7 +16,7 @@ from cvms.core.errors import ServiceError
 from cvms.immunizations import choices as c
 from cvms.immunizations.models import CheckIn, Immunization
 from cvms.immunizations.roles import ADMINISTER_ROLES
-from cvms.immunizations.selectors import dose_suggestion, dose_warnings, recipient_doses
+from cvms.immunizations.selectors import dose_warnings, next_dose_number, recipient_doses
 from cvms.inventory.choices import LedgerKind
 from cvms.inventory.models import InventoryLot, StockLedgerEntry
 from cvms.inventory.roles import holds_role_at
@@ -125,9 +125,15 @@ def _take_dose(lot: InventoryLot, *, actor, dose_number: int, recipient_id: int,
                                 % {"lot": lot.lot_number}, field="lot") from exc
 
 
-def _earlier_record(idempotency_key: str, recipient: Recipient, lot: InventoryLot) -> Immunization | None:
-    """The record a key already stands for, if the same dose; a key reused for another dose is refused."""
-    earlier = Immunization.objects.filter(idempotency_key=idempotency_key).first()
+def _earlier_record(idempotency_key: str, recipient: Recipient, lot: InventoryLot,
+                   among: list[Immunization] | None = None) -> Immunization | None:
+    """The record a key already stands for, if the same dose; a key reused for another dose is
+    refused. ``among`` (the recipient's completed doses) spares a query: a key used for anything
+    else is met by the insert, which the caller answers by asking again without ``among``."""
+    if among is not None:
+        earlier = next((dose for dose in among if dose.idempotency_key == idempotency_key), None)
+    else:
+        earlier = Immunization.objects.filter(idempotency_key=idempotency_key).first()
     if earlier is not None and (earlier.recipient_id, earlier.lot_id) != (recipient.pk, lot.pk):
         raise ServiceError(_("This key was already used for another dose."), field="idempotency_key")
     return earlier
@@ -159,7 +165,8 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
     """
     actor = actor or given_by
     source = c.ImmunizationSource(source)
-    earlier = idempotency_key and _earlier_record(idempotency_key, recipient, lot)
+    history = recipient_doses(recipient)
+    earlier = idempotency_key and _earlier_record(idempotency_key, recipient, lot, among=history)
     if earlier:
         return earlier
     location = lot.location
@@ -179,10 +186,8 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
     if not consent_given:
         raise ServiceError(_("Record the recipient's consent before the dose."), field="consent_given")
     screening = {} if screening is None else _check_screening(screening, complete=source == c.ImmunizationSource.SCREEN)
-    history = recipient_doses(recipient)
     if dose_number is None:
-        dose_number = dose_suggestion(recipient=recipient, location=location, vaccinator=given_by,
-                                      history=history).dose_number
+        dose_number = next_dose_number(history)
     if not 1 <= int(dose_number) <= 6:
         raise ServiceError(_("The dose number must be from 1 to 6."), field="dose_number")
     site = site or product.default_site
