@@ -79,6 +79,15 @@ def test_the_recipient_by_name_and_birth_date_and_the_lot_by_barcode_or_number(c
     assert by_number.json()["lot"] == lot.pk and _on_hand(lot) == 4
 
 
+def test_a_coordinator_records_a_dose_a_vaccinator_gave_named_by_email_in_any_case(client, tenant_a, lot,
+                                                                                     recipient):
+    body = dose_body(recipient, lot, given_by=tenant_a.vaccinator.email.upper())
+    response = post_dose(client, tenant_a.coordinator, tenant_a.location, body)
+    assert response.status_code == 201, response.json()
+    assert (response.json()["given_by"], response.json()["recorded_by"]) == (tenant_a.vaccinator.email,
+                                                                              tenant_a.coordinator.email)
+
+
 def test_a_retry_with_the_same_key_answers_with_the_first_record_and_takes_one_dose(client, tenant_a, lot,
                                                                                    recipient):
     first = post_dose(client, tenant_a.vaccinator, tenant_a.location, dose_body(recipient, lot))
