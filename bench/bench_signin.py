@@ -8,13 +8,8 @@ default), since that hash is most of a sign-in's cost.
 """
 
 import http.client
-import json
-import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
 from http.cookies import SimpleCookie
@@ -23,7 +18,8 @@ from urllib.parse import urlencode
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.utils.crypto import get_random_string
 
-from bench.run import ROOT, Result
+from bench.run import Result
+from bench.server import dockerfile_workers, free_port, gunicorn_start, gunicorn_stop
 from cvms.accounts.models import User
 from cvms.accounts.services import user_create
 
@@ -35,19 +31,18 @@ CLINIC = "203.0.113.7"  # the address every sign-in comes from, as behind one cl
 
 def run() -> list[Result]:
     emails = _staff()
-    port = _free_port()
-    server = _start_gunicorn(port)
+    port = free_port()
+    server = gunicorn_start(port)
     try:
         _sign_in_together(port, emails)  # warm-up: each worker loads the code and its connection
         rounds = [_sign_in_together(port, emails) for _ in range(ROUNDS)]
         one_by_one = _sign_in_one_by_one(port, emails)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        gunicorn_stop(server)
     seconds = statistics.median(r["seconds"] for r in rounds)
     refused = sum(r["refused"] for r in rounds)
     slowest = max(r["slowest"] for r in rounds)
-    workers = _dockerfile_command()[_dockerfile_command().index("--workers") + 1]
+    workers = dockerfile_workers()
     return [Result(
         name=f"sign-in: {STAFF} at once from one address, gunicorn {workers} workers: "
              f"{STAFF / seconds:.1f} sign-ins/s, slowest {slowest:.2f} s, {refused} refused",
@@ -64,36 +59,6 @@ def _staff() -> list[str]:
         User.objects.filter(pk=user.pk).update(password=encoded)
         emails.append(user.email)
     return emails
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _dockerfile_command() -> list[str]:
-    line = next(line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD "))
-    return json.loads(line[4:])
-
-
-def _start_gunicorn(port: int) -> subprocess.Popen:
-    command = [sys.executable, "-m"] + [f"127.0.0.1:{port}" if arg.endswith(":8000") else arg
-                                        for arg in _dockerfile_command()]
-    # Development settings with DEBUG off: production's would also want collected static files and
-    # HTTPS; neither touches a sign-in's work. The hashers are Django's defaults, as in production.
-    env = dict(os.environ, CVMS_ENV="development", DEBUG="false", ALLOWED_HOSTS="127.0.0.1")
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,  # noqa: S603
-                              stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if _get_form(port)[0]:
-                return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise RuntimeError("gunicorn did not answer within 60 s")
 
 
 def _get_form(port: int) -> tuple[str, str, http.client.HTTPConnection]:

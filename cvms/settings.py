@@ -9,6 +9,7 @@ host names or a pattern for a public suffix, or with a CSRF_TRUSTED_ORIGINS entr
 plain HTTP or any site.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -149,6 +150,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "rest_framework",
+    "knox",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
@@ -359,8 +361,10 @@ CELERY_TIMEZONE = "UTC"
 # --- REST API
 REST_FRAMEWORK = {
     # Basic first: its WWW-Authenticate challenge makes an anonymous call answer 401, not 403.
+    # A token (POST /api/v1/tokens/) spares a busy client a password hash on every call.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cvms.api.authentication.LockoutBasicAuthentication",
+        "cvms.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -376,6 +380,10 @@ REST_FRAMEWORK = {
         "anon": env_rate("API_ANON_RATE", "6000/min" if CVMS_ENV == "test" else "60/min"),
     },
 }
+# API tokens (django-rest-knox): hashed at rest, each expires this many hours after it is issued.
+API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 12, minimum=1, maximum=24 * 90)
+REST_KNOX = {"TOKEN_TTL": datetime.timedelta(hours=API_TOKEN_HOURS), "AUTO_REFRESH": False,
+             "AUTH_HEADER_PREFIX": "Token"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "CVMS API",
     "DESCRIPTION": "COVID-19 Vaccine Management System API. Every object is scoped to the caller's memberships.",

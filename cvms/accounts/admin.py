@@ -9,6 +9,7 @@ from django.contrib.auth.views import PasswordChangeView
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from knox.models import AuthToken
 
 from cvms.accounts.forms import AdminCurrentPasswordChangeForm
 from cvms.accounts.lockout import signin_failures_clear, signin_paused_accounts
@@ -193,3 +194,7 @@ def password_change(request):
     request.current_app = admin.site.name
     return _PasswordChangeView.as_view(success_url=reverse_lazy("admin:password_change_done"),
                                        extra_context=admin.site.each_context(request))(request)
+
+
+# API tokens are issued and ended through cvms.accounts.tokens, audited; admin offers no way around that.
+admin.site.unregister(AuthToken)

@@ -40,6 +40,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cvms.accounts.models import SignInAttempt, SignInClient, User
+from cvms.accounts.tokens import api_tokens_revoke_all
 from cvms.core.audit import audit_log
 
 #: An address someone signed in from is remembered this long after their last sign-in there.
@@ -206,8 +207,8 @@ class NewPasswordLiftsPause:
     """Listed in ``AUTH_PASSWORD_VALIDATORS`` for Django's ``password_changed`` hook, which
     ``User.save()`` calls whenever it stores a new password, whichever way it was set: allauth's
     reset and change, admin's forms, an invitation or welcome link, ``changepassword`` and any
-    later path. A new password lifts a pause on the account (``signin_failures_clear``); it
-    checks nothing."""
+    later path. A new password lifts a pause on the account (``signin_failures_clear``) and ends
+    the account's API tokens, which the old password issued; it checks nothing."""
 
     def validate(self, password, user=None):
         return None
@@ -218,6 +219,7 @@ class NewPasswordLiftsPause:
     def password_changed(self, password, user=None):
         if user is not None and user.pk is not None:
             signin_failures_clear(user=user, integration="new password")
+            api_tokens_revoke_all(user=user, integration="new password")
 
 
 class _ArrayOf(Func):

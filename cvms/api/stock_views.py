@@ -2,18 +2,15 @@
 and their rules, one view per operation. Every write takes an ``Idempotency-Key`` header: a retry
 answers with the first movement and the same status, and a key reused for another movement is 422."""
 
-import re
-
 from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from cvms.api import stock_serializers as s
 from cvms.api.access import access_stock_location_by_user, access_stock_lot_by_user
+from cvms.api.idempotency import idempotency_key, key_header
 from cvms.core.errors import ServiceError
 from cvms.inventory.models import StockLedgerEntry
 from cvms.inventory.roles import ADJUST_ROLES, STOCK_ROLES
@@ -21,30 +18,15 @@ from cvms.inventory.selectors import lots_at
 from cvms.inventory.services.stock import entry_reverse, lot_adjust, lot_receive, lot_return, lot_waste
 from cvms.organizations.models import StorageUnit
 
-_KEY = re.compile(r"[A-Za-z0-9._:-]{1,64}")
-_KEY_HEADER = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=True,
-    description="New for each movement (up to 64 letters, digits and . _ : -); a retry with the same key and "
-                "body answers with the first movement.",
-)
 #: Wastage and returns take ``quantity`` (in ``unit``); the service's refusals speak of doses.
 _QUANTITY = {"doses": "quantity"}
-_WRITE = {"parameters": [_KEY_HEADER], "responses": {201: s.LedgerEntrySerializer}}
-
-
-def _key(request) -> str:
-    """The caller's idempotency key, kept apart from every other caller's."""
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not _KEY.fullmatch(key):
-        raise ValidationError({"Idempotency-Key": [_("Send an Idempotency-Key header, new for each movement: up "
-                                                     "to 64 letters, digits, dots, colons, hyphens or underscores.")]})
-    return f"api:{request.user.pk}:{key}"
+_WRITE = {"parameters": [key_header("movement")], "responses": {201: s.LedgerEntrySerializer}}
 
 
 def _recorded(request, serializer_class, record, fields=None) -> Response:
     """Check the body, call ``record(data, key)`` (a service), answer with the entry or the refusal
     beside the field it names (``fields`` renames a service's field to this body's)."""
-    key = _key(request)
+    key = idempotency_key(request)
     data = serializer_class(data=request.data)
     data.is_valid(raise_exception=True)
     try:

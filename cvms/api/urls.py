@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import AllowAny
 
-from cvms.api import stock_views, views
+from cvms.api import immunization_views, stock_views, token_views, views
 
 app_name = "api"
 urlpatterns = [
@@ -10,6 +10,8 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema", permission_classes=[AllowAny]), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema", permission_classes=[AllowAny]), name="redoc"),
     path("me/", views.me, name="me"),
+    path("tokens/", token_views.token_issue, name="tokens"),
+    path("tokens/current/", token_views.token_revoke, name="token-current"),
     path("vaccine-products/", views.vaccine_product_list, name="vaccine-products"),
     path("locations/", views.location_list, name="locations"),
     path("locations/<int:location_id>/", views.location_detail, name="location"),
@@ -25,4 +27,10 @@ urlpatterns = [
          name="stock-adjust"),
     path("locations/<int:location_id>/lots/<int:lot_id>/corrections/", stock_views.stock_correct,
          name="stock-correct"),
+    # Doses given at a location.
+    path("locations/<int:location_id>/immunizations/", immunization_views.immunization_create, name="immunizations"),
+    path("locations/<int:location_id>/immunizations/<int:immunization_id>/", immunization_views.immunization_detail,
+         name="immunization"),
+    path("locations/<int:location_id>/immunizations/<int:immunization_id>/entered-in-error/",
+         immunization_views.immunization_entered_in_error, name="immunization-entered-in-error"),
 ]

@@ -49,6 +49,11 @@ def last_lot_of(vaccinator, location) -> int | None:
             .values_list("lot_id", flat=True).first())
 
 
+def next_dose_number(history: list[Immunization]) -> int:
+    """The dose a recipient with these completed doses is given next (at most 6)."""
+    return min(len(history) + 1, 6)
+
+
 def dose_suggestion(*, recipient, location, vaccinator, history: list[Immunization] | None = None) -> DoseSuggestion:
     history = recipient_doses(recipient) if history is None else history
     lots = list(lots_for_administration(location))
@@ -59,7 +64,7 @@ def dose_suggestion(*, recipient, location, vaccinator, history: list[Immunizati
         chosen = next((lot for lot in lots if lot.product_id == product.pk), None)
     if chosen is None and len(lots) == 1:
         chosen = lots[0]
-    return DoseSuggestion(dose_number=min(len(history) + 1, 6), product=product, lot=chosen, lots=lots,
+    return DoseSuggestion(dose_number=next_dose_number(history), product=product, lot=chosen, lots=lots,
                           history=history)
 
 

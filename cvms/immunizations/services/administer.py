@@ -16,7 +16,7 @@ from cvms.core.errors import ServiceError
 from cvms.immunizations import choices as c
 from cvms.immunizations.models import CheckIn, Immunization
 from cvms.immunizations.roles import ADMINISTER_ROLES
-from cvms.immunizations.selectors import dose_suggestion, dose_warnings, recipient_doses
+from cvms.immunizations.selectors import dose_warnings, next_dose_number, recipient_doses
 from cvms.inventory.choices import LedgerKind
 from cvms.inventory.models import InventoryLot, StockLedgerEntry
 from cvms.inventory.roles import holds_role_at
@@ -121,6 +121,20 @@ def _one_dose_a_day(recipient: Recipient, given_on: datetime.date):
         raise
 
 
+def _earlier_record(idempotency_key: str, recipient: Recipient, lot: InventoryLot,
+                   among: list[Immunization] | None = None) -> Immunization | None:
+    """The record a key already stands for, if the same dose; a key reused for another dose is
+    refused. ``among`` (the recipient's completed doses) spares a query: a key used for anything
+    else is met by the insert, which the caller answers by asking again without ``among``."""
+    if among is not None:
+        earlier = next((dose for dose in among if dose.idempotency_key == idempotency_key), None)
+    else:
+        earlier = Immunization.objects.filter(idempotency_key=idempotency_key).first()
+    if earlier is not None and (earlier.recipient_id, earlier.lot_id) != (recipient.pk, lot.pk):
+        raise ServiceError(_("This key was already used for another dose."), field="idempotency_key")
+    return earlier
+
+
 def _welcome_after_dose(recipient: Recipient) -> None:
     """A recipient with an email and no portal account gets the welcome email once vaccinated."""
     if not recipient.email or recipient.user_id or recipient.welcome_email_status != WelcomeEmailStatus.NOT_SENT:
@@ -163,12 +177,10 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
     """
     actor = actor or given_by
     source = c.ImmunizationSource(source)
-    if idempotency_key:
-        earlier = Immunization.objects.filter(idempotency_key=idempotency_key).first()
-        if earlier is not None:
-            if (earlier.recipient_id, earlier.lot_id) != (recipient.pk, lot.pk):
-                raise ServiceError(_("This key was already used for another dose."), field="idempotency_key")
-            return earlier
+    history = recipient_doses(recipient)
+    earlier = idempotency_key and _earlier_record(idempotency_key, recipient, lot, among=history)
+    if earlier:
+        return earlier
     location = lot.location
     _require_role(given_by, location, "given_by", _("The vaccinator must be a vaccinator, vaccine coordinator or "
                                                     "location manager at %(location)s.") % {"location": location})
@@ -187,10 +199,8 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
     if not consent_given:
         raise ServiceError(_("Record the recipient's consent before the dose."), field="consent_given")
     screening = {} if screening is None else _check_screening(screening, complete=source == c.ImmunizationSource.SCREEN)
-    history = recipient_doses(recipient)
     if dose_number is None:
-        dose_number = dose_suggestion(recipient=recipient, location=location, vaccinator=given_by,
-                                      history=history).dose_number
+        dose_number = next_dose_number(history)
     if not 1 <= int(dose_number) <= 6:
         raise ServiceError(_("The dose number must be from 1 to 6."), field="dose_number")
     site = site or product.default_site
@@ -204,25 +214,32 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
                                  administered_at=administered_at, history=history)
         texts = warnings + _flag_texts(flags)
         if texts:
-            raise NeedsConfirmation(texts, flags)
-    with _one_dose_a_day(recipient, given_on), transaction.atomic():
-        entry = _take_dose(lot=lot, actor=actor, note=f"Dose {dose_number} to recipient {recipient.pk}",
-                           idempotency_key=idempotency_key and f"{idempotency_key}:dose")
-        immunization = Immunization.objects.create(
-            recipient=recipient, lot=lot, location=location, administered_at=administered_at,
-            administered_on=given_on, dose_number=dose_number, site=site, route=route,
-            dose_volume_ml=dose_volume_ml, given_by=given_by, recorded_by=actor, source=source,
-            screening=screening, consent_given=True, flags=flags, notes=notes.strip(), ledger_entry=entry,
-            idempotency_key=idempotency_key,
-        )
-        if checkin is not None:
-            CheckIn.objects.filter(pk=checkin.pk, location=location, recipient=recipient,
-                                   status=c.CheckInStatus.WAITING).update(
-                status=c.CheckInStatus.VACCINATED, closed_at=timezone.now(), immunization=immunization)
-        audit_log(actor=actor, action="registry.immunization.recorded", obj=immunization,
-                  changes={"recipient": recipient, "lot": lot, "dose_number": dose_number, "source": str(source),
-                           "flags": [code for code, _values in flags]})
-        _welcome_after_dose(recipient)
+            raise NeedsConfirmation([str(text) for text in texts], flags)
+    try:
+        with _one_dose_a_day(recipient, given_on), transaction.atomic():
+            entry = _take_dose(lot=lot, actor=actor, note=f"Dose {dose_number} to recipient {recipient.pk}",
+                               idempotency_key=idempotency_key and f"{idempotency_key}:dose")
+            immunization = Immunization.objects.create(
+                recipient=recipient, lot=lot, location=location, administered_at=administered_at,
+                administered_on=given_on, dose_number=dose_number, site=site, route=route,
+                dose_volume_ml=dose_volume_ml, given_by=given_by, recorded_by=actor, source=source,
+                screening=screening, consent_given=True, flags=flags, notes=notes.strip(), ledger_entry=entry,
+                idempotency_key=idempotency_key,
+            )
+            if checkin is not None:
+                CheckIn.objects.filter(pk=checkin.pk, location=location, recipient=recipient,
+                                       status=c.CheckInStatus.WAITING).update(
+                    status=c.CheckInStatus.VACCINATED, closed_at=timezone.now(), immunization=immunization)
+            audit_log(actor=actor, action="registry.immunization.recorded", obj=immunization,
+                      changes={"recipient": recipient, "lot": lot, "dose_number": dose_number, "source": str(source),
+                               "flags": [code for code, _values in flags]})
+            _welcome_after_dose(recipient)
+    except (IntegrityError, ServiceError):
+        # A retry that raced the first call with the same key: the first record stands.
+        earlier = idempotency_key and _earlier_record(idempotency_key, recipient, lot)
+        if earlier:
+            return earlier
+        raise
     return immunization
 
 
