@@ -151,9 +151,9 @@ def _take_dose(*, lot: InventoryLot, actor, note: str, idempotency_key: str | No
     try:
         return stock_record(lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor, note=note,
                             idempotency_key=idempotency_key)
-    except InsufficientStock as refusal:
-        refusal.field = "lot"
-        raise
+    except InsufficientStock as exc:
+        raise InsufficientStock(_("Lot %(lot)s has no doses available: choose another lot.")
+                                % {"lot": lot.lot_number}, field="lot") from exc
 
 
 def _check_checkin(checkin: CheckIn | None, *, recipient: Recipient, location) -> None:
