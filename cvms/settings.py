@@ -349,6 +349,7 @@ CELERY_BEAT_SCHEDULE = {
     "beat-heartbeat": {"task": "cvms.core.tasks.heartbeat", "schedule": 60.0},
     "relay-outbox": {"task": "cvms.core.tasks.relay_outbox", "schedule": 60.0},
     "resume-stalled-uploads": {"task": "cvms.uploads.tasks.resume_stalled_uploads", "schedule": 60.0},
+    "queue-due-welcome-emails": {"task": "cvms.recipients.tasks.queue_due_welcome_emails", "schedule": 60.0},
     "requeue-welcome-emails": {"task": "cvms.recipients.tasks.requeue_welcome_emails", "schedule": 300.0},
     "prune-sign-in-records": {"task": "cvms.accounts.tasks.prune_signin_records", "schedule": 3600.0},
     "vaccines-gov-daily-file": {

@@ -8,7 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
-_KEY = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+KEY_PATTERN = r"\A[A-Za-z0-9._:-]{1,64}\Z"
+_KEY = re.compile(KEY_PATTERN)
 
 
 def key_header(what: str) -> OpenApiParameter:
@@ -22,7 +23,12 @@ def key_header(what: str) -> OpenApiParameter:
 def idempotency_key(request) -> str:
     """The caller's idempotency key, scoped to the caller."""
     key = request.headers.get("Idempotency-Key", "").strip()
-    if not _KEY.fullmatch(key):
+    if not _KEY.match(key):
         raise ValidationError({"Idempotency-Key": [_("Send an Idempotency-Key header, new for each movement: up "
                                                      "to 64 letters, digits, dots, colons, hyphens or underscores.")]})
+    return scoped_key(request, key)
+
+
+def scoped_key(request, key: str) -> str:
+    """``key`` kept apart from every other caller's keys."""
     return f"api:{request.user.pk}:{key}"

@@ -4,7 +4,9 @@ immunization service holds every rule."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from cvms.api.idempotency import KEY_PATTERN
 from cvms.immunizations import choices as c
+from cvms.immunizations.services.administer import BATCH_MAX
 
 _ID = {"min_value": 1, "max_value": 2**63 - 1}
 
@@ -81,6 +83,36 @@ class ImmunizationInputSerializer(serializers.Serializer):
         if sum(name in data for name in ("lot_id", "lot_number", "barcode")) != 1:
             raise serializers.ValidationError({"lot_id": _("Send one of lot_id, lot_number or barcode.")})
         return data
+
+
+class DoseBatchItemSerializer(ImmunizationInputSerializer):
+    idempotency_key = serializers.RegexField(KEY_PATTERN, help_text="New for each dose (up to 64 letters, digits "
+                                             "and . _ : -); a batch sent again answers each dose with its first record")
+
+
+class DoseBatchInputSerializer(serializers.Serializer):
+    doses = serializers.ListField(child=serializers.DictField(), min_length=1, max_length=BATCH_MAX,
+                                  help_text=f"Up to {BATCH_MAX} doses, each as one dose is posted alone, with its "
+                                            "idempotency_key (items are checked one by one: see the results)")
+
+
+class DoseBatchResultSerializer(serializers.Serializer):
+    index = serializers.IntegerField(help_text="The dose's place in the batch, from 0")
+    status = serializers.IntegerField(help_text="As the dose alone would have answered: 201 saved, 400 refused, "
+                                                "409 to confirm, 422 key reused")
+    immunization = ImmunizationSerializer(required=False, help_text="The record (201)")
+    errors = serializers.DictField(required=False, child=serializers.ListField(child=serializers.CharField()),
+                                   help_text="Field to messages (400, 422)")
+    confirm = serializers.ListField(required=False, child=serializers.CharField(),
+                                    help_text="Warnings: send the dose again with confirm true to save it (409)")
+    flags = serializers.ListField(required=False, child=serializers.CharField())
+
+
+class DoseBatchSerializer(serializers.Serializer):
+    recorded = serializers.IntegerField(help_text="Doses saved (including those a retry found saved before)")
+    not_recorded = serializers.IntegerField(help_text="Doses refused or waiting for confirmation: nothing of them "
+                                                      "was saved")
+    results = DoseBatchResultSerializer(many=True)
 
 
 class EnteredInErrorInputSerializer(serializers.Serializer):

@@ -29,6 +29,8 @@ urlpatterns = [
          name="stock-correct"),
     # Doses given at a location.
     path("locations/<int:location_id>/immunizations/", immunization_views.immunization_create, name="immunizations"),
+    path("locations/<int:location_id>/immunizations/batch/", immunization_views.immunization_batch,
+         name="immunization-batch"),
     path("locations/<int:location_id>/immunizations/<int:immunization_id>/", immunization_views.immunization_detail,
          name="immunization"),
     path("locations/<int:location_id>/immunizations/<int:immunization_id>/entered-in-error/",

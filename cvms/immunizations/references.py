@@ -3,6 +3,8 @@ legal names and date of birth that make one person), the lot (by id, lot number 
 barcode) and the vaccinator. Each refusal names the field that was sent."""
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db.models import Q, Value
 from django.db.models.functions import Lower
@@ -19,14 +21,37 @@ from cvms.inventory.selectors import product_for_code
 from cvms.inventory.services.stock import lot_number_clean
 from cvms.recipients.models import Recipient
 
+#: What recording a dose reads of its recipient (the rest loads if asked for).
+_DOSE_FIELDS = ("id", "first_name", "last_name", "date_of_birth", "email", "user_id", "welcome_email_status")
+
+
+@dataclass
+class Known:
+    """The recipients and lots a batch of doses names by id, read in one query each."""
+
+    recipients: dict[int, Recipient] = field(default_factory=dict)
+    lots: dict[int, InventoryLot] = field(default_factory=dict)
+
+
+def known_by_id(*, location, recipient_ids: Iterable[int], lot_ids: Iterable[int]) -> Known:
+    """The recipients with these ids, and the lots of ``location`` with these ids (others are
+    refused one by one, with their message, by ``recipient_named`` and ``lot_named``)."""
+    lots = InventoryLot.objects.filter(location=location).select_related("product").in_bulk(set(lot_ids))
+    for lot in lots.values():
+        lot.location = location
+    return Known(recipients=Recipient.objects.only(*_DOSE_FIELDS).in_bulk(set(recipient_ids)), lots=lots)
+
 
 def recipient_named(*, recipient_id: int | None = None, first_name: str = "", last_name: str = "",
-                    date_of_birth: datetime.date | None = None) -> Recipient:
+                    date_of_birth: datetime.date | None = None, known: Known | None = None) -> Recipient:
     """Any recipient in the state (a provider may vaccinate anyone): by id, or by legal first and
-    last name (any case) and date of birth, the database's rule for one person."""
+    last name (any case) and date of birth, the database's rule for one person. ``known``: read
+    already."""
+    if known is not None and recipient_id in known.recipients:
+        return known.recipients[recipient_id]
     if recipient_id is not None:
         try:
-            return Recipient.objects.get(pk=recipient_id)
+            return Recipient.objects.only(*_DOSE_FIELDS).get(pk=recipient_id)
         except Recipient.DoesNotExist:
             raise ServiceError(_("No recipient has the id %(id)s.") % {"id": recipient_id},
                                field="recipient_id") from None
@@ -56,9 +81,12 @@ def _lot_at(location, field: str, **lookup) -> InventoryLot:
 
 
 def lot_named(*, location, lot_id: int | None = None, lot_number: str = "", product_code: str = "",
-              barcode: str = "") -> InventoryLot:
+              barcode: str = "", known: Known | None = None) -> InventoryLot:
     """A lot of ``location`` (with its product), by id, by lot number (and product key or NDC when
-    two products share the number), or by the vial's scanned GS1 barcode (product and lot)."""
+    two products share the number), or by the vial's scanned GS1 barcode (product and lot).
+    ``known``: read already."""
+    if known is not None and lot_id in known.lots:
+        return known.lots[lot_id]
     if lot_id is not None:
         return _lot_at(location, "lot_id", pk=lot_id)
     if barcode:

@@ -28,6 +28,30 @@ def recipient_doses(recipient) -> list[Immunization]:
                 .select_related("lot__product", "location").order_by("administered_at", "pk"))
 
 
+#: What the rules of a new dose read of the earlier ones (``dose_warnings``, the idempotency check).
+_RULE_FIELDS = ("id", "recipient_id", "lot_id", "administered_at", "administered_on", "dose_number",
+                "idempotency_key", "lot__product__display_name")
+
+
+def _for_rules(**lookup):
+    return (Immunization.objects.filter(status=c.ImmunizationStatus.COMPLETED, **lookup)
+            .select_related("lot__product").only(*_RULE_FIELDS).order_by("administered_at", "pk"))
+
+
+def recipient_doses_for_rules(recipient) -> list[Immunization]:
+    """``recipient_doses`` with only what the rules read: a dose recorded hundreds of times a
+    second reads the history each time."""
+    return list(_for_rules(recipient=recipient))
+
+
+def recipient_histories_for_rules(recipients) -> dict[int, list[Immunization]]:
+    """``recipient_doses_for_rules`` of each of ``recipients``, by id, in one query."""
+    histories = {recipient.pk: [] for recipient in recipients}
+    for dose in _for_rules(recipient_id__in=list(histories)):
+        histories[dose.recipient_id].append(dose)
+    return histories
+
+
 @dataclass
 class DoseSuggestion:
     """What the administration screen fills in for the next dose of ``recipient`` at ``location``."""

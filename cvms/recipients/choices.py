@@ -61,6 +61,8 @@ WELCOME_FAILURES = {
 
 class WelcomeEmailStatus(models.TextChoices):
     NOT_SENT = "not_sent", _("Not sent")
+    #: Vaccinated: queued with the others due within a minute (``welcome_emails_queue_due``).
+    DUE = "due", _("Due")
     PENDING = "pending", _("Queued")
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")

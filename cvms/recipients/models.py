@@ -119,7 +119,7 @@ class Recipient(Address):
             models.Index(fields=["source_location", "date_of_birth", "id"], name="recipient_loc_dob_idx"),
             models.Index(fields=["source_location", "email", "id"], name="recipient_loc_email_idx"),
             models.Index(fields=["welcome_email_status", "created_at"], name="recipient_welcome_waiting_idx",
-                         condition=Q(welcome_email_status__in=["pending", "sending"])),
+                         condition=Q(welcome_email_status__in=["due", "pending", "sending"])),
             # The help desk's list of failed welcome emails, newest first (few rows, so cheap to keep).
             models.Index(fields=["-id"], name="recipient_welcome_failed_idx",
                          condition=Q(welcome_email_status="failed")),

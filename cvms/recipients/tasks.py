@@ -4,7 +4,12 @@ import smtplib
 from celery import shared_task
 from django.conf import settings
 
-from cvms.recipients.welcome import welcome_emails_mark_failed, welcome_emails_requeue, welcome_emails_send
+from cvms.recipients.welcome import (
+    welcome_emails_mark_failed,
+    welcome_emails_queue_due,
+    welcome_emails_requeue,
+    welcome_emails_send,
+)
 
 
 @shared_task(bind=True, acks_late=True, max_retries=5, time_limit=300, soft_time_limit=240)
@@ -22,3 +27,8 @@ def send_welcome_emails(self, recipient_ids: list[int]) -> int:
 def requeue_welcome_emails() -> int:
     return welcome_emails_requeue(stuck_after=datetime.timedelta(minutes=settings.CVMS_WELCOME_STUCK_MINUTES),
                                   lost_after=datetime.timedelta(hours=settings.CVMS_WELCOME_LOST_HOURS))
+
+
+@shared_task
+def queue_due_welcome_emails() -> int:
+    return welcome_emails_queue_due()

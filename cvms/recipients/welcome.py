@@ -273,6 +273,13 @@ def welcome_emails_requeue(*, stuck_after: datetime.timedelta, lost_after: datet
     return _requeue(Recipient.objects.filter(stuck | lost), welcome_email_status=c.WelcomeEmailStatus.PENDING)
 
 
+def welcome_emails_queue_due() -> int:
+    """Queue the welcome emails made due by a first dose (``immunization_record`` marks them in the
+    dose's own statement rather than queue one task per dose). Returns the number queued."""
+    return _requeue(Recipient.objects.filter(welcome_email_status=c.WelcomeEmailStatus.DUE),
+                    welcome_email_status=c.WelcomeEmailStatus.PENDING)
+
+
 def welcome_emails_requeue_loaded(*, since: datetime.datetime, location=None, employer=None) -> int:
     """Queue again the welcome emails of recipients loaded at ``location`` (or for ``employer``)
     since ``since`` that still wait and were never taken by a sender: called when a load is

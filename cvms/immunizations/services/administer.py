@@ -2,28 +2,34 @@
 error with the stock given back exactly once."""
 
 import datetime
-from contextlib import contextmanager
+import json
+from contextlib import contextmanager, nullcontext
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from cvms.core.audit import audit_log, audited_update
+from cvms.core.audit import audit_log, audit_row, audited_update
 from cvms.core.errors import ServiceError
 from cvms.immunizations import choices as c
 from cvms.immunizations.models import CheckIn, Immunization
 from cvms.immunizations.roles import ADMINISTER_ROLES
-from cvms.immunizations.selectors import dose_warnings, next_dose_number, recipient_doses
+from cvms.immunizations.selectors import (
+    dose_warnings,
+    next_dose_number,
+    recipient_doses,
+    recipient_doses_for_rules,
+    recipient_histories_for_rules,
+)
 from cvms.inventory.choices import LedgerKind
 from cvms.inventory.models import InventoryLot, StockLedgerEntry
 from cvms.inventory.roles import holds_role_at
-from cvms.inventory.services.stock import InsufficientStock, stock_record
+from cvms.inventory.services.stock import InsufficientStock, stock_record, stock_record_with
 from cvms.recipients.choices import WelcomeEmailStatus
 from cvms.recipients.models import Recipient
-from cvms.recipients.welcome import queue_welcome_emails
 
 #: A time given this far ahead of the server's clock is a clock's difference, not the future.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -135,25 +141,85 @@ def _earlier_record(idempotency_key: str, recipient: Recipient, lot: InventoryLo
     return earlier
 
 
-def _welcome_after_dose(recipient: Recipient) -> None:
-    """A recipient with an email and no portal account gets the welcome email once vaccinated."""
-    if not recipient.email or recipient.user_id or recipient.welcome_email_status != WelcomeEmailStatus.NOT_SENT:
-        return
-    if Recipient.objects.filter(pk=recipient.pk, welcome_email_status=WelcomeEmailStatus.NOT_SENT,
-                                user__isnull=True).exclude(email="").update(
-            welcome_email_status=WelcomeEmailStatus.PENDING, welcome_email_claimed_at=timezone.now()):
-        queue_welcome_emails([recipient.pk])
+#: After the ledger entry (``stock_record_with``), in the same statement: the dose, its audit row,
+#: the recipient's welcome email made due (a recipient with an email and no portal account; a beat
+#: task queues the due ones every minute, in batches) and the check-in closed. One statement is one
+#: transaction: a refusal by the database (a second dose that day) leaves no ledger entry either.
+_DOSE = """, dose AS (
+    INSERT INTO registry_immunization
+        (recipient_id, lot_id, location_id, administered_at, administered_on, dose_number, site, route,
+         dose_volume_ml, given_by_id, recorded_by_id, source, screening, consent_given, flags, notes, status,
+         status_reason, ledger_entry_id, idempotency_key, created_at, updated_at)
+    SELECT %(recipient)s, lot.id, %(location)s, %(administered_at)s, %(administered_on)s, %(dose_number)s,
+           %(site)s, %(route)s, %(dose_volume_ml)s, %(given_by)s, %(actor)s, %(source)s, %(screening)s::jsonb,
+           true, %(flags)s::jsonb, %(notes)s, %(completed)s, '', entry.id, %(dose_key)s, %(at)s, %(at)s
+    FROM entry, lot
+    RETURNING id
+), dose_audit AS (
+    INSERT INTO core_auditlog (at, actor_id, actor_label, action, content_type_id, object_id, object_repr, changes)
+    SELECT %(at)s, %(actor)s, %(actor_label)s, %(dose_action)s, %(dose_type)s, dose.id::text, %(dose_repr)s,
+           %(dose_changes)s::jsonb
+    FROM dose
+), welcome AS (
+    UPDATE registry_recipient SET welcome_email_status = %(due)s
+    WHERE id = %(recipient)s AND user_id IS NULL AND email <> '' AND welcome_email_status = %(not_sent)s
+      AND EXISTS (SELECT FROM dose)
+), closed AS (
+    UPDATE immunizations_checkin SET status = %(vaccinated)s, closed_at = %(at)s, immunization_id = dose.id FROM dose
+    WHERE immunizations_checkin.id = %(checkin)s AND location_id = %(location)s AND recipient_id = %(recipient)s
+      AND status = %(waiting)s
+)"""
 
 
-def _take_dose(*, lot: InventoryLot, actor, note: str, idempotency_key: str | None = None) -> StockLedgerEntry:
-    """The ledger entry that takes one dose from ``lot``; a lot with no dose available (emptied since
-    the form was shown) is refused on the lot field."""
+def _insert(dose: Immunization, *, actor, checkin: CheckIn | None) -> Immunization:
+    """Take the dose out of ``dose.lot`` and save ``dose`` with it, in one statement (a savepoint
+    keeps a refusal from spoiling a caller's transaction). A lot with no dose available (emptied
+    since the form was shown) is refused on the lot field."""
+    audit = audit_row(actor=actor, action="registry.immunization.recorded", obj=dose, changes={
+        "recipient": dose.recipient, "lot": dose.lot, "dose_number": dose.dose_number, "source": str(dose.source),
+        "flags": [code for code, _values in dose.flags]})
+    params = {
+        "recipient": dose.recipient_id, "location": dose.location_id, "administered_at": dose.administered_at,
+        "administered_on": dose.administered_on, "dose_number": dose.dose_number, "site": dose.site,
+        "route": dose.route, "dose_volume_ml": dose.dose_volume_ml, "given_by": dose.given_by_id,
+        "source": dose.source, "screening": json.dumps(dose.screening), "flags": json.dumps(dose.flags),
+        "notes": dose.notes, "completed": c.ImmunizationStatus.COMPLETED.value, "dose_key": dose.idempotency_key,
+        "dose_action": audit["action"], "dose_type": audit["content_type"].pk, "dose_repr": audit["object_repr"],
+        "dose_changes": json.dumps(audit["changes"]), "due": WelcomeEmailStatus.DUE.value,
+        "not_sent": WelcomeEmailStatus.NOT_SENT.value, "checkin": checkin and checkin.pk,
+        "vaccinated": c.CheckInStatus.VACCINATED.value, "waiting": c.CheckInStatus.WAITING.value,
+    }
+    key = dose.idempotency_key and f"{dose.idempotency_key}:dose"
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        try:
+            entry, (dose.pk,) = stock_record_with(
+                lot=dose.lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor, idempotency_key=key,
+                note=f"Dose {dose.dose_number} to recipient {dose.recipient_id}", then=_DOSE, answers=", dose.id",
+                joins=" LEFT JOIN dose ON true", params=params)
+        except InsufficientStock as exc:
+            raise _no_doses(dose.lot) from exc
+    if dose.pk is None:  # the ledger already holds this key: a retry racing the first call
+        raise ServiceError(_("The stock changed while this was recorded; try again."))
+    dose.ledger_entry = entry
+    dose.created_at = dose.updated_at = entry.at
+    dose._state.adding = False
+    dose._state.db = connection.alias
+    if checkin is not None:
+        checkin.refresh_from_db(fields=["status", "closed_at", "immunization"])
+    return dose
+
+
+def _no_doses(lot: InventoryLot) -> InsufficientStock:
+    return InsufficientStock(_("Lot %(lot)s has no doses available: choose another lot.") % {"lot": lot.lot_number},
+                             field="lot")
+
+
+def _take_dose(*, lot: InventoryLot, actor, note: str) -> StockLedgerEntry:
+    """The ledger entry that takes one dose from ``lot`` (a corrected record's new lot)."""
     try:
-        return stock_record(lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor, note=note,
-                            idempotency_key=idempotency_key)
+        return stock_record(lot=lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor, note=note)
     except InsufficientStock as exc:
-        raise InsufficientStock(_("Lot %(lot)s has no doses available: choose another lot.")
-                                % {"lot": lot.lot_number}, field="lot") from exc
+        raise _no_doses(lot) from exc
 
 
 def _check_checkin(checkin: CheckIn | None, *, recipient: Recipient, location) -> None:
@@ -166,21 +232,23 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
                         dose_volume_ml=None, administered_at: datetime.datetime | None = None,
                         screening: dict | None = None, consent_given: bool = True,
                         source: str = c.ImmunizationSource.SCREEN, notes: str = "", checkin: CheckIn | None = None,
-                        confirmed: bool = False, idempotency_key: str | None = None) -> Immunization:
+                        confirmed: bool = False, idempotency_key: str | None = None,
+                        history: list[Immunization] | None = None) -> Immunization:
     """Record a dose given from ``lot`` and take it out of stock, in one transaction.
 
     Omitted values default from the recipient's history (dose number) and the product (site, route,
     volume). Refusals name their field. Warnings about the dose (``dose_warnings``) and, for a
     record from a paper form, what does not fit the lot's records of that day (``back_entry_flags``)
     raise ``NeedsConfirmation`` unless ``confirmed``; a confirmed paper record keeps its flags.
-    With an ``idempotency_key`` a repeated call returns the first record.
+    With an ``idempotency_key`` a repeated call returns the first record. ``history``: the
+    recipient's completed doses, read already (``recipient_doses_for_rules``).
     """
     actor = actor or given_by
     source = c.ImmunizationSource(source)
-    history = recipient_doses(recipient)
+    history = recipient_doses_for_rules(recipient) if history is None else history
     earlier = idempotency_key and _earlier_record(idempotency_key, recipient, lot, among=history)
     if earlier:
-        return earlier
+        return Immunization.objects.select_related("lot__product", "given_by", "recorded_by").get(pk=earlier.pk)
     location = lot.location
     _require_role(given_by, location, "given_by", _("The vaccinator must be a vaccinator, vaccine coordinator or "
                                                     "location manager at %(location)s.") % {"location": location})
@@ -215,32 +283,53 @@ def immunization_record(*, recipient: Recipient, lot: InventoryLot, given_by, ac
         texts = warnings + _flag_texts(flags)
         if texts:
             raise NeedsConfirmation([str(text) for text in texts], flags)
+    dose = Immunization(recipient=recipient, lot=lot, location=location, administered_at=administered_at,
+                        administered_on=given_on, dose_number=dose_number, site=site, route=route,
+                        dose_volume_ml=dose_volume_ml, given_by=given_by, recorded_by=actor, source=source,
+                        screening=screening, consent_given=True, flags=flags, notes=notes.strip(),
+                        idempotency_key=idempotency_key)
     try:
-        with _one_dose_a_day(recipient, given_on), transaction.atomic():
-            entry = _take_dose(lot=lot, actor=actor, note=f"Dose {dose_number} to recipient {recipient.pk}",
-                               idempotency_key=idempotency_key and f"{idempotency_key}:dose")
-            immunization = Immunization.objects.create(
-                recipient=recipient, lot=lot, location=location, administered_at=administered_at,
-                administered_on=given_on, dose_number=dose_number, site=site, route=route,
-                dose_volume_ml=dose_volume_ml, given_by=given_by, recorded_by=actor, source=source,
-                screening=screening, consent_given=True, flags=flags, notes=notes.strip(), ledger_entry=entry,
-                idempotency_key=idempotency_key,
-            )
-            if checkin is not None:
-                CheckIn.objects.filter(pk=checkin.pk, location=location, recipient=recipient,
-                                       status=c.CheckInStatus.WAITING).update(
-                    status=c.CheckInStatus.VACCINATED, closed_at=timezone.now(), immunization=immunization)
-            audit_log(actor=actor, action="registry.immunization.recorded", obj=immunization,
-                      changes={"recipient": recipient, "lot": lot, "dose_number": dose_number, "source": str(source),
-                               "flags": [code for code, _values in flags]})
-            _welcome_after_dose(recipient)
+        with _one_dose_a_day(recipient, given_on):
+            return _insert(dose, actor=actor, checkin=checkin)
     except (IntegrityError, ServiceError):
         # A retry that raced the first call with the same key: the first record stands.
         earlier = idempotency_key and _earlier_record(idempotency_key, recipient, lot)
         if earlier:
             return earlier
         raise
-    return immunization
+
+
+#: The most doses one call of ``immunization_record_each`` records.
+BATCH_MAX = 100
+
+
+def immunization_record_each(calls: list[dict | ServiceError]) -> list[Immunization | ServiceError]:
+    """Record each dose of a clinic system's batch on its own, in order: ``calls`` are the keyword
+    arguments of ``immunization_record`` (or the refusal already found for that dose), and the
+    answer is the record or the refusal of each. A refused dose holds back none of the others, and
+    each dose saved stays saved. The batch's histories are read in one query; a dose's record
+    joins its recipient's history at once, so a second dose for them in the batch is checked
+    against it."""
+    if len(calls) > BATCH_MAX:
+        raise ValueError(f"At most {BATCH_MAX} doses a call")
+    recipients = [call["recipient"] for call in calls if isinstance(call, dict)]
+    histories = recipient_histories_for_rules(recipients)
+    outcomes: list[Immunization | ServiceError] = []
+    for call in calls:
+        if isinstance(call, ServiceError):
+            outcomes.append(call)
+            continue
+        history = histories[call["recipient"].pk]
+        try:
+            dose = immunization_record(**call, history=list(history))
+        except ServiceError as refusal:
+            outcomes.append(refusal)
+            continue
+        if all(earlier.pk != dose.pk for earlier in history):
+            history.append(dose)
+            history.sort(key=lambda earlier: (earlier.administered_at, earlier.pk))
+        outcomes.append(dose)
+    return outcomes
 
 
 def _locked_completed(immunization: Immunization) -> Immunization:

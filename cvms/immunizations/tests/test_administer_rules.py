@@ -5,9 +5,11 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from cvms.core.errors import ServiceError
+from cvms.core.models import OutboxMessage
 from cvms.immunizations import choices as c
 from cvms.immunizations.models import CheckIn, Immunization
 from cvms.immunizations.selectors import dose_suggestion
@@ -22,6 +24,7 @@ from cvms.inventory.services.stock import lot_receive
 from cvms.inventory.tests.factories import VaccineProductFactory
 from cvms.recipients.choices import WelcomeEmailStatus
 from cvms.recipients.tests.factories import RecipientFactory
+from cvms.recipients.welcome import welcome_emails_queue_due
 
 ALL_NO = {key: "no" for key in c.SCREENING_QUESTIONS}
 
@@ -154,7 +157,18 @@ def test_a_dose_closes_the_check_in_and_queues_the_welcome_email(lot, tenant_a, 
     checkin.refresh_from_db()
     recipient.refresh_from_db()
     assert checkin.status == c.CheckInStatus.VACCINATED and checkin.immunization == dose
+    # Due in the dose's own statement; the beat task queues the due emails each minute, in batches.
+    assert recipient.welcome_email_status == WelcomeEmailStatus.DUE and queued_tasks == []
+    without_email = RecipientFactory(email="")
+    immunization_record(recipient=without_email, lot=lot, given_by=tenant_a.vaccinator)
+    assert welcome_emails_queue_due() == 1
+    recipient.refresh_from_db()
+    without_email.refresh_from_db()
     assert recipient.welcome_email_status == WelcomeEmailStatus.PENDING
+    assert without_email.welcome_email_status == WelcomeEmailStatus.NOT_SENT
+    assert list(OutboxMessage.objects.filter(task__endswith="welcome_emails").values_list("task", "args")) == [
+        ("cvms.recipients.tasks.send_welcome_emails", [[recipient.pk]])]
+    assert settings.CELERY_BEAT_SCHEDULE["queue-due-welcome-emails"]["schedule"] == 60.0
 
 
 def test_a_retry_with_the_same_key_answers_with_the_first_record(lot, tenant_a):

@@ -63,8 +63,8 @@ WITH lot AS (
     SELECT %(at)s, %(actor)s, %(actor_label)s, %(action)s, %(content_type)s, %(object_id)s,
            %(object_repr)s, %(changes)s::jsonb || jsonb_build_object('entry', entry.id)
     FROM entry
-)
-SELECT entry.id, lot.on_hand, lot.reserved FROM lot LEFT JOIN entry ON true
+)/*then*/
+SELECT entry.id, lot.on_hand, lot.reserved/*answers*/ FROM lot LEFT JOIN entry ON true/*joins*/
 """
 
 
@@ -80,6 +80,20 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
     A refusal leaves the caller's transaction usable; ``lot.on_hand`` and ``lot.reserved`` are the
     lot's balance after the call.
     """
+    entry, _answers = stock_record_with(lot=lot, kind=kind, quantity=quantity, actor=actor, note=note, reason=reason,
+                                        transfer=transfer, reverses=reverses, idempotency_key=idempotency_key)
+    return entry
+
+
+def stock_record_with(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=None, note: str = "",
+                      reason: str = "", transfer=None, reverses: StockLedgerEntry | None = None,
+                      idempotency_key: str | None = None, then: str = "", answers: str = "", joins: str = "",
+                      params: dict | None = None) -> tuple[StockLedgerEntry, tuple]:
+    """``stock_record``, with more work in the same statement: ``then`` adds CTEs (``, name AS
+    (...)``) that may read ``entry`` (the new entry's id, no row when none was appended) and
+    ``lot``; ``answers`` adds columns to the statement's one row, from tables ``joins`` joins;
+    ``params`` are their parameters. Returns the entry and the added columns. A write of ``then``
+    that fails (a unique constraint) fails the whole statement: nothing is appended."""
     kind = c.LedgerKind(kind)
     if quantity == 0:
         raise ServiceError(_("The number of doses must not be zero."), field="doses")
@@ -91,7 +105,8 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
                              reason=reason, transfer=transfer, reverses=reverses, idempotency_key=idempotency_key)
     audit = audit_row(actor=actor, action=f"registry.stock.{kind}", obj=lot,
                       changes={"quantity": quantity, "note": note, "reason": reason})
-    params = {
+    values = {
+        **(params or {}),
         "lot": lot.pk, "kind": kind.value, "quantity": quantity, "at": entry.at, "actor": audit["actor"] and actor.pk,
         "note": note, "reason": reason, "reverses": reverses and reverses.pk, "transfer": transfer and transfer.pk,
         "key": idempotency_key, "actor_label": audit["actor_label"], "action": audit["action"],
@@ -99,17 +114,18 @@ def stock_record(*, lot: InventoryLot, kind: c.LedgerKind, quantity: int, actor=
         "object_repr": audit["object_repr"], "changes": json.dumps(audit["changes"]),
     }
     with connection.cursor() as cursor:
-        cursor.execute(_APPEND, params)
+        sql = _APPEND.replace("/*then*/", then).replace("/*answers*/", answers).replace("/*joins*/", joins)
+        cursor.execute(sql, values)
         row = cursor.fetchone()
     if row is None:
         raise InventoryLot.DoesNotExist(f"Lot {lot.pk} does not exist.")
-    entry.pk, lot.on_hand, lot.reserved = row
+    (entry.pk, lot.on_hand, lot.reserved), more = row[:3], tuple(row[3:])
     if entry.pk is None:
-        return _not_inserted(entry, lot)
+        return _not_inserted(entry, lot), more
     lot.on_hand += quantity
     entry._state.adding = False
     entry._state.db = connection.alias
-    return entry
+    return entry, more
 
 
 @contextmanager
