@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cvms.immunizations import choices as c
-from cvms.immunizations.services import immunization_mark_entered_in_error, immunization_record
+from cvms.immunizations.services.administer import immunization_mark_entered_in_error, immunization_record
 from cvms.inventory.services.stock import lot_receive
 from cvms.inventory.tests.factories import VaccineProductFactory
 
