@@ -278,6 +278,9 @@ def free_port() -> int:
     first, _, last = os.environ.get("CVMS_TEST_EXTRA_PORTS", "0").partition("-")
     for port in range(int(first), int(last or first) + 1):
         with socket.socket() as probe:
+            # A port a stopped server left in TIME_WAIT is free for the next (Redis and gunicorn bind
+            # the way this probe does); one a server listens on is not.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:

@@ -3,6 +3,7 @@ after a transactional test as completely as Django's ``flush`` empties it, only 
 
 import datetime
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -16,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from execnet import XSpec
 
-from conftest import pytest_xdist_setupnodes
+from conftest import free_port, pytest_xdist_setupnodes
 from cvms.accounts.models import User
 from cvms.inventory.services.stock import lot_receive
 from cvms.inventory.tests.factories import VaccineProductFactory
@@ -178,3 +179,19 @@ def test_a_committing_test_after_kept_tenants_sees_none_and_really_commits(tenan
             assert cursor.fetchone()[0] == 2
     finally:
         other.close()
+
+
+def test_a_port_a_stopped_server_left_in_time_wait_is_free_and_a_listening_one_is_not(monkeypatch):
+    with socket.socket() as server:
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Redis and gunicorn bind
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        monkeypatch.setenv("CVMS_TEST_EXTRA_PORTS", f"{port}-{port}")
+        with pytest.raises(RuntimeError, match=f"No free port in CVMS_TEST_EXTRA_PORTS={port}-{port}"):
+            free_port()
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = server.accept()
+        accepted.close()  # the server's end closes first, so it waits in TIME_WAIT
+        client.close()
+    assert free_port() == port
