@@ -64,8 +64,13 @@ migrations-check: setup services
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Tests use Redis database 1, so a running `make run` (database 0) never sees their data or tasks.
+# TEST_WORKERS test processes run side by side (pytest-xdist), each with its own test database,
+# Redis database (1, 2, ...) and Celery queue (conftest.py); TEST_WORKERS=1 runs one. The tests
+# start many Python processes (workers, servers, settings checks): they keep compiled bytecode.
+TEST_WORKERS ?= 2
 test: setup services lint migrations-check
-	CVMS_ENV=test REDIS_URL=redis://127.0.0.1:$(CVMS_REDIS_PORT)/1 $(PY) -m pytest
+	CVMS_ENV=test REDIS_URL=redis://127.0.0.1:$(CVMS_REDIS_PORT)/1 PYTHONDONTWRITEBYTECODE= \
+		$(PY) -m pytest $(if $(filter-out 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist worksteal)
 
 bench: migrate
 	CVMS_ENV=test $(PY) bench/run.py

@@ -18,6 +18,61 @@ from cvms.recipients.tests.factories import RecipientFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_setupnodes(config, specs):
+    """Under ``pytest -n N`` each worker starts with a Redis database, a Celery queue and a share
+    of ``CVMS_TEST_EXTRA_PORTS`` of its own (``tests/parallel.py``); its PostgreSQL database is
+    pytest-django's ``test_<name>_gw<N>``."""
+    from django.conf import settings
+
+    from tests.parallel import worker_environment
+
+    for index, spec in enumerate(specs):
+        spec.env.update(worker_environment(index, len(specs), environ=os.environ, redis_url=settings.REDIS_URL,
+                                           queue=settings.CELERY_TASK_DEFAULT_QUEUE))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    from django.conf import settings
+
+    from tests.database import NO_WAIT_AT_COMMIT
+
+    settings.DATABASES["default"].setdefault("OPTIONS", {})["options"] = NO_WAIT_AT_COMMIT
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, quick to commit to and to empty (``tests/database.py``)."""
+    from django.db import connection
+
+    from tests.database import commits_without_waiting, flush_by_delete
+    from tests.tenants import tenants_release
+
+    with django_db_blocker.unblock():
+        commits_without_waiting(connection)
+    flush_by_delete()
+    yield
+    with django_db_blocker.unblock():
+        tenants_release()
+
+
+@pytest.fixture
+def _tenants_kept(request, django_db_setup, django_db_blocker, queued_tasks):
+    """The tenants this test asks for, kept from the test before when it asked for the same ones
+    (``tests/tenants.py``); set up before the test's own transaction opens."""
+    from tests.tenants import tenants_prepare
+
+    with django_db_blocker.unblock():
+        tenants_prepare(request, make_tenant)
+
+
+@pytest.fixture
+def _django_db_helper(_tenants_kept, _django_db_helper):
+    """pytest-django's per-test transaction (or flush), opened once the kept tenants are ready."""
+    return _django_db_helper
+
+
 @pytest.fixture(autouse=True)
 def _redis_breakers_closed():
     """A test that makes Redis fail leaves no open breaker behind for the next."""
@@ -141,12 +196,16 @@ def _upload(tenant, tag):
 
 @pytest.fixture
 def tenant_a(db):
-    return make_tenant("A")
+    from tests.tenants import tenant_for_test
+
+    return tenant_for_test("A", make_tenant)
 
 
 @pytest.fixture
 def tenant_b(db):
-    return make_tenant("B")
+    from tests.tenants import tenant_for_test
+
+    return tenant_for_test("B", make_tenant)
 
 
 @pytest.fixture
@@ -219,6 +278,9 @@ def free_port() -> int:
     first, _, last = os.environ.get("CVMS_TEST_EXTRA_PORTS", "0").partition("-")
     for port in range(int(first), int(last or first) + 1):
         with socket.socket() as probe:
+            # A port a stopped server left in TIME_WAIT is free for the next (Redis and gunicorn bind
+            # the way this probe does); one a server listens on is not.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 probe.bind(("127.0.0.1", port))
             except OSError:
@@ -246,7 +308,8 @@ def start_celery_worker(name: str, *, broker_url: str | None = None, **extra_env
         app = Celery(broker=broker_url, set_as_current=False)  # only to ping the worker
     env = dict(os.environ, CVMS_ENV="test", DATABASE_URL=database_url_for_tests(), **extra_env)
     node = f"{name}-{os.getpid()}@{os.uname().nodename}"
-    log = open(Path(settings.BASE_DIR) / ".var" / f"test-worker-{name}.log", "w")  # noqa: SIM115
+    runner = os.environ.get("PYTEST_XDIST_WORKER", "main")  # pytest -n runs several side by side
+    log = open(Path(settings.BASE_DIR) / ".var" / f"test-worker-{name}-{runner}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "celery", "-A", "cvms", "worker", "--pool=solo", "--loglevel=INFO",
          "-Q", settings.CELERY_TASK_DEFAULT_QUEUE, "-n", node, "--without-heartbeat", "--without-mingle",
