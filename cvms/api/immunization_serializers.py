@@ -86,8 +86,10 @@ class ImmunizationInputSerializer(serializers.Serializer):
 
 
 class DoseBatchItemSerializer(ImmunizationInputSerializer):
-    idempotency_key = serializers.RegexField(KEY_PATTERN, help_text="New for each dose (up to 64 letters, digits "
-                                             "and . _ : -); a batch sent again answers each dose with its first record")
+    idempotency_key = serializers.RegexField(
+        KEY_PATTERN, max_length=64,
+        help_text="New for each dose (up to 64 letters, digits and . _ : -); a batch sent again answers each dose "
+                  "with its first record")
 
 
 class DoseBatchInputSerializer(serializers.Serializer):
