@@ -260,13 +260,15 @@ def _drive(port: int, server, places: list[Place], call, seconds: float) -> Run:
 # --- Counting CPU
 
 
-def _ticks(pid: int) -> float:
-    """CPU seconds (user and system) a process has used, by /proc."""
+def _ticks(pid: int, *, reaped: bool = False) -> float:
+    """CPU seconds (user and system) a process has used, by /proc; ``reaped`` adds its children
+    that have ended (a server's, so the sum over it and its live children never goes down)."""
     try:
         fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()  # noqa: SIM115, PTH123
     except FileNotFoundError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    spent = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
+    return spent / os.sysconf("SC_CLK_TCK")
 
 
 def _children(pid: int) -> list[int]:
@@ -286,8 +288,8 @@ def _cpu(server) -> dict[str, float]:
     redis = cache._cache.get_client(write=False).info("cpu")  # noqa: SLF001
     client = resource.getrusage(resource.RUSAGE_SELF)
     return {
-        "gunicorn": sum(_ticks(pid) for pid in [server.pid, *_children(server.pid)]),
-        "postgres": sum(_ticks(pid) for pid in [postmaster, *_children(postmaster)]),
+        "gunicorn": _ticks(server.pid, reaped=True) + sum(_ticks(pid) for pid in _children(server.pid)),
+        "postgres": _ticks(postmaster, reaped=True) + sum(_ticks(pid) for pid in _children(postmaster)),
         "redis": redis["used_cpu_user"] + redis["used_cpu_sys"],
         "clients": client.ru_utime + client.ru_stime,
     }
