@@ -1,6 +1,7 @@
 """Appointments: where clinics publish vaccination slots and recipients book them.
 
-The appointments work fills this app: clinic schedules and their slots at a location, bookings
-(one per slot seat, enforced by the database), reminders and check-in, with their services,
-selectors, tasks, admin and tests here, like every other domain of the core. It holds no model yet.
+Clinic schedules and the slots they open at a location, and bookings (never more than a slot's
+seats, enforced by the database; one booked appointment per person and dose), with their services,
+selectors and tests here, like every other domain of the core. Reminders, the day lists, online
+booking and the public availability feed build on them.
 """

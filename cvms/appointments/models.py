@@ -1,0 +1,105 @@
+"""Clinic schedules, the slots they open and the appointments booked in them. A slot's seats are
+counted on its row and the database refuses more bookings than seats; a person holds at most one
+booked appointment per dose."""
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from cvms.appointments import choices as c
+from cvms.inventory.models import VaccineProduct
+from cvms.organizations.models import Location
+from cvms.recipients.models import Recipient
+
+
+class Schedule(models.Model):
+    """Weekly opening hours of a location for one product and dose: slots of ``slot_minutes``
+    from ``opens_at`` to ``closes_at`` on ``weekdays`` (0 Monday … 6 Sunday), from ``first_day``
+    to ``last_day``, each with ``capacity`` seats."""
+
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="schedules")
+    product = models.ForeignKey(VaccineProduct, on_delete=models.PROTECT, related_name="+", verbose_name=_("vaccine"))
+    dose_number = models.PositiveSmallIntegerField(_("dose"))
+    weekdays = ArrayField(models.PositiveSmallIntegerField(), verbose_name=_("days of the week"))
+    opens_at = models.TimeField(_("opens"))
+    closes_at = models.TimeField(_("closes"))
+    slot_minutes = models.PositiveSmallIntegerField(_("minutes a slot"))
+    capacity = models.PositiveSmallIntegerField(_("people a slot"))
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    closed_days = ArrayField(models.DateField(), default=list, blank=True, verbose_name=_("closed dates"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_at__gt=F("opens_at")), name="schedule_closes_after_opening"),
+            models.CheckConstraint(condition=Q(slot_minutes__gte=5, slot_minutes__lte=240),
+                                   name="schedule_slot_5_to_240_minutes"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="schedule_capacity_positive"),
+            models.CheckConstraint(condition=Q(last_day__gte=F("first_day")), name="schedule_days_in_order"),
+            models.CheckConstraint(condition=Q(dose_number__gte=1, dose_number__lte=6), name="schedule_dose_1_6"),
+        ]
+        verbose_name = _("schedule")
+        verbose_name_plural = _("schedules")
+
+    def __str__(self):
+        return f"{self.location} {self.opens_at:%H:%M}–{self.closes_at:%H:%M} ({self.product}, dose {self.dose_number})"
+
+
+class Slot(models.Model):
+    """One bookable time. ``booked`` counts its booked appointments; the database refuses more
+    than ``capacity``."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="slots")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="slots")
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveSmallIntegerField(_("seats"))
+    booked = models.PositiveSmallIntegerField(_("booked"), default=0)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(booked__gte=0, booked__lte=F("capacity")), name="slot_never_overbooked"),
+            models.UniqueConstraint(fields=["schedule", "starts_at"], name="slot_one_per_schedule_time"),
+        ]
+        indexes = [models.Index(fields=["location", "starts_at"], name="slot_location_time_idx")]
+        ordering = ["starts_at"]
+        verbose_name = _("slot")
+        verbose_name_plural = _("slots")
+
+    def __str__(self):
+        return f"{self.location} {self.starts_at:%Y-%m-%d %H:%M} ({self.booked}/{self.capacity})"
+
+    @property
+    def open_seats(self) -> int:
+        return self.capacity - self.booked
+
+
+class Appointment(models.Model):
+    recipient = models.ForeignKey(Recipient, on_delete=models.PROTECT, related_name="appointments")
+    slot = models.ForeignKey(Slot, on_delete=models.PROTECT, related_name="appointments")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="appointments")
+    dose_number = models.PositiveSmallIntegerField(_("dose"))
+    status = models.CharField(_("status"), max_length=12, choices=c.AppointmentStatus.choices,
+                              default=c.AppointmentStatus.BOOKED)
+    booked_via = models.CharField(_("booked"), max_length=8, choices=c.BookedVia.choices)
+    booked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    #: The appointment this one replaced (a reschedule).
+    replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "dose_number"], condition=Q(status=c.AppointmentStatus.BOOKED),
+                                    name="appointment_one_booked_per_dose"),
+        ]
+        indexes = [models.Index(fields=["slot", "status"], name="appointment_slot_idx")]
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
+
+    def __str__(self):
+        return f"{self.recipient} at {self.slot}"
