@@ -16,6 +16,9 @@ from cvms.core.audit import audit_log
 from cvms.core.errors import ServiceError
 from cvms.immunizations.selectors import recipient_doses_for_rules
 
+#: The most days one schedule opens slots for (a year): a mistyped year cannot open millions.
+MAX_DAYS = 366
+
 
 def _overlapping(schedule: Schedule) -> Schedule | None:
     """Another schedule of the location open on a shared weekday, on shared days, at shared hours."""
@@ -40,6 +43,9 @@ def schedule_create(*, actor, **fields) -> Schedule:
         raise ServiceError(_("Choose at least one day of the week."), field="weekdays")
     if schedule.last_day < schedule.first_day:
         raise ServiceError(_("The last day must not be before the first day."), field="last_day")
+    if (schedule.last_day - schedule.first_day).days >= MAX_DAYS:
+        raise ServiceError(_("A schedule covers at most %(days)d days: add another for later dates.")
+                           % {"days": MAX_DAYS}, field="last_day")
     if not 1 <= schedule.dose_number <= 6:
         raise ServiceError(_("The dose number must be from 1 to 6."), field="dose_number")
     with transaction.atomic():

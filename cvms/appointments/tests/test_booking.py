@@ -47,7 +47,8 @@ def test_a_schedule_opens_its_slots_and_skips_its_closed_dates():
 @pytest.mark.django_db
 @pytest.mark.parametrize(("change", "field"), [
     ({"opens": 11, "closes": 9}, "closes_at"), ({"slot_minutes": 0}, "slot_minutes"), ({"capacity": 0}, "capacity"),
-    ({"weekdays": []}, "weekdays"), ({"days": 0}, "last_day"), ({"dose_number": 7}, "dose_number")])
+    ({"weekdays": []}, "weekdays"), ({"days": 0}, "last_day"), ({"days": 367}, "last_day"),
+    ({"dose_number": 7}, "dose_number")])
 def test_a_schedule_that_cannot_be_is_refused_by_field(change, field):
     with pytest.raises(ServiceError) as refusal:
         _schedule(LocationFactory(), **change)
