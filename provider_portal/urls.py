@@ -91,3 +91,11 @@ urlpatterns += [
     path(clinic + "paper-forms/<slug:language>/inventory-levels.pdf", paper_views.paper_form,
          {"form": "inventory-levels"}, name="paper_form_inventory_levels"),
 ]
+
+# Appointments: a location's schedules and self-scheduling, and the day's appointment list.
+from provider_portal import appointment_views, schedule_views  # noqa: E402
+
+urlpatterns += [
+    path(clinic + "schedules/", schedule_views.not_built, name="schedules"),
+    path(clinic + "appointments/", appointment_views.not_built, name="appointments_day"),
+]

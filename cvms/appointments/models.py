@@ -6,12 +6,30 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cvms.appointments import choices as c
 from cvms.inventory.models import VaccineProduct
 from cvms.organizations.models import Location
 from cvms.recipients.models import Recipient
+
+
+class SelfScheduling(models.Model):
+    """A location's choice to let recipients book its slots online (staff book at any location)."""
+
+    location = models.OneToOneField(Location, primary_key=True, on_delete=models.CASCADE,
+                                    related_name="self_scheduling")
+    enabled = models.BooleanField(_("recipients book online"), default=False)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("self-scheduling")
+        verbose_name_plural = _("self-scheduling")
+
+    def __str__(self):
+        return f"{self.location}: {'on' if self.enabled else 'off'}"
 
 
 class Schedule(models.Model):
@@ -32,6 +50,8 @@ class Schedule(models.Model):
     closed_days = ArrayField(models.DateField(), default=list, blank=True, verbose_name=_("closed dates"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    #: When the schedule or its closed dates last changed (the public feed's ``_since``).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
@@ -59,13 +79,18 @@ class Slot(models.Model):
     ends_at = models.DateTimeField(_("ends"))
     capacity = models.PositiveSmallIntegerField(_("seats"))
     booked = models.PositiveSmallIntegerField(_("booked"), default=0)
+    #: Blocked for the day by the location: no new bookings, and a cancelled seat does not reopen.
+    blocked = models.BooleanField(_("blocked"), default=False)
+    #: When a seat was last taken or given back, or the slot changed (the public feed's ``_since``).
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
             models.CheckConstraint(condition=Q(booked__gte=0, booked__lte=F("capacity")), name="slot_never_overbooked"),
             models.UniqueConstraint(fields=["schedule", "starts_at"], name="slot_one_per_schedule_time"),
         ]
-        indexes = [models.Index(fields=["location", "starts_at"], name="slot_location_time_idx")]
+        indexes = [models.Index(fields=["location", "starts_at"], name="slot_location_time_idx"),
+                   models.Index(fields=["updated_at"], name="slot_updated_idx")]
         ordering = ["starts_at"]
         verbose_name = _("slot")
         verbose_name_plural = _("slots")
@@ -75,7 +100,7 @@ class Slot(models.Model):
 
     @property
     def open_seats(self) -> int:
-        return self.capacity - self.booked
+        return 0 if self.blocked else self.capacity - self.booked
 
 
 class Appointment(models.Model):
@@ -91,6 +116,8 @@ class Appointment(models.Model):
     replaces = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaced_by")
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    #: The day-before reminder: claimed once by one sender (``reminder_sent_at``), so a retry never sends twice.
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

@@ -19,4 +19,4 @@ def appointments_to_check_in(*, location, day: datetime.date) -> list:
 def open_slots(*, location, since: datetime.datetime | None = None):
     """The slots of ``location`` with a seat left, from ``since`` (default: now), soonest first."""
     return (Slot.objects.filter(location=location, starts_at__gt=since or timezone.now())
-            .filter(booked__lt=F("capacity")).order_by("starts_at"))
+            .filter(booked__lt=F("capacity"), blocked=False).order_by("starts_at"))

@@ -6,6 +6,7 @@ import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -15,14 +16,18 @@ from cvms.appointments.models import Appointment, Schedule, Slot
 from cvms.core.audit import audit_log
 from cvms.core.errors import ServiceError
 from cvms.immunizations.selectors import recipient_doses_for_rules
+from cvms.organizations.models import Location
 
 #: The most days one schedule opens slots for (a year): a mistyped year cannot open millions.
 MAX_DAYS = 366
 
 
 def _overlapping(schedule: Schedule) -> Schedule | None:
-    """Another schedule of the location open on a shared weekday, on shared days, at shared hours."""
-    return (Schedule.objects.filter(location=schedule.location, weekdays__overlap=schedule.weekdays,
+    """Another schedule of the location offering the same vaccine and dose on a shared weekday, on
+    shared days, at shared hours (its seats would be counted twice). A second-dose clinic may run
+    beside a first-dose one."""
+    return (Schedule.objects.filter(location=schedule.location, product=schedule.product,
+                                    dose_number=schedule.dose_number, weekdays__overlap=schedule.weekdays,
                                     first_day__lte=schedule.last_day, last_day__gte=schedule.first_day,
                                     opens_at__lt=schedule.closes_at, closes_at__gt=schedule.opens_at)
             .exclude(pk=schedule.pk).first())
@@ -49,6 +54,8 @@ def schedule_create(*, actor, **fields) -> Schedule:
     if not 1 <= schedule.dose_number <= 6:
         raise ServiceError(_("The dose number must be from 1 to 6."), field="dose_number")
     with transaction.atomic():
+        # One schedule change per location at a time, so two overlapping schedules cannot both pass the check.
+        Location.objects.select_for_update().filter(pk=schedule.location_id).first()
         other = _overlapping(schedule)
         if other is not None:
             raise ServiceError(_("These hours overlap another schedule of this location (%(other)s).")
@@ -77,12 +84,14 @@ def _slots(schedule: Schedule):
 
 def _take_seat(slot: Slot) -> None:
     """One seat of ``slot``, or the reason there is none (full, or already begun)."""
-    taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity"), starts_at__gt=timezone.now()).update(
-        booked=F("booked") + 1)
+    taken = Slot.objects.filter(pk=slot.pk, booked__lt=F("capacity"), blocked=False,
+                                starts_at__gt=timezone.now()).update(booked=F("booked") + 1, updated_at=Now())
     if not taken:
-        slot.refresh_from_db(fields=["booked", "starts_at"])
+        slot.refresh_from_db(fields=["booked", "starts_at", "blocked"])
         if slot.starts_at <= timezone.now():
             raise ServiceError(_("This time has passed: choose a later one."), field="slot")
+        if slot.blocked:
+            raise ServiceError(_("The location has closed this time: choose another."), field="slot")
         raise ServiceError(_("This time is full: choose another."), field="slot")
 
 
@@ -134,7 +143,7 @@ def _release(appointment: Appointment, status: str, actor, action: str) -> None:
         status=status, closed_at=timezone.now())
     if not closed:
         raise ServiceError(_("This appointment is no longer booked."), field="status")
-    Slot.objects.filter(pk=appointment.slot_id).update(booked=F("booked") - 1)
+    Slot.objects.filter(pk=appointment.slot_id).update(booked=F("booked") - 1, updated_at=Now())
     appointment.status = status
     audit_log(actor=actor, action=action, obj=appointment, changes={"status": ["booked", str(status)]})
 

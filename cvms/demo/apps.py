@@ -11,6 +11,7 @@ class DemoConfig(AppConfig):
         # Receivers of seed_demo, in order: the marketplace's pharmacy is a location the Vaccines.gov
         # settings then list.
         from cvms.demo import (
+            appointments,  # noqa: F401
             marketplace,  # noqa: F401
             vaccines_gov,  # noqa: F401
         )

@@ -67,3 +67,12 @@ class WelcomeEmailStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+class ContactPreference(models.TextChoices):
+    """How a recipient wants to hear from the program (reminders, confirmations)."""
+
+    EMAIL = "email", _("Email")
+    TEXT = "text", _("Text message")
+    PHONE = "phone", _("Phone call")
+    NONE = "none", _("Do not contact me")

@@ -67,6 +67,11 @@ class Recipient(Address):
     preferred_language = models.CharField(
         _("preferred language"), max_length=5, choices=settings.LANGUAGES, default="en"
     )
+    contact_preference = models.CharField(
+        _("how to contact me"), max_length=5, choices=c.ContactPreference.choices, default=c.ContactPreference.EMAIL,
+        db_default=c.ContactPreference.EMAIL.value,
+        help_text=_("Reminders and confirmations go by email only to people who chose email."),
+    )
     # Indexes: a million-row load maintains every index of this table for every row, so each
     # one earns its place. The composite indexes below serve the foreign keys to locations and
     # employers; the creator, county and username are indexed only where they are filled in.

@@ -25,8 +25,9 @@ from cvms.recipients.tests.factories import RecipientFactory
 TOMORROW = timezone.localdate() + datetime.timedelta(days=1)
 
 
-def _schedule(location, *, capacity=2, dose_number=1, opens=9, closes=11, first_day=TOMORROW, days=1, **extra):
-    fields = {"location": location, "product": VaccineProductFactory(), "dose_number": dose_number,
+def _schedule(location, *, capacity=2, dose_number=1, opens=9, closes=11, first_day=TOMORROW, days=1, product=None,
+              **extra):
+    fields = {"location": location, "product": product or VaccineProductFactory(), "dose_number": dose_number,
               "weekdays": list(range(7)), "opens_at": datetime.time(opens), "closes_at": datetime.time(closes),
               "slot_minutes": 30, "capacity": capacity, "first_day": first_day,
               "last_day": first_day + datetime.timedelta(days=days - 1), **extra}
@@ -57,12 +58,15 @@ def test_a_schedule_that_cannot_be_is_refused_by_field(change, field):
 
 @pytest.mark.django_db
 def test_hours_that_overlap_another_schedule_are_refused():
-    location = LocationFactory()
-    _schedule(location)
+    location, product = LocationFactory(), VaccineProductFactory()
+    _schedule(location, product=product)
     with pytest.raises(ServiceError, match="overlap") as refusal:
-        _schedule(location, opens=10, closes=12)
+        _schedule(location, opens=10, closes=12, product=product)
     assert refusal.value.field == "opens_at"
-    _schedule(location, opens=11, closes=12)  # back to back is fine
+    _schedule(location, opens=11, closes=12, product=product)  # back to back is fine
+    _schedule(location, opens=10, closes=12, product=product, dose_number=2)  # a second-dose clinic beside it
+    moderna = VaccineProductFactory(key="moderna-12-red", display_name="Moderna 12+")
+    _schedule(location, opens=10, closes=12, product=moderna)  # another vaccine at the same hours
 
 
 @pytest.mark.django_db
