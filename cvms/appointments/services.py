@@ -97,8 +97,10 @@ def _take_seat(slot: Slot) -> None:
 
 def _check_series(recipient, slot: Slot, dose_number: int) -> None:
     """A later dose follows the earlier dose's product and minimum interval."""
+    if dose_number <= 1:
+        return
     history = recipient_doses_for_rules(recipient)
-    if dose_number <= 1 or not history:
+    if not history:
         return
     last = history[-1]
     product = slot.schedule.product
@@ -121,12 +123,14 @@ def appointment_book(*, recipient, slot: Slot, actor=None, via: str = c.BookedVi
     _check_series(recipient, slot, dose_number)
     try:
         with transaction.atomic():
-            _take_seat(slot)
             appointment = Appointment.objects.create(recipient=recipient, slot=slot, location=slot.location,
                                                      dose_number=dose_number, booked_via=via, booked_by=actor,
                                                      replaces=replaces)
             audit_log(actor=actor, action="appointments.appointment.booked", obj=appointment,
                       changes={"slot": slot, "recipient": recipient, "via": str(via)})
+            # The seat last: the slot's row stays locked only until the commit, so a crowd on one
+            # slot waits on each other for as short a time as possible.
+            _take_seat(slot)
     except IntegrityError as exc:
         if "appointment_one_booked_per_dose" not in str(exc):
             raise
