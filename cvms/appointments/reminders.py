@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from cvms.appointments import choices as c
-from cvms.appointments.models import Appointment, DoseReminder
+from cvms.appointments.models import Appointment, DoseReminder, Slot
 from cvms.appointments.notices import appointment_context, mail_each
 from cvms.core import links
 from cvms.core.mail import build_email
@@ -34,16 +34,30 @@ def _day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetim
     return start, datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time(), tzinfo=zone)
 
 
+_CLAIM_DAY_BEFORE = """
+WITH picked AS MATERIALIZED (
+    SELECT a.id FROM {appointment} a JOIN {slot} s ON s.id = a.slot_id JOIN {recipient} r ON r.id = a.recipient_id
+    WHERE a.status = %(booked)s AND a.reminder_sent_at IS NULL AND s.starts_at >= %(start)s AND s.starts_at < %(end)s
+      AND r.contact_preference = %(email)s AND r.email <> ''
+    ORDER BY a.id LIMIT %(batch)s FOR UPDATE OF a SKIP LOCKED
+)
+UPDATE {appointment} SET reminder_sent_at = %(now)s FROM picked
+WHERE {appointment}.id = picked.id AND {appointment}.reminder_sent_at IS NULL
+RETURNING {appointment}.id
+"""
+
+
 def _claim_day_before(*, day: datetime.date, batch: int) -> list[int]:
+    """Mark up to ``batch`` of ``day``'s booked appointments not reminded yet as this run's, and
+    return exactly those this statement marked: rows another run holds are skipped, and one it has
+    marked no longer matches."""
     start, end = _day_bounds(day)
-    with transaction.atomic():
-        ids = list(Appointment.objects.filter(
-            status=c.AppointmentStatus.BOOKED, slot__starts_at__gte=start, slot__starts_at__lt=end,
-            reminder_sent_at__isnull=True, recipient__contact_preference=ContactPreference.EMAIL,
-        ).exclude(recipient__email="").order_by("pk").select_for_update(skip_locked=True, of=("self",))
-            .values_list("pk", flat=True)[:batch])
-        Appointment.objects.filter(pk__in=ids, reminder_sent_at__isnull=True).update(reminder_sent_at=timezone.now())
-    return ids
+    sql = _CLAIM_DAY_BEFORE.format(appointment=Appointment._meta.db_table, slot=Slot._meta.db_table,
+                                   recipient=Recipient._meta.db_table)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, {"now": timezone.now(), "booked": c.AppointmentStatus.BOOKED, "start": start, "end": end,
+                             "email": ContactPreference.EMAIL, "batch": batch})
+        return [row[0] for row in cursor.fetchall()]
 
 
 def day_before_reminders_send(*, batch: int | None = None) -> int:
