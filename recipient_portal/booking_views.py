@@ -29,7 +29,7 @@ from recipient_portal.forms import SlotChoiceForm
 def book_location(request, location_id):
     recipient = access_recipient_by_user(request.user)
     location = access_booking_location(location_id)
-    form = SlotChoiceForm(request.POST or None, location=location)
+    form = SlotChoiceForm(request.POST if request.method == "POST" else None, location=location)
     if request.method == "POST" and form.is_valid():
         try:
             appointment = appointment_book(recipient=recipient, slot=form.cleaned_data["slot"], actor=request.user)
@@ -46,7 +46,7 @@ def book_location(request, location_id):
 def appointment_move(request, appointment_id):
     appointment = access_appointment_by_user(request.user, appointment_id)
     location = access_booking_location(appointment.location_id)
-    form = SlotChoiceForm(request.POST or None, location=location)
+    form = SlotChoiceForm(request.POST if request.method == "POST" else None, location=location)
     if request.method == "POST" and form.is_valid():
         try:
             moved = appointment_reschedule(appointment=appointment, slot=form.cleaned_data["slot"],
