@@ -12,13 +12,17 @@ from django.utils import timezone
 from cvms.appointments import choices as c
 from cvms.appointments.models import Appointment, SelfScheduling, Slot
 from cvms.appointments.services import appointment_book
-from cvms.appointments.tests.conftest import TOMORROW, open_schedule
+from cvms.appointments.tests.helpers import TOMORROW, open_schedule
 from cvms.core.models import AuditLog
 from cvms.immunizations.services.administer import immunization_record
 from cvms.inventory.services.stock import lot_receive
 from cvms.inventory.tests.factories import VaccineProductFactory
 
-pytest_plugins = ["cvms.appointments.tests.conftest"]
+
+@pytest.fixture
+def clinic(tenant_a):
+    """Tenant A's first location, open for online booking tomorrow 9 to 11."""
+    return open_schedule(tenant_a.location, actor=tenant_a.manager)
 
 
 def _book_url(location, slot=None):

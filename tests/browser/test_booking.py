@@ -9,7 +9,7 @@ from django.core import mail
 
 from cvms.appointments import choices as c
 from cvms.appointments.models import Appointment
-from cvms.appointments.tests.conftest import open_schedule
+from cvms.appointments.tests.helpers import open_schedule
 from tests.browser.conftest import PHONE, assert_accessible, assert_fits
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +26,7 @@ def _send_queued_notices(queued_tasks) -> None:
     """What the worker does with the notices the pages queued (the suite holds tasks back)."""
     from cvms.appointments.tasks import send_appointment_notice
 
-    for name, args, _kwargs in [t for t in queued_tasks if t[0] == NOTICE]:
+    for _name, args, _kwargs in [t for t in queued_tasks if t[0] == NOTICE]:
         send_appointment_notice.run(*args)
     queued_tasks[:] = [t for t in queued_tasks if t[0] != NOTICE]
 
@@ -64,7 +64,8 @@ def test_a_recipient_books_moves_and_cancels_on_a_phone_then_books_in_spanish(pa
     booked = Appointment.objects.get(recipient=tenant_a.recipient, status=c.AppointmentStatus.BOOKED)
     _send_queued_notices(queued_tasks)
     (confirmation,) = mail.outbox
-    assert confirmation.to == [tenant_a.recipient.email] and f"/recipient/appointments/{booked.pk}/" in confirmation.body
+    assert confirmation.to == [tenant_a.recipient.email]
+    assert f"/recipient/appointments/{booked.pk}/" in confirmation.body
 
     # Move it to the next time, from the list of the person's appointments.
     page.goto("/recipient/")

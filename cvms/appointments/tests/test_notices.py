@@ -13,7 +13,7 @@ from cvms.appointments import choices as c
 from cvms.appointments.calendar import appointment_calendar
 from cvms.appointments.notices import appointment_notice_send
 from cvms.appointments.services import appointment_book, appointment_cancel, appointment_reschedule
-from cvms.appointments.tests.conftest import TOMORROW, open_schedule, queued, run_outbox
+from cvms.appointments.tests.helpers import TOMORROW, open_schedule, queued, run_outbox
 from cvms.core.errors import ServiceError
 from cvms.immunizations.services.administer import immunization_record
 from cvms.inventory.services.stock import lot_receive

@@ -18,7 +18,7 @@ from cvms.appointments import choices as c
 from cvms.appointments.models import Appointment, DoseReminder
 from cvms.appointments.reminders import day_before_reminders_send, dose_reminders_send
 from cvms.appointments.services import appointment_book, appointment_cancel
-from cvms.appointments.tests.conftest import TOMORROW, open_schedule, queued
+from cvms.appointments.tests.helpers import TOMORROW, open_schedule, queued
 from cvms.immunizations.services.administer import immunization_record
 from cvms.inventory.services.stock import lot_receive
 from cvms.inventory.tests.factories import VaccineProductFactory

@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 
 from cvms.appointments.services import appointment_book
-from cvms.appointments.tests.conftest import open_schedule
+from cvms.appointments.tests.helpers import open_schedule
 from cvms.organizations.tests.factories import LocationFactory
 from cvms.recipients.tests.factories import RecipientFactory
 
