@@ -11,7 +11,14 @@ from cvms.accounts.decorators import role_required
 from cvms.accounts.models import Role
 from cvms.appointments import choices as c
 from cvms.appointments.calendar import CONTENT_TYPE, appointment_calendar, appointment_calendar_name
-from cvms.appointments.selectors import bookable_slots, recipient_appointments, recipient_next_dose, slots_by_day
+from cvms.appointments.selectors import (
+    bookable_slots,
+    booked_for_dose,
+    recipient_appointments,
+    recipient_next_dose,
+    self_scheduling_enabled,
+    slots_by_day,
+)
 from cvms.appointments.services import appointment_book, appointment_cancel, appointment_reschedule
 from cvms.core.errors import ServiceError
 from cvms.recipients.checkin_code import checkin_code, checkin_code_svg
@@ -72,6 +79,7 @@ def _times_page(request, recipient, location, form, *, appointment):
         "recipient": recipient, "location": location, "dose": dose, "days": slots_by_day(slots),
         "products": sorted({slot.schedule.product.display_name for slot in slots}), "chosen": chosen,
         "form": form, "appointment": appointment,
+        "already": None if appointment else booked_for_dose(recipient, dose.number),
     }, status=400 if form.errors else 200)
 
 
@@ -92,7 +100,7 @@ def appointment(request, appointment_id):
     appointment = access_appointment_by_user(request.user, appointment_id)
     booked = appointment.status == c.AppointmentStatus.BOOKED
     return render(request, "recipient_portal/booking/appointment.html", {
-        "appointment": appointment, "booked": booked,
+        "appointment": appointment, "booked": booked, "movable": self_scheduling_enabled(appointment.location),
         "qr": checkin_code_svg(checkin_code(appointment.recipient), title=_("Check-in QR code")) if booked else "",
     })
 

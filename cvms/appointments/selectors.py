@@ -4,7 +4,7 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from cvms.appointments import choices as c
@@ -56,9 +56,17 @@ def slots_by_day(slots: list[Slot]) -> list[tuple[datetime.date, list[Slot]]]:
     return [(day, list(group)) for day, group in by_day]
 
 
+def booked_for_dose(recipient, dose_number: int) -> Appointment | None:
+    """The recipient's booked appointment for ``dose_number``, if any."""
+    return (Appointment.objects.filter(recipient=recipient, dose_number=dose_number, status=c.AppointmentStatus.BOOKED)
+            .select_related("slot", "location").first())
+
+
 def recipient_appointments(recipient) -> tuple[list[Appointment], list[Appointment]]:
-    """The recipient's booked appointments to come, and the rest (past, cancelled, moved), newest first."""
-    appointments = list(Appointment.objects.filter(recipient=recipient)
+    """The recipient's booked appointments to come, and the rest (past, cancelled, moved), newest
+    first; each says whether its location still takes bookings online (``movable_online``)."""
+    online = SelfScheduling.objects.filter(location=OuterRef("location"), enabled=True)
+    appointments = list(Appointment.objects.filter(recipient=recipient).annotate(movable_online=Exists(online))
                         .select_related("slot__schedule__product", "location").order_by("-slot__starts_at"))
     now = timezone.now()
     upcoming = [a for a in reversed(appointments) if a.status == c.AppointmentStatus.BOOKED and a.slot.ends_at > now]

@@ -275,3 +275,20 @@ def test_a_person_without_a_recipient_record_gets_404(client, clinic, tenant_a):
     membership_grant(user=user, role=Role.RECIPIENT)
     client.force_login(user)
     assert client.get(_book_url(tenant_a.location)).status_code == 404
+
+
+def test_the_booking_page_says_when_the_person_already_has_an_appointment_for_the_dose(client, rita, clinic, tenant_a):
+    booked = appointment_book(recipient=rita, slot=clinic.slots.first())
+    response = client.get(_book_url(tenant_a.location))
+    assert response.context["already"] == booked
+    assert "You already have an appointment for dose 1" in response.content.decode()
+
+
+def test_move_is_offered_only_where_the_location_still_takes_bookings_online(client, rita, clinic, tenant_a):
+    appointment = appointment_book(recipient=rita, slot=clinic.slots.first())
+    move = reverse("recipient_portal:appointment_move", args=[appointment.pk])
+    pages = (reverse("recipient_portal:appointments"), reverse("recipient_portal:appointment", args=[appointment.pk]))
+    assert all(move in client.get(page).content.decode() for page in pages)
+    SelfScheduling.objects.filter(location=tenant_a.location).update(enabled=False)
+    assert not any(move in client.get(page).content.decode() for page in pages)
+    assert client.get(move).status_code == 404
