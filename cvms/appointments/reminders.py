@@ -137,10 +137,14 @@ def dose_reminders_send(*, batch: int | None = None) -> int:
     batch = batch or settings.CVMS_REMINDER_BATCH
     ids = _claim_dose_reminders(batch=batch)
     reminders = list(DoseReminder.objects.filter(pk__in=ids).select_related("recipient"))
+    last = {dose.recipient_id: dose for dose in (
+        Immunization.objects.filter(recipient_id__in=[r.recipient_id for r in reminders],
+                                    status=ImmunizationStatus.COMPLETED)
+        .select_related("lot__product").order_by("recipient_id", "-administered_at", "-pk").distinct("recipient_id"))}
     sent, failed = [], {}
     try:
-        mail_each({r.pk: (lambda r=r: _dose_message(r)) for r in reminders}, sent=sent, failed=failed,
-                  addresses={r.pk: r.recipient.email for r in reminders})
+        mail_each({r.pk: (lambda r=r: _dose_message(r, last[r.recipient_id])) for r in reminders},
+                  sent=sent, failed=failed, addresses={r.pk: r.recipient.email for r in reminders})
     finally:
         DoseReminder.objects.filter(pk__in=sent).update(sent_at=timezone.now())
         for pk, reason in failed.items():
@@ -151,10 +155,8 @@ def dose_reminders_send(*, batch: int | None = None) -> int:
     return len(sent)
 
 
-def _dose_message(reminder: DoseReminder):
+def _dose_message(reminder: DoseReminder, last: Immunization):
     recipient = reminder.recipient
-    last = (recipient.immunizations.filter(status=ImmunizationStatus.COMPLETED).select_related("lot__product")
-            .order_by("-administered_at", "-pk").first())
     product = last.lot.product
     due = last.administered_on + datetime.timedelta(days=product.min_interval_days or 0)
     with translation.override(recipient.preferred_language):

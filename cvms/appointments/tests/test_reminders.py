@@ -145,6 +145,17 @@ def test_no_next_dose_reminder_with_a_booking_for_it_or_to_people_who_chose_text
     assert dose_reminders_send() == 0 and mail.outbox == []
 
 
+def test_a_bad_address_is_recorded_on_the_next_dose_reminder_and_the_others_go(db):
+    mail.outbox.clear()
+    bad, _location, _product = _second_dose_due(first_name="Ana")
+    Recipient.objects.filter(pk=bad.pk).update(email="ana@@example")
+    _second_dose_due(first_name="Bea")
+    assert dose_reminders_send() == 1
+    assert [m.to for m in mail.outbox] == [["bea@example.com"]]
+    assert DoseReminder.objects.get(recipient=bad).failure == "invalid address"
+    assert dose_reminders_send() == 0
+
+
 def test_the_next_dose_reminder_is_in_the_recipients_language(db):
     mail.outbox.clear()
     _second_dose_due(first_name="Ana", preferred_language="es")
