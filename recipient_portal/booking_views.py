@@ -72,8 +72,8 @@ def _times_page(request, recipient, location, form, *, appointment):
     dose = recipient_next_dose(recipient)
     if appointment is not None:
         dose.number = appointment.dose_number
-    chosen = form.cleaned_data.get("slot") if form.is_bound and hasattr(form, "cleaned_data") else None
-    chosen = chosen or access_chosen_slot(location, request.GET.get("slot"))
+    posted = form.cleaned_data.get("slot") if form.is_bound else None
+    chosen = posted or access_chosen_slot(location, request.GET.get("slot"))
     slots = bookable_slots(location=location, dose=dose)
     return render(request, "recipient_portal/booking/times.html", {
         "recipient": recipient, "location": location, "dose": dose, "days": slots_by_day(slots),
