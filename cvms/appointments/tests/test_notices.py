@@ -169,13 +169,17 @@ def test_the_calendar_file_parses_back_with_the_appointments_times_place_and_a_s
         == "CANCELLED"
 
 
-@pytest.mark.parametrize("language,summary", [("en", "COVID-19 vaccine, dose 1"), ("es", "dose 1")])
-def test_the_calendar_summary_is_in_the_recipients_language(clinic, tenant_a, language, summary):
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_the_calendar_summary_is_in_the_recipients_language(clinic, tenant_a, language):
+    from django.utils import translation
+
     tenant_a.recipient.preferred_language = language
     tenant_a.recipient.save(update_fields=["preferred_language"])
     appointment = appointment_book(recipient=tenant_a.recipient, slot=clinic.slots.first())
-    event = icalendar.Calendar.from_ical(appointment_calendar(appointment)).walk("VEVENT")[0]
-    assert summary in str(event["summary"]) or "dosis 1" in str(event["summary"])
+    with translation.override("es" if language == "en" else "en"):  # the page's language does not decide
+        event = icalendar.Calendar.from_ical(appointment_calendar(appointment)).walk("VEVENT")[0]
+    with translation.override(language):
+        assert str(event["summary"]) == translation.gettext("COVID-19 vaccine, dose %(number)d") % {"number": 1}
 
 
 def test_a_booking_for_a_dose_the_person_does_not_need_next_is_refused(tenant_a):
