@@ -19,9 +19,10 @@ def appointment_calendar_name(appointment: Appointment) -> str:
 
 
 def appointment_address(location) -> str:
+    """The location's name and address on one line, leaving out the parts it lacks."""
     street = ", ".join(part for part in (location.address_line1, location.address_line2) if part)
-    return ", ".join(part for part in (location.name, street, f"{location.city}, {location.state} {location.zip_code}")
-                     if part.strip(", "))
+    town = ", ".join(part for part in (location.city, f"{location.state} {location.zip_code}".strip()) if part)
+    return ", ".join(part for part in (location.name, street, town) if part)
 
 
 def appointment_calendar(appointment: Appointment, *, language: str | None = None) -> bytes:
