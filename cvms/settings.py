@@ -129,6 +129,12 @@ CVMS_VACCINES_GOV_EXPORT_AT = env_pattern("CVMS_VACCINES_GOV_EXPORT_AT", "10:00"
 CVMS_VACCINES_GOV_FOLDER = env_pattern("CVMS_VACCINES_GOV_FOLDER", "vaccines-gov", r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*",
                                        "a relative folder name (letters, digits, - and _, parts split by /)")
 CVMS_VACCINES_GOV_STALE_DAYS = env_int("CVMS_VACCINES_GOV_STALE_DAYS", 29, minimum=1)
+# Appointment reminders: beat sends the day-before reminders (of tomorrow in TIME_ZONE) and the
+# next-dose-due reminders at this time of day (HH:MM in CELERY_TIMEZONE, UTC: 22:00 is 17:00 or
+# 18:00 Eastern), at most this many emails a run; a full run queues the next one at once.
+CVMS_REMINDERS_AT = env_pattern("CVMS_REMINDERS_AT", "22:00", r"([01][0-9]|2[0-3]):[0-5][0-9]",
+                                "a time of day as HH:MM (24-hour)")
+CVMS_REMINDER_BATCH = env_int("CVMS_REMINDER_BATCH", 200, minimum=1, maximum=5000)
 # A location's inventory page warns of lots expiring within this many days, and suggests offering
 # lots with doses available that expire within the second window on the Vaccine Marketplace.
 CVMS_EXPIRING_SOON_DAYS = env_int("CVMS_EXPIRING_SOON_DAYS", 30, minimum=1)
@@ -355,6 +361,14 @@ CELERY_BEAT_SCHEDULE = {
     "vaccines-gov-daily-file": {
         "task": "cvms.vaccines_gov.tasks.write_daily_file",
         "schedule": crontab(hour=int(CVMS_VACCINES_GOV_EXPORT_AT[:2]), minute=int(CVMS_VACCINES_GOV_EXPORT_AT[3:])),
+    },
+    "appointment-day-before-reminders": {
+        "task": "cvms.appointments.tasks.send_day_before_reminders",
+        "schedule": crontab(hour=int(CVMS_REMINDERS_AT[:2]), minute=int(CVMS_REMINDERS_AT[3:])),
+    },
+    "appointment-dose-reminders": {
+        "task": "cvms.appointments.tasks.send_dose_reminders",
+        "schedule": crontab(hour=int(CVMS_REMINDERS_AT[:2]), minute=int(CVMS_REMINDERS_AT[3:])),
     },
 }
 CELERY_TIMEZONE = "UTC"

@@ -10,3 +10,35 @@ def access_recipient_by_user(user) -> Recipient:
         return Recipient.objects.get(user=user)
     except Recipient.DoesNotExist:
         raise Http404("No recipient record is linked to this account.") from None
+
+
+def access_appointment_by_user(user, appointment_id: int):
+    """One of the signed-in recipient's own appointments (404 for anyone else's)."""
+    from cvms.appointments.models import Appointment
+
+    recipient = access_recipient_by_user(user)
+    try:
+        return (Appointment.objects.select_related("slot__schedule__product", "location", "recipient")
+                .get(pk=appointment_id, recipient=recipient))
+    except Appointment.DoesNotExist:
+        raise Http404("No such appointment of yours.") from None
+
+
+def access_booking_location(location_id: int):
+    """A location that takes bookings online (404 for any other)."""
+    from cvms.organizations.models import Location
+
+    try:
+        return Location.objects.get(pk=location_id, is_active=True, self_scheduling__enabled=True)
+    except Location.DoesNotExist:
+        raise Http404("This location does not take bookings online.") from None
+
+
+def access_chosen_slot(location, slot_id: str | None):
+    """The slot a booking link names at ``location``, or None (a link to another location's slot, or
+    to none, shows the location's times)."""
+    from cvms.appointments.models import Slot
+
+    if not slot_id or not slot_id.isdigit():
+        return None
+    return Slot.objects.select_related("schedule__product").filter(pk=int(slot_id), location=location).first()

@@ -23,3 +23,6 @@ class RecipientPortalConfig(AppConfig):
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.RECIPIENT_HOME, "recipient_portal:home")
         links.link_serve(links.RECIPIENT_WELCOME, "recipient_portal:welcome")
+        links.link_serve(links.RECIPIENT_APPOINTMENTS, "recipient_portal:appointments")
+        links.link_serve(links.RECIPIENT_APPOINTMENT, "recipient_portal:appointment")
+        links.link_serve(links.VACCINE_FINDER, "recipient_portal:find")

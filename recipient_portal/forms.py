@@ -19,3 +19,18 @@ class SetPasswordForm(NewPasswordForm):
 class ResendWelcomeForm(UswdsFormMixin, forms.Form):
     username = forms.CharField(label=_("Username"), max_length=300,
                                help_text=_("Your username is your email followed by .covid19vaccine."))
+
+
+class SlotChoiceForm(UswdsFormMixin, forms.Form):
+    """The time a recipient chose at a location (the booking page's confirm step)."""
+
+    slot = forms.ModelChoiceField(
+        label=_("Time"), queryset=None, widget=forms.HiddenInput,
+        error_messages={"required": _("Choose a time."),
+                        "invalid_choice": _("That time is not offered at this location: choose another.")})
+
+    def __init__(self, *args, location, **kwargs):
+        from cvms.appointments.models import Slot
+
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].queryset = Slot.objects.filter(location=location)

@@ -14,6 +14,11 @@ from recipient_portal import booking_views, find_views  # noqa: E402
 
 urlpatterns += [
     path("find-a-vaccine/", find_views.not_built, name="find"),
-    path("appointments/", booking_views.not_built, name="appointments"),
-    path("appointments/book/<int:location_id>/", booking_views.not_built, name="book_location"),
+    path("appointments/", booking_views.appointments, name="appointments"),
+    path("appointments/book/<int:location_id>/", booking_views.book_location, name="book_location"),
+    path("appointments/<int:appointment_id>/", booking_views.appointment, name="appointment"),
+    path("appointments/<int:appointment_id>/move/", booking_views.appointment_move, name="appointment_move"),
+    path("appointments/<int:appointment_id>/cancel/", booking_views.appointment_cancel_view,
+         name="appointment_cancel"),
+    path("appointments/<int:appointment_id>/calendar.ics", booking_views.appointment_ics, name="appointment_ics"),
 ]

@@ -118,6 +118,9 @@ class Appointment(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     #: The day-before reminder: claimed once by one sender (``reminder_sent_at``), so a retry never sends twice.
     reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    #: The confirmation and cancellation emails, each claimed the same way.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    cancellation_sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [
@@ -130,3 +133,23 @@ class Appointment(models.Model):
 
     def __str__(self):
         return f"{self.recipient} at {self.slot}"
+
+
+class DoseReminder(models.Model):
+    """The "your next dose is due" email for one recipient and dose: the row is the claim (one per
+    recipient and dose), so a retried or doubled run never sends it twice."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="+")
+    dose_number = models.PositiveSmallIntegerField(_("dose"))
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    #: Why it never will be sent (an address the mail server refuses for good), for the help desk.
+    failure = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["recipient", "dose_number"], name="dose_reminder_once")]
+        verbose_name = _("next-dose reminder")
+        verbose_name_plural = _("next-dose reminders")
+
+    def __str__(self):
+        return f"{self.recipient} dose {self.dose_number}"

@@ -13,9 +13,10 @@ from django.utils.translation import gettext as _
 
 from cvms.appointments import choices as c
 from cvms.appointments.models import Appointment, Schedule, Slot
+from cvms.appointments.notices import appointment_notice_queue
 from cvms.core.audit import audit_log
 from cvms.core.errors import ServiceError
-from cvms.immunizations.selectors import recipient_doses_for_rules
+from cvms.immunizations.selectors import next_dose_number, recipient_doses_for_rules
 from cvms.organizations.models import Location
 
 #: The most days one schedule opens slots for (a year): a mistyped year cannot open millions.
@@ -96,10 +97,15 @@ def _take_seat(slot: Slot) -> None:
 
 
 def _check_series(recipient, slot: Slot, dose_number: int) -> None:
-    """A later dose follows the earlier dose's product and minimum interval."""
-    if dose_number <= 1:
-        return
+    """The slot offers the dose the person needs next, and a later dose follows the earlier dose's
+    product and minimum interval."""
     history = recipient_doses_for_rules(recipient)
+    needed = next_dose_number(history)
+    if dose_number != needed:
+        raise ServiceError(_("This time is for dose %(offered)d, and the next dose for %(name)s is dose %(needed)d: "
+                             "choose a time offering dose %(needed)d.")
+                           % {"offered": dose_number, "needed": needed,
+                              "name": f"{recipient.first_name} {recipient.last_name}"}, field="slot")
     if not history:
         return
     last = history[-1]
@@ -116,8 +122,9 @@ def _check_series(recipient, slot: Slot, dose_number: int) -> None:
 def appointment_book(*, recipient, slot: Slot, actor=None, via: str = c.BookedVia.ONLINE,
                      replaces: Appointment | None = None) -> Appointment:
     """Book a seat of ``slot`` for ``recipient`` (the slot's dose). A full or past slot, a second
-    booked appointment for the same dose, or a later dose too soon or of another vaccine is
-    refused on the ``slot`` field; nothing is saved."""
+    booked appointment for the same dose, a dose the person does not need next, or a later dose too
+    soon or of another vaccine is refused on the ``slot`` field; nothing is saved. The confirmation
+    email is queued on commit (to a recipient who chose email)."""
     slot = Slot.objects.select_related("schedule__product", "location").get(pk=slot.pk)
     dose_number = slot.schedule.dose_number
     _check_series(recipient, slot, dose_number)
@@ -128,6 +135,7 @@ def appointment_book(*, recipient, slot: Slot, actor=None, via: str = c.BookedVi
                                                      replaces=replaces)
             audit_log(actor=actor, action="appointments.appointment.booked", obj=appointment,
                       changes={"slot": slot, "recipient": recipient, "via": str(via)})
+            appointment_notice_queue(appointment=appointment, kind="booked")
             # The seat last: the slot's row stays locked only until the commit, so a crowd on one
             # slot waits on each other for as short a time as possible.
             _take_seat(slot)
@@ -153,8 +161,10 @@ def _release(appointment: Appointment, status: str, actor, action: str) -> None:
 
 
 def appointment_cancel(*, appointment: Appointment, actor=None) -> Appointment:
+    """Cancel a booked appointment, give its seat back and queue a short cancellation notice."""
     with transaction.atomic():
         _release(appointment, c.AppointmentStatus.CANCELLED, actor, "appointments.appointment.cancelled")
+        appointment_notice_queue(appointment=appointment, kind="cancelled")
     return appointment
 
 

@@ -15,6 +15,12 @@ from django.urls import reverse
 RECIPIENT_HOME = "recipient.home"
 #: Where a recipient's welcome link leads (one argument: the signed token).
 RECIPIENT_WELCOME = "recipient.welcome"
+#: A recipient's appointments: manage, move, cancel (recipient portal).
+RECIPIENT_APPOINTMENTS = "recipient.appointments"
+#: One of a recipient's appointments (argument: the appointment's id).
+RECIPIENT_APPOINTMENT = "recipient.appointment"
+#: The public "find a vaccine" page.
+VACCINE_FINDER = "recipient.find"
 #: The help center.
 HELP_CENTER = "help.home"
 #: A location's upload's failed records as CSV (arguments: the location's id, the upload's id).
@@ -31,7 +37,8 @@ TRANSFER = "transfer.detail"
 #: The Immunization Branch's queue of transfer requests to approve or reject.
 TRANSFER_QUEUE = "transfer.queue"
 
-NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
+NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, RECIPIENT_APPOINTMENTS, RECIPIENT_APPOINTMENT, VACCINE_FINDER,
+          HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
           MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS, TRANSFER, TRANSFER_QUEUE)
 
 _served: dict[str, str] = {}
