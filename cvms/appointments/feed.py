@@ -9,6 +9,7 @@ import datetime
 import hashlib
 import json
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -101,7 +102,7 @@ def _ndjson(resources: list[dict], modified) -> FeedFile:
 
 def _url(name: str, since, **kwargs) -> str:
     url = settings.SITE_URL + reverse(name, kwargs=kwargs)
-    return f"{url}?_since={since.isoformat()}" if since else url
+    return f"{url}?{urlencode({'_since': since.isoformat()})}" if since else url
 
 
 def feed_manifest(*, since=None, now=None) -> dict:
@@ -121,8 +122,6 @@ def _schedules(*, since):
 
 
 def _slots(*, location_id, since):
-    if not published_locations().filter(pk=location_id).exists():
-        return []
     slots = (Slot.objects.filter(location_id=location_id, starts_at__gt=timezone.now())
              .select_related("location__vaccines_gov").order_by("starts_at", "pk"))
     return list(slots.filter(updated_at__gte=since) if since else slots)

@@ -86,36 +86,50 @@ def miles_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(h))
 
 
+def check_county(county: str) -> str:
+    """A county of the jurisdiction (any case, "County" or not) in its own spelling, or ""."""
+    county = re.sub(r"\s+county$", "", " ".join((county or "").split()), flags=re.IGNORECASE)
+    if not county:
+        return ""
+    known = {c.casefold(): c for c in settings.CVMS_COUNTIES}
+    if known and county.casefold() not in known:
+        raise ServiceError(_("%(county)s is not a county of %(state)s.")
+                           % {"county": county, "state": settings.CVMS_JURISDICTION_NAME}, field="county")
+    return known.get(county.casefold(), county)
+
+
+def check_zip_code(zip_code: str) -> str:
+    """A ZIP code the dataset knows (ZIP+4 read as its first five digits), or ""."""
+    zip_code = (zip_code or "").strip()
+    if not zip_code:
+        return ""
+    match = _ZIP.match(zip_code)
+    if not match:
+        raise ServiceError(_("Enter a ZIP code of 5 digits, like 27601."), field="zip_code")
+    if match.group(1) not in _zip_index():
+        raise ServiceError(_("We do not know the ZIP code %(zip)s. Check it and try again.")
+                           % {"zip": match.group(1)}, field="zip_code")
+    return match.group(1)
+
+
+def check_miles(miles: str | int | None) -> int | None:
+    """A distance of 1 to ``MAX_MILES`` miles, or None."""
+    text = str(miles if miles is not None else "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_MILES:
+        raise ServiceError(_("Enter a distance from 1 to %(max)s miles.") % {"max": MAX_MILES}, field="miles")
+    return int(text)
+
+
 def check_finder_query(*, county: str = "", zip_code: str = "", miles: str | int | None = "") -> FinderQuery:
     """The search as typed, checked: a county of the jurisdiction, a ZIP code the dataset knows, a
     distance of 1 to ``MAX_MILES`` miles that comes with a ZIP code. Raises ``ServiceError`` naming
     the field."""
-    county = " ".join((county or "").split())
-    county = re.sub(r"\s+county$", "", county, flags=re.IGNORECASE)
-    if county:
-        known = {c.casefold(): c for c in settings.CVMS_COUNTIES}
-        if known and county.casefold() not in known:
-            raise ServiceError(_("%(county)s is not a county of %(state)s.")
-                               % {"county": county, "state": settings.CVMS_JURISDICTION_NAME}, field="county")
-        county = known.get(county.casefold(), county)
-    zip_code = (zip_code or "").strip()
-    if zip_code:
-        match = _ZIP.match(zip_code)
-        if not match:
-            raise ServiceError(_("Enter a ZIP code of 5 digits, like 27601."), field="zip_code")
-        zip_code = match.group(1)
-        if zip_code not in _zip_index():
-            raise ServiceError(_("We do not know the ZIP code %(zip)s. Check it and try again.") % {"zip": zip_code},
-                               field="zip_code")
-    miles_text = str(miles if miles is not None else "").strip()
-    distance = None
-    if miles_text:
-        if not miles_text.isdigit() or not 1 <= int(miles_text) <= MAX_MILES:
-            raise ServiceError(_("Enter a distance from 1 to %(max)s miles.") % {"max": MAX_MILES}, field="miles")
-        if not zip_code:
-            raise ServiceError(_("Enter a ZIP code to search by distance."), field="zip_code")
-        distance = int(miles_text)
-    return FinderQuery(county=county, zip_code=zip_code, miles=distance)
+    query = FinderQuery(county=check_county(county), zip_code=check_zip_code(zip_code), miles=check_miles(miles))
+    if query.miles and not query.zip_code:
+        raise ServiceError(_("Enter a ZIP code to search by distance."), field="zip_code")
+    return query
 
 
 def _open(slots):

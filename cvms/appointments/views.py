@@ -2,7 +2,7 @@
 when the client already holds it, readable from any origin."""
 
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
@@ -29,6 +29,8 @@ def schedules(request):
 
 @require_GET
 def slots(request, location_id):
+    if not feed.published_locations().filter(pk=location_id).exists():
+        raise Http404
     return _answer(request, "Slot", location_id=location_id)
 
 
