@@ -89,8 +89,8 @@ def run() -> list[Result]:
         name=f"launch spike (manifest, Slot file, finder page): {rate:,.0f} requests/s, p99 {p99} ms, "
              f"{errors} errors", volume=volume, seconds=1 / rate if rate else float("inf"),
         target=f">= {TARGET_RATE}/s, p99 < {TARGET_P99_MS} ms, no errors: {'met' if met else 'MISSED'}",
-        peer="bookings through the service during the run", peer_seconds=booking.seconds / booking.made
-        if booking.made else None)]
+        peer=f"{booking.made} bookings through the service during the run, "
+             f"{booking.made / booking.seconds if booking.seconds else 0:.0f}/s")]
 
 
 # --- Setting up

@@ -10,6 +10,8 @@ ones, a host Django would refuse, plain HTTP where HTTPS is required, goes to Dj
 
 import logging
 import re
+import threading
+import time
 from urllib.parse import quote
 
 from django.conf import settings
@@ -26,6 +28,11 @@ _TOKEN_IN_PAGE = re.compile(rb'(name="csrfmiddlewaretoken" value=")[A-Za-z0-9]{6
 _ALLOWED_COOKIES = {"csrftoken", "django_language"}
 _DROPPED_HEADERS = {"set-cookie", "date"}
 MAX_QUERY = 300
+#: Seconds a worker process keeps an answer it read from Redis, so a crowd asking for the same
+#: few answers costs no round trip to Redis; an answer is never older than the view asked plus this.
+LOCAL_SECONDS = 1.0
+#: Answers a worker keeps at most (the oldest go first).
+LOCAL_MAX = 256
 
 
 def public_cacheable(response: HttpResponse, *, seconds: int, by_language: bool = True) -> HttpResponse:
@@ -91,6 +98,30 @@ class PublicCacheApp:
 
     def __init__(self, app):
         self.app = app
+        self._local: dict[str, tuple[float, tuple]] = {}
+        self._lock = threading.Lock()
+
+    def _kept(self, keys: list[str]):
+        """The answer kept under the first of ``keys``: this process's copy while it is fresh, else Redis's."""
+        now = time.monotonic()
+        for key in keys:
+            local = self._local.get(key)
+            if local is not None and local[0] > now:
+                return local[1]
+        try:
+            found = cache.get_many(keys)
+        except Exception:  # noqa: BLE001 - no cache, no shortcut: Django answers
+            return None
+        for key in keys:
+            if key in found:
+                with self._lock:
+                    if len(self._local) >= LOCAL_MAX:
+                        self._local = {k: v for k, v in self._local.items() if v[0] > now}
+                        while len(self._local) >= LOCAL_MAX:
+                            self._local.pop(next(iter(self._local)))
+                    self._local[key] = (now + LOCAL_SECONDS, found[key])
+                return found[key]
+        return None
 
     def __call__(self, environ, start_response):
         cookies = _cookies(environ) if environ.get("REQUEST_METHOD") == "GET" else None
@@ -101,13 +132,9 @@ class PublicCacheApp:
         if settings.SECURE_SSL_REDIRECT and not secure:
             return self.app(environ, start_response)
         keys = [_key(environ, _language(environ, cookies), secure), _key(environ, "", secure)]
-        try:
-            kept = cache.get_many(keys)
-        except Exception:  # noqa: BLE001 - no cache, no shortcut: Django answers
-            kept = {}
-        for key in keys:
-            if key in kept:
-                return self._serve(kept[key], environ, cookies, start_response)
+        kept = self._kept(keys)
+        if kept is not None:
+            return self._serve(kept, environ, cookies, start_response)
         return self._through_django(environ, start_response, cookies, secure)
 
     @staticmethod
