@@ -23,3 +23,4 @@ class RecipientPortalConfig(AppConfig):
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.RECIPIENT_HOME, "recipient_portal:home")
         links.link_serve(links.RECIPIENT_WELCOME, "recipient_portal:welcome")
+        links.link_serve(links.BOOK_AT_LOCATION, "recipient_portal:book_location")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from cvms.appointments.finder import location_position
 from cvms.appointments.models import Schedule, SelfScheduling, Slot
 from cvms.core.errors import ServiceError
+from cvms.core.links import BOOK_AT_LOCATION, link_url
 from cvms.organizations.models import Location
 
 MANIFEST_TYPE = "application/json"
@@ -170,8 +171,8 @@ def slot_resource(slot: Slot) -> dict:
     free = slot.open_seats > 0
     extension = [{"url": EXT + "slot-capacity", "valueInteger": max(slot.open_seats, 0)}]
     if free:
-        extension.insert(0, {"url": EXT + "booking-deep-link", "valueUrl": settings.SITE_URL + reverse(
-            "recipient_portal:book_location", kwargs={"location_id": slot.location_id}) + f"?slot={slot.pk}"})
+        extension.insert(0, {"url": EXT + "booking-deep-link",
+                             "valueUrl": link_url(BOOK_AT_LOCATION, slot.location_id) + f"?slot={slot.pk}"})
     if phone := _phone(slot.location):
         extension.append({"url": EXT + "booking-phone", "valueString": phone})
     return {"resourceType": "Slot", "id": str(slot.pk), "schedule": {"reference": f"Schedule/{slot.schedule_id}"},
