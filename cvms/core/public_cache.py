@@ -19,6 +19,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.http.request import split_domain_port, validate_host
 from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+from django.utils.http import parse_http_date_safe
 from django.utils.translation import trans_real
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,16 @@ def _csrf_cookie_header(secret: str) -> tuple[str, str]:
                         secure=settings.CSRF_COOKIE_SECURE, httponly=settings.CSRF_COOKIE_HTTPONLY,
                         samesite=settings.CSRF_COOKIE_SAMESITE)
     return "Set-Cookie", response.cookies[settings.CSRF_COOKIE_NAME].OutputString()
+
+
+def _not_modified(headers, environ) -> bool:
+    """The client holds this answer: its ETag, or (without If-None-Match) a Last-Modified no older."""
+    kept = {k.lower(): v for k, v in headers}
+    if "HTTP_IF_NONE_MATCH" in environ:
+        return "etag" in kept and kept["etag"] in [t.strip() for t in environ["HTTP_IF_NONE_MATCH"].split(",")]
+    modified = parse_http_date_safe(kept.get("last-modified", ""))
+    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return modified is not None and since is not None and modified <= since
 
 
 class PublicCacheApp:
@@ -168,8 +179,7 @@ class PublicCacheApp:
     def _serve(kept, environ, cookies, start_response):
         headers, body = kept
         headers = list(headers)
-        etag = next((v for k, v in headers if k.lower() == "etag"), None)
-        if etag and etag in [t.strip() for t in environ.get("HTTP_IF_NONE_MATCH", "").split(",")]:
+        if _not_modified(headers, environ):
             start_response("304 Not Modified", [(k, v) for k, v in headers
                                                 if k.lower() not in ("content-length", "content-type")])
             return []

@@ -119,6 +119,21 @@ def test_the_feed_from_the_cache_answers_304_to_a_client_holding_it(app):
     assert header(headers, "Content-Type") == ["application/json"] and not header(headers, "Set-Cookie")
     status, _headers, nothing = call(app, MANIFEST, if_none_match=etag)
     assert status == 304 and nothing == b"" and app.app.calls == 1
+    [modified] = header(headers, "Last-Modified")
+    assert call(app, MANIFEST, if_modified_since=modified)[0] == 304
+    assert call(app, MANIFEST, if_none_match='"another"', if_modified_since=modified)[0] == 200
+    assert app.app.calls == 1
+
+
+def test_a_worker_answers_a_crowd_from_its_own_copy_without_asking_redis_each_time(app, monkeypatch):
+    call(app, MANIFEST)
+    call(app, MANIFEST)  # read from Redis once, then kept by this worker for a second
+
+    def down(*args, **kwargs):
+        raise AssertionError("Redis asked again")
+
+    monkeypatch.setattr(cache, "get_many", down)
+    assert call(app, MANIFEST)[0] == 200 and app.app.calls == 1
 
 
 def test_without_redis_django_answers(app, monkeypatch):
