@@ -23,7 +23,7 @@ from cvms.organizations.models import Location
 TIMES_SHOWN = 6
 MAX_MILES = 100
 EARTH_RADIUS_MILES = 3958.8
-_ZIP = re.compile(r"^(\d{5})(-?\d{4})?$")
+_ZIP = re.compile(r"^(\d{5})(-?\d{4})?$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,7 @@ def check_miles(miles: str | int | None) -> int | None:
     text = str(miles if miles is not None else "").strip()
     if not text:
         return None
-    if not text.isdigit() or not 1 <= int(text) <= MAX_MILES:
+    if not (text.isascii() and text.isdigit()) or not 1 <= int(text) <= MAX_MILES:
         raise ServiceError(_("Enter a distance from 1 to %(max)s miles.") % {"max": MAX_MILES}, field="miles")
     return int(text)
 

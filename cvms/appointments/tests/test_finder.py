@@ -95,6 +95,8 @@ def test_full_blocked_and_past_slots_are_not_open_times():
     ({"zip_code": "00000"}, "zip_code", "do not know the ZIP code 00000"),
     ({"zip_code": "27601", "miles": "5000"}, "miles", "from 1 to 100 miles"),
     ({"zip_code": "27601", "miles": "-3"}, "miles", "from 1 to 100 miles"),
+    ({"zip_code": "27601", "miles": "²"}, "miles", "from 1 to 100 miles"),
+    ({"zip_code": "２７６０１"}, "zip_code", "5 digits"),
     ({"miles": "10"}, "zip_code", "ZIP code to search by distance"),
 ])
 def test_bad_searches_are_refused_on_their_field(typed, field, words):
