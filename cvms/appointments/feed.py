@@ -3,7 +3,8 @@ listing NDJSON files of FHIR Location, Schedule and Slot resources for the locat
 online bookings. One Location file, one Schedule file and one Slot file per location (a location's
 times change alone). Slots with a seat left are ``free``; full or blocked ones ``busy``. ``since``
 keeps the Schedules and Slots changed since then (Locations are always whole, as the format
-allows). Built files are kept in the cache for ``CVMS_PUBLIC_CACHE_SECONDS``."""
+allows). Slot and Schedule files are kept per version stamp (``_version``), the rest for
+``CVMS_PUBLIC_CACHE_SECONDS``."""
 
 import datetime
 import hashlib
@@ -13,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, Max, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -36,6 +37,8 @@ SERVICE_TYPE = [
 VTRCKS_SYSTEM = "https://cdc.gov/vaccines/programs/vtrcks"
 PROVIDER_PIN_SYSTEM = "urn:cvms:provider-pin"
 CVX_SYSTEM = "http://hl7.org/fhir/sid/cvx"
+#: Seconds a file built for a version stamp is kept (a new stamp builds it again).
+STAMPED_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -67,12 +70,33 @@ def published_locations():
 def feed_file(kind: str, *, since: datetime.datetime | None = None, location_id: int | None = None) -> FeedFile:
     """The manifest (``kind`` "manifest") or an NDJSON file ("Location", "Schedule", "Slot" of
     ``location_id``), from the cache when built within ``CVMS_PUBLIC_CACHE_SECONDS``."""
-    key = f"feed:{kind}:{location_id or ''}:{since.isoformat() if since else ''}"
+    stamp = _version(kind, location_id)
+    key = f"feed:{kind}:{location_id or ''}:{since.isoformat() if since else ''}:{stamp or ''}"
     built = cache.get(key)
     if built is None:
         built = _build(kind, since=since, location_id=location_id)
-        cache.set(key, built, settings.CVMS_PUBLIC_CACHE_SECONDS)
+        cache.set(key, built, STAMPED_SECONDS if stamp else settings.CVMS_PUBLIC_CACHE_SECONDS)
     return built
+
+
+def _version(kind: str, location_id: int | None) -> str | None:
+    """A cheap stamp of what a Slot or Schedule file holds (the last change and the count, read
+    from an index), so a file is built again as soon as a seat is taken or a schedule changes and
+    never while nothing has; None for the manifest and the Location file, kept for the short time."""
+    if kind == "Slot":
+        found = Slot.objects.filter(location_id=location_id, starts_at__gt=timezone.now()).aggregate(
+            at=Max("updated_at"), n=Count("pk"))
+        return f"{_instant(found['at'])}~{found['n']}"
+    if kind == "Schedule":
+        found = (Schedule.objects.filter(location__in=published_locations(), last_day__gte=timezone.localdate())
+                 .aggregate(at=Max("updated_at"), n=Count("pk")))
+        opted = SelfScheduling.objects.aggregate(at=Max("changed_at"))["at"]
+        return f"{_instant(found['at'])}~{found['n']}~{_instant(opted)}"
+    return None
+
+
+def _instant(at: datetime.datetime | None) -> str:
+    return at.isoformat() if at else "-"
 
 
 def _build(kind, *, since, location_id) -> FeedFile:

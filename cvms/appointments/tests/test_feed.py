@@ -130,6 +130,17 @@ def test_full_and_blocked_slots_are_busy(client):
 
 
 @pytest.mark.django_db
+def test_a_seat_taken_shows_in_the_slot_file_the_next_time_it_is_built(client):
+    location = clinic(capacity=1)
+    first, _second = location.slots.order_by("starts_at")
+    url = reverse("scheduling_slots", kwargs={"location_id": location.pk})
+    before = [json.loads(line)["status"] for line in client.get(url).content.decode().splitlines()]
+    appointment_book(recipient=RecipientFactory(), slot=first)
+    after = [json.loads(line)["status"] for line in client.get(url).content.decode().splitlines()]
+    assert before == ["free", "free"] and after == ["busy", "free"]
+
+
+@pytest.mark.django_db
 def test_since_lists_only_slots_changed_since(client):
     location = clinic()
     first, _second = location.slots.order_by("starts_at")
