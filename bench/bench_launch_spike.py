@@ -143,8 +143,11 @@ def _autocannon() -> str:
     """autocannon's package folder, installed by npm into ``.var/bench-node`` once."""
     package = NODE_DIR / "node_modules" / "autocannon"
     if not package.exists():
+        npm = shutil.which("npm")
+        if npm is None or shutil.which("node") is None:
+            raise RuntimeError("The launch-spike benchmark needs Node.js and npm (Debian: apt-get install nodejs npm)")
         NODE_DIR.mkdir(parents=True, exist_ok=True)
-        subprocess.run([shutil.which("npm") or "npm", "install", "--no-audit", "--no-fund", "--prefix",  # noqa: S603
+        subprocess.run([npm, "install", "--no-audit", "--no-fund", "--prefix",  # noqa: S603
                         str(NODE_DIR), AUTOCANNON], check=True, stdout=subprocess.DEVNULL)
     return str(package)
 
