@@ -64,7 +64,7 @@ def check_since(value: str | None) -> datetime.datetime | None:
 
 def published_locations():
     opted_in = SelfScheduling.objects.filter(location=OuterRef("pk"), enabled=True)
-    return Location.objects.filter(Exists(opted_in)).select_related("vaccines_gov").order_by("pk")
+    return Location.objects.active().filter(Exists(opted_in)).select_related("vaccines_gov").order_by("pk")
 
 
 def feed_file(kind: str, *, since: datetime.datetime | None = None, location_id: int | None = None) -> FeedFile:

@@ -142,7 +142,7 @@ def listed_locations():
     than now)."""
     open_slot = _open(Slot.objects.filter(location=OuterRef("pk")))
     opted_in = SelfScheduling.objects.filter(location=OuterRef("pk"), enabled=True)
-    return (Location.objects.filter(Exists(opted_in), Exists(open_slot))
+    return (Location.objects.active().filter(Exists(opted_in), Exists(open_slot))
             .select_related("vaccines_gov").order_by("name", "pk"))
 
 

@@ -103,6 +103,8 @@ CHECKS = {"Location": check_location, "Schedule": check_schedule, "Slot": check_
 def test_the_manifest_lists_locations_schedules_and_slots_of_clinics_open_online(client):
     raleigh = clinic()
     clinic("Staff-only Clinic", online=False)
+    closed = clinic("Closed Clinic")
+    type(closed).objects.filter(pk=closed.pk).update(is_active=False)
     manifest, found = read_feed(client)
     assert [o["type"] for o in manifest["output"]] == ["Location", "Schedule", "Slot"]
     [location] = found["Location"]

@@ -42,6 +42,8 @@ def test_county_search_lists_clinics_open_online_with_their_next_times():
     raleigh = clinic("Raleigh Clinic", zip_code="27601", county="Wake")
     clinic("Durham Clinic", zip_code="27701", county="Durham")
     clinic("Cary Clinic, staff booking only", zip_code="27511", county="Wake", online=False)
+    closed = clinic("Apex Clinic, no longer active", zip_code="27502", county="Wake")
+    type(closed).objects.filter(pk=closed.pk).update(is_active=False)
     [result] = search(county="wake county")
     assert result.location == raleigh
     assert [timezone.localtime(t.starts_at).time() for t in result.times] == [
