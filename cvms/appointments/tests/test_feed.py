@@ -12,6 +12,9 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from fhir.resources.R4B.location import Location as FhirLocation
+from fhir.resources.R4B.schedule import Schedule as FhirSchedule
+from fhir.resources.R4B.slot import Slot as FhirSlot
 
 from cvms.appointments.models import SelfScheduling, Slot
 from cvms.appointments.services import appointment_book, schedule_create
@@ -22,6 +25,7 @@ from cvms.recipients.tests.factories import RecipientFactory
 
 MANIFEST = reverse("scheduling_manifest")
 EXT = "http://fhir-registry.smarthealthit.org/StructureDefinition/"
+FHIR = {"Location": FhirLocation, "Schedule": FhirSchedule, "Slot": FhirSlot}
 ID = re.compile(r"^[A-Za-z0-9\-.]{1,64}$")
 
 
@@ -62,6 +66,7 @@ def read_feed(client, since=""):
         for line in file.content.decode().splitlines():
             resource = json.loads(line)
             assert resource["resourceType"] == output["type"]
+            FHIR[output["type"]].parse_obj(resource)  # a valid FHIR R4 resource of its type
             CHECKS[output["type"]](resource)
             resources[output["type"]].append(resource)
     return manifest, resources
