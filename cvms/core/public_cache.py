@@ -5,8 +5,10 @@ without a session, by path, query and language. ``PublicCacheApp`` wraps the WSG
 the first such request goes through Django and its answer (with every header the middleware added)
 is kept for a few seconds; the next ones are answered from the cache without Django's middleware,
 each with its own CSRF token (the cached page holds a placeholder) and a 304 where the client's
-ETag matches. Anything else, a visitor with a session or any cookie but the CSRF and language
-ones, a host Django would refuse, plain HTTP where HTTPS is required, goes to Django as before."""
+ETag matches. Once an answer is past its time, one request goes to Django for a new one while the
+others are still given the kept one, so a crowd never builds the same page at once. Anything else,
+a visitor with a session or any cookie but the CSRF and language ones, a host Django would refuse,
+plain HTTP where HTTPS is required, goes to Django as before."""
 
 import logging
 import re
@@ -34,6 +36,8 @@ MAX_QUERY = 300
 LOCAL_SECONDS = 1.0
 #: Answers a worker keeps at most (the oldest go first).
 LOCAL_MAX = 256
+#: Seconds an answer past its time is still given while one request builds it again.
+REFRESH_SECONDS = 10
 
 
 def public_cacheable(response: HttpResponse, *, seconds: int, by_language: bool = True) -> HttpResponse:
@@ -113,12 +117,13 @@ class PublicCacheApp:
         self._lock = threading.Lock()
 
     def _kept(self, keys: list[str]):
-        """The answer kept under the first of ``keys``: this process's copy while it is fresh, else Redis's."""
+        """The key and the answer kept under the first of ``keys``: this process's copy while it
+        is fresh, else Redis's; None when neither holds one."""
         now = time.monotonic()
         for key in keys:
             local = self._local.get(key)
             if local is not None and local[0] > now:
-                return local[1]
+                return key, local[1]
         try:
             found = cache.get_many(keys)
         except Exception:  # noqa: BLE001 - no cache, no shortcut: Django answers
@@ -131,8 +136,17 @@ class PublicCacheApp:
                         while len(self._local) >= LOCAL_MAX:
                             self._local.pop(next(iter(self._local)))
                     self._local[key] = (now + LOCAL_SECONDS, found[key])
-                return found[key]
+                return key, found[key]
         return None
+
+    @staticmethod
+    def _refresh_claimed(key: str) -> bool:
+        """One request (of every worker) goes to Django for an answer past its time; the others
+        are answered from the kept one meanwhile, so a crowd never builds the same page at once."""
+        try:
+            return cache.add(f"{key}:refresh", 1, REFRESH_SECONDS)
+        except Exception:  # noqa: BLE001
+            return True
 
     def __call__(self, environ, start_response):
         cookies = _cookies(environ) if environ.get("REQUEST_METHOD") == "GET" else None
@@ -145,7 +159,9 @@ class PublicCacheApp:
         keys = [_key(environ, _language(environ, cookies), secure), _key(environ, "", secure)]
         kept = self._kept(keys)
         if kept is not None:
-            return self._serve(kept, environ, cookies, start_response)
+            key, (headers, body, fresh_until) = kept
+            if fresh_until > time.time() or not self._refresh_claimed(key):
+                return self._serve(headers, body, environ, cookies, start_response)
         return self._through_django(environ, start_response, cookies, secure)
 
     @staticmethod
@@ -170,14 +186,15 @@ class PublicCacheApp:
             headers = [(k, v) for k, v in captured["headers"] if k.lower() not in _DROPPED_HEADERS]
             language = _language(environ, cookies) if by_language else ""
             try:
-                cache.set(_key(environ, language, secure), (headers, body), seconds)
+                key = _key(environ, language, secure)
+                cache.set(key, (headers, body, time.time() + seconds), seconds + REFRESH_SECONDS)
+                cache.delete(f"{key}:refresh")
             except Exception:  # noqa: BLE001 - the answer was given; keeping it is a bonus
                 logger.warning("public answer not kept in the cache", exc_info=True)
         return result
 
     @staticmethod
-    def _serve(kept, environ, cookies, start_response):
-        headers, body = kept
+    def _serve(headers, body, environ, cookies, start_response):
         headers = list(headers)
         if _not_modified(headers, environ):
             start_response("304 Not Modified", [(k, v) for k, v in headers

@@ -4,6 +4,7 @@ with a session, a refused host or another method goes through Django."""
 
 import datetime
 import io
+import time
 
 import pytest
 from django.conf import settings
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from cvms.appointments.models import SelfScheduling
 from cvms.appointments.services import schedule_create
+from cvms.core import public_cache
 from cvms.core.public_cache import PublicCacheApp
 from cvms.inventory.tests.factories import VaccineProductFactory
 from cvms.organizations.tests.factories import LocationFactory
@@ -51,6 +53,12 @@ def app(db):
     yield PublicCacheApp(Counted())
     for signal in (request_started, request_finished):
         signal.connect(close_old_connections)
+
+
+def _environ_and_start(path):
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "", "SERVER_NAME": "127.0.0.1",
+               "SERVER_PORT": "80", "HTTP_HOST": "127.0.0.1", "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO()}
+    return environ, lambda status, headers, exc_info=None: None
 
 
 def call(app, path, query="", method="GET", **headers):
@@ -134,6 +142,19 @@ def test_a_worker_answers_a_crowd_from_its_own_copy_without_asking_redis_each_ti
 
     monkeypatch.setattr(cache, "get_many", down)
     assert call(app, MANIFEST)[0] == 200 and app.app.calls == 1
+
+
+def test_an_answer_past_its_time_is_built_by_one_request_while_the_crowd_gets_the_kept_one(app, monkeypatch):
+    call(app, MANIFEST)
+    later = time.time() + settings.CVMS_PUBLIC_CACHE_SECONDS + 1
+    monkeypatch.setattr(public_cache.time, "time", lambda: later)
+    refreshing = public_cache._key({"PATH_INFO": MANIFEST, "QUERY_STRING": ""}, "", False) + ":refresh"
+    cache.add(refreshing, 1)  # another worker is building it again
+    crowd = PublicCacheApp(app.app)  # a worker with no copy of its own
+    assert crowd(*_environ_and_start(MANIFEST)) and app.app.calls == 1
+    cache.delete(refreshing)
+    assert call(crowd, MANIFEST)[0] == 200 and app.app.calls == 2  # this one builds it
+    assert not cache.get(refreshing)
 
 
 def test_without_redis_django_answers(app, monkeypatch):
