@@ -19,4 +19,6 @@ RUN CVMS_ENV=production DEBUG=false ALLOWED_HOSTS=build.invalid \
 RUN install -d -o cvms -g cvms /app/media
 USER cvms
 EXPOSE 8000
-CMD ["gunicorn", "cvms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Threads keep a client's connection open between requests (a sync worker closes each one), so a
+# launch morning's crowd on keep-alive connections is served, not queued behind reconnects.
+CMD ["gunicorn", "cvms.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--worker-class", "gthread", "--threads", "4", "--access-logfile", "-"]

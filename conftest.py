@@ -318,13 +318,20 @@ def start_celery_worker(name: str, *, broker_url: str | None = None, **extra_env
     )
     process.log, process.node = log, node
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if app.control.ping(timeout=0.5, destination=[node]):
-            return process
-        if process.poll() is not None:
-            raise RuntimeError(f"The Celery worker exited; see {log.name}")
-    process.kill()
-    raise RuntimeError(f"The Celery worker did not start in 60 s; see {log.name}")
+    # A connection of its own: kombu's shared pool may still hold one to an earlier server that
+    # listened at the same address (a test's Redis on a port of the range, since stopped).
+    try:
+        with app.connection_for_write() as connection:
+            while time.monotonic() < deadline:
+                if app.control.ping(timeout=0.5, destination=[node], connection=connection):
+                    return process
+                if process.poll() is not None:
+                    raise RuntimeError(f"The Celery worker exited; see {log.name}")
+        raise RuntimeError(f"The Celery worker did not start in 60 s; see {log.name}")
+    except BaseException:
+        process.kill()  # a worker whose start failed must not outlive the test and take later runs' tasks
+        process.wait()
+        raise
 
 
 _SESSION_WORKER: dict[str, str | None] = {"node": None}  # the session worker's node name, once started

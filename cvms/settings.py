@@ -85,6 +85,9 @@ CVMS_RECIPIENT_HELP_PHONE = env_str("CVMS_RECIPIENT_HELP_PHONE", "(888) 675-4567
 CVMS_COUNTIES = env_list("CVMS_COUNTIES", NC_COUNTIES if CVMS_JURISDICTION_CODE == "NC" else [])
 # A recipient's check-in code (the QR code of the welcome email) opens their record for this long.
 CVMS_CHECKIN_CODE_DAYS = env_int("CVMS_CHECKIN_CODE_DAYS", 365, minimum=1)
+# Seconds the public "find a vaccine" pages and the SMART Scheduling Links feed are answered from
+# the cache before they are built again (a launch morning's crowd is served from it).
+CVMS_PUBLIC_CACHE_SECONDS = env_int("CVMS_PUBLIC_CACHE_SECONDS", 15, minimum=1, maximum=300)
 CVMS_DEPARTMENT_NAME = env_str(
     "CVMS_DEPARTMENT_NAME", "NC Department of Health and Human Services, Division of Public Health"
 )

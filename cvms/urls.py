@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cvms.accounts import admin as accounts_admin
 from cvms.accounts import views as accounts_views
+from cvms.appointments import views as scheduling_views
 from cvms.core import views as core_views
 
 admin.site.site_header = _("CVMS administration")
@@ -30,6 +31,11 @@ urlpatterns = [
     path("recipient/", include("recipient_portal.urls")),
     path("organization/", include("organization_portal.urls")),
     path("helpdesk/", include("helpdesk.urls")),
+    # The public availability feed (SMART Scheduling Links): a manifest and its NDJSON files.
+    path("scheduling/$bulk-publish", scheduling_views.manifest, name="scheduling_manifest"),
+    path("scheduling/locations.ndjson", scheduling_views.locations, name="scheduling_locations"),
+    path("scheduling/schedules.ndjson", scheduling_views.schedules, name="scheduling_schedules"),
+    path("scheduling/slots/<int:location_id>.ndjson", scheduling_views.slots, name="scheduling_slots"),
     # Development only: the views answer 404 unless DEBUG is on and the mailbox backend is in use.
     path("dev/mail/", core_views.dev_mailbox, name="dev_mailbox"),
     path("dev/mail/<str:name>", core_views.dev_mailbox_message, name="dev_mailbox_message"),

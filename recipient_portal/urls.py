@@ -13,7 +13,7 @@ urlpatterns = [
 from recipient_portal import booking_views, find_views  # noqa: E402
 
 urlpatterns += [
-    path("find-a-vaccine/", find_views.not_built, name="find"),
+    path("find-a-vaccine/", find_views.find, name="find"),
     path("appointments/", booking_views.appointments, name="appointments"),
     path("appointments/book/<int:location_id>/", booking_views.book_location, name="book_location"),
     path("appointments/<int:appointment_id>/", booking_views.appointment, name="appointment"),

@@ -231,3 +231,14 @@ def test_vaccines_gov_settings_refuse_other_organizations_and_front_desk_saves(c
     assert client.get(url).status_code == 200  # the location's own Front Desk reads the settings
     assert client.post(url, form).status_code == 404
     assert not LocationSettings.objects.exists()
+
+
+def test_the_public_scheduling_feed_shows_no_location_that_does_not_book_online(client, tenant_a, tenant_b):
+    """The feed's files are public; a location appears only once it opts in to online booking."""
+    url = reverse("scheduling_slots", kwargs={"location_id": TENANT_A_OBJECTS["location_id"](tenant_a)})
+    for user in (None, tenant_b.manager, tenant_a.manager):
+        if user is not None:
+            client.force_login(user)
+        assert client.get(url).status_code == 404
+    body = client.get(reverse("scheduling_locations")).content.decode()
+    assert tenant_a.location.name not in body and tenant_a.location.provider_pin not in body

@@ -195,3 +195,23 @@ def test_a_port_a_stopped_server_left_in_time_wait_is_free_and_a_listening_one_i
         accepted.close()  # the server's end closes first, so it waits in TIME_WAIT
         client.close()
     assert free_port() == port
+
+
+def test_a_worker_on_a_redis_at_the_address_of_a_stopped_one_is_pinged_over_a_new_connection(tmp_path):
+    """A later test's throwaway Redis may take the port an earlier one had: the ping that waits for
+    its worker must not reuse a pooled connection to the server that is gone."""
+    from celery import Celery
+
+    from conftest import start_celery_worker, stop_celery_worker
+    from tests.servers import RedisServer
+
+    redis = RedisServer(tmp_path)
+    redis.start()
+    try:
+        earlier = Celery(broker=redis.url, set_as_current=False)
+        earlier.control.ping(timeout=0.2)  # leaves a connection to this server in kombu's pool
+        redis.stop()
+        redis.start()
+        stop_celery_worker(start_celery_worker("same-address", broker_url=redis.url))
+    finally:
+        redis.stop()

@@ -37,8 +37,11 @@ TRANSFER = "transfer.detail"
 #: The Immunization Branch's queue of transfer requests to approve or reject.
 TRANSFER_QUEUE = "transfer.queue"
 
+#: Booking at a location, online (argument: the location's id; ``?slot=<id>`` picks the time).
+BOOK_AT_LOCATION = "appointments.book_location"
+
 NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, RECIPIENT_APPOINTMENTS, RECIPIENT_APPOINTMENT, VACCINE_FINDER,
-          HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
+          BOOK_AT_LOCATION, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
           MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS, TRANSFER, TRANSFER_QUEUE)
 
 _served: dict[str, str] = {}

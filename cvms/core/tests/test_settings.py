@@ -233,6 +233,8 @@ def test_every_throttle_rate_taken_at_start_is_one_the_api_reads(rate, monkeypat
     ("CVMS_PIN_PREFIX", "NC-A", "CVMS_PIN_PREFIX must be 2 to 4 capital letters"),
     ("CVMS_PIN_PREFIX", "ncab1", "CVMS_PIN_PREFIX must be 2 to 4 capital letters"),
     ("CVMS_ENV", "staging", "CVMS_ENV must be one of development, test, production"),
+    ("CVMS_PUBLIC_CACHE_SECONDS", "0", "CVMS_PUBLIC_CACHE_SECONDS must be at least 1, not 0"),
+    ("CVMS_PUBLIC_CACHE_SECONDS", "3600", "CVMS_PUBLIC_CACHE_SECONDS must be at most 300, not 3600"),
 ])
 def test_a_value_the_code_cannot_use_stops_the_start_by_name(name, value, message):
     """Integers out of their range, and values that would start fine and fail in a request later."""
