@@ -117,6 +117,27 @@ def _checkin(a):
     return waiting or checkin_open(location=a.location, recipient=_recipient(a), actor=a.front_desk)
 
 
+def _appointment(a):
+    """An appointment booked at tenant A's location."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cvms.appointments.models import Appointment
+    from cvms.appointments.services import appointment_book, schedule_create
+    from cvms.inventory.tests.factories import VaccineProductFactory
+
+    booked = Appointment.objects.filter(location=a.location).first()
+    if booked is None:
+        day = timezone.localdate() + datetime.timedelta(days=1)
+        schedule = schedule_create(actor=a.manager, location=a.location, product=VaccineProductFactory(),
+                                   dose_number=1, weekdays=list(range(7)), opens_at=datetime.time(9),
+                                   closes_at=datetime.time(10), slot_minutes=30, capacity=2, first_day=day,
+                                   last_day=day)
+        booked = appointment_book(recipient=_recipient(a), slot=schedule.slots.first(), actor=a.front_desk)
+    return booked
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "agreement_id": lambda a: _agreement(a).pk,
@@ -133,6 +154,7 @@ TENANT_A_OBJECTS = {
     "recipient_id": lambda a: _recipient(a).pk,
     "immunization_id": lambda a: _immunization(a).pk,
     "checkin_id": lambda a: _checkin(a).pk,
+    "appointment_id": lambda a: _appointment(a).pk,
     # A paper form's language: the form is the location's, so the location decides who may have it.
     "language": lambda a: "es",
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.
