@@ -22,10 +22,13 @@ class SlotChoiceField(forms.ModelChoiceField):
 class SlotForm(UswdsFormMixin, forms.Form):
     slot = SlotChoiceField(label=_("Time"), queryset=None)
 
-    def __init__(self, *args, location, exclude=None, **kwargs):
+    def __init__(self, *args, location, moving=None, **kwargs):
+        """``moving``: the appointment being moved (its own time is left out, and only times of its dose offered)."""
         super().__init__(*args, **kwargs)
         slots = open_slots(location=location).select_related("schedule__product")
-        self.fields["slot"].queryset = slots.exclude(pk=exclude) if exclude else slots
+        if moving is not None:
+            slots = slots.exclude(pk=moving.slot_id).filter(schedule__dose_number=moving.dose_number)
+        self.fields["slot"].queryset = slots
 
 
 class FindForm(forms.Form):

@@ -101,7 +101,7 @@ def appointment_no_show_view(request, location_id, appointment_id):
 @role_required(*DAY_LIST_ROLES)
 def appointment_reschedule_view(request, location_id, appointment_id):
     appointment = access_appointment_by_user(request.user, location_id, appointment_id)
-    form = SlotForm(request.POST or None, location=appointment.location, exclude=appointment.slot_id)
+    form = SlotForm(request.POST or None, location=appointment.location, moving=appointment)
     if form.is_bound and form.is_valid():
         try:
             moved = appointment_staff_reschedule(appointment=appointment, slot=form.cleaned_data["slot"],

@@ -297,10 +297,13 @@ def appointment_staff_cancel(*, appointment: Appointment, actor) -> Appointment:
 
 
 def appointment_staff_reschedule(*, appointment: Appointment, slot: Slot, actor) -> Appointment:
-    """Move someone to another time of the same location."""
+    """Move someone to another time of the same location for the same dose."""
     _require_role(actor, appointment.location, DAY_LIST_ROLES)
     if slot.location_id != appointment.location_id:
         raise ServiceError(_("Choose a time at this location."), field="slot")
+    if Schedule.objects.filter(slots=slot).values_list("dose_number", flat=True).get() != appointment.dose_number:
+        raise ServiceError(_("Choose a time offering dose %(number)d.") % {"number": appointment.dose_number},
+                           field="slot")
     return appointment_reschedule(appointment=appointment, slot=slot, actor=actor, via=c.BookedVia.STAFF)
 
 

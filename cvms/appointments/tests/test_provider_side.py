@@ -185,6 +185,18 @@ class TestStaffBookings:
         assert booked.status == c.AppointmentStatus.BOOKED
 
 
+    def test_a_move_to_a_time_of_another_dose_is_refused(self, tenant_a, booked):
+        second = schedule_create(actor=None, location=tenant_a.location, product=VaccineProductFactory(),
+                                 dose_number=2, weekdays=list(range(7)), opens_at=datetime.time(9),
+                                 closes_at=datetime.time(10), slot_minutes=30, capacity=1, first_day=TOMORROW,
+                                 last_day=TOMORROW)
+        with pytest.raises(ServiceError) as refusal:
+            appointment_staff_reschedule(appointment=booked, slot=second.slots.first(), actor=tenant_a.front_desk)
+        assert refusal.value.field == "slot" and "dose 1" in str(refusal.value)
+        booked.refresh_from_db()
+        assert booked.status == c.AppointmentStatus.BOOKED
+
+
 class TestCheckIn:
     def test_checking_in_marks_the_appointment_and_joins_the_queue(self, tenant_a, booked):
         move_to(booked.slot, later_today())
