@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cvms.accounts.decorators import role_required
 from cvms.appointments import choices as c
 from cvms.appointments.models import SelfScheduling
-from cvms.appointments.roles import SCHEDULE_ROLES
+from cvms.appointments.roles import DAY_LIST_ROLES, SCHEDULE_ROLES
 from cvms.appointments.selectors import day_list, location_schedules, slot_day_summary
 from cvms.appointments.services import (
     schedule_create,
@@ -26,6 +26,7 @@ from cvms.appointments.services import (
 )
 from cvms.core.errors import ServiceError
 from cvms.core.forms import add_refusal
+from cvms.inventory.roles import holds_role_at
 from provider_portal.access import PORTAL_ROLES, access_schedules_location_by_user, schedules_editable_by
 from provider_portal.schedule_forms import DayForm, ScheduleForm, SelfSchedulingForm
 
@@ -44,6 +45,7 @@ def _page(request, location, *, schedule_form=None, day_form=None, status=200):
     setting = SelfScheduling.objects.filter(location=location).first()
     return render(request, "provider_portal/schedules/schedules.html", {
         "location": location, "can_edit": schedules_editable_by(request.user, location),
+        "can_see_day": holds_role_at(request.user, location, DAY_LIST_ROLES),
         "self_scheduling": bool(setting and setting.enabled), "schedules": location_schedules(location=location),
         "days": slot_day_summary(location=location, since=timezone.localdate()),
         "schedule_form": schedule_form or ScheduleForm(), "day_form": day_form or DayForm(location=location),

@@ -55,9 +55,12 @@ class TestSchedulesPage:
         assert 'data-testid="schedule-row"' in body and 'data-testid="schedules-read-only"' in body
         assert 'data-testid="schedule-form"' not in body and 'data-testid="block-day"' not in body
 
-    def test_state_staff_read_it(self, client, tenant_a, schedule, state_reviewer):
+    def test_state_staff_read_it_without_links_to_the_day_list_they_may_not_open(self, client, tenant_a, schedule,
+                                                                                 state_reviewer):
         client.force_login(state_reviewer)
-        assert client.get(_url("schedules", tenant_a)).status_code == 200
+        response = client.get(_url("schedules", tenant_a))
+        assert response.status_code == 200 and 'data-testid="day-row"' in response.content.decode()
+        assert _url("appointments_day", tenant_a) not in response.content.decode()
 
     def test_anonymous_people_are_sent_to_sign_in(self, client, tenant_a):
         response = client.get(_url("schedules", tenant_a))
