@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404
 
 from cvms.accounts.models import PROVIDER_ROLES, Role
 from cvms.accounts.selectors import user_has_role
+from cvms.appointments.models import Appointment
+from cvms.appointments.roles import DAY_LIST_ROLES, SCHEDULE_ROLES
 from cvms.immunizations.choices import CheckInStatus
 from cvms.immunizations.models import CheckIn, Immunization
 from cvms.immunizations.roles import ADMINISTER_ROLES, CHECKIN_ROLES, HISTORY_ROLES
@@ -213,3 +215,27 @@ def access_history_location_by_user(user, location_id: int) -> Location:
 def history_readable_by(user, location: Location) -> bool:
     """Whether ``user`` may open the location's Account History (its tab shows only then)."""
     return holds_role_at(user, location, HISTORY_ROLES)
+
+
+def access_schedules_location_by_user(user, location_id: int, *, edit: bool = False) -> Location:
+    """The Schedules tab: its Location Managers change it; the location's other people and state
+    staff read it."""
+    return access_location_by_user(user, location_id, SCHEDULE_ROLES if edit else PORTAL_ROLES)
+
+
+def schedules_editable_by(user, location: Location) -> bool:
+    return holds_role_at(user, location, SCHEDULE_ROLES)
+
+
+def access_day_list_location_by_user(user, location_id: int) -> Location:
+    """The day's appointments: for the people who check recipients in at the location."""
+    return access_location_by_user(user, location_id, DAY_LIST_ROLES)
+
+
+def access_appointment_by_user(user, location_id: int, appointment_id: int) -> Appointment:
+    """An appointment at a location where the user runs appointments."""
+    location = access_day_list_location_by_user(user, location_id)
+    appointment = get_object_or_404(Appointment.objects.select_related("recipient", "slot"), pk=appointment_id,
+                                    location=location)
+    appointment.location = location
+    return appointment

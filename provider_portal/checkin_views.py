@@ -9,11 +9,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cvms.accounts.decorators import role_required
 from cvms.appointments.selectors import appointments_to_check_in
+from cvms.appointments.services import recipient_check_in
 from cvms.core.errors import ServiceError
 from cvms.core.forms import add_refusal
 from cvms.immunizations.roles import ADMINISTER_ROLES, CHECKIN_ROLES
 from cvms.immunizations.selectors import checkin_queue, checkin_waiting, recipient_doses
-from cvms.immunizations.services.checkin import AlreadyWaiting, checkin_close_left, checkin_open, checkin_walk_in
+from cvms.immunizations.services.checkin import AlreadyWaiting, checkin_close_left, checkin_walk_in
 from cvms.inventory.roles import holds_role_at
 from cvms.recipients.checkin_code import looks_like_checkin_code
 from cvms.recipients.services import (
@@ -94,7 +95,7 @@ def recipient_detail(request, location_id, recipient_id):
 def checkin_add(request, location_id, recipient_id):
     location, recipient = access_recipient_by_user(request.user, location_id, recipient_id)
     try:
-        checkin_open(location=location, recipient=recipient, actor=request.user)
+        recipient_check_in(location=location, recipient=recipient, actor=request.user)
     except AlreadyWaiting as refusal:
         messages.info(request, str(refusal))
     else:

@@ -96,6 +96,17 @@ urlpatterns += [
 from provider_portal import appointment_views, schedule_views  # noqa: E402
 
 urlpatterns += [
-    path(clinic + "schedules/", schedule_views.not_built, name="schedules"),
-    path(clinic + "appointments/", appointment_views.not_built, name="appointments_day"),
+    path(clinic + "schedules/", schedule_views.schedules, name="schedules"),
+    path(clinic + "appointments/", appointment_views.appointments_day, name="appointments_day"),
+    path(clinic + "schedules/self-scheduling/", schedule_views.self_scheduling, name="self_scheduling"),
+    path(clinic + "schedules/day/", schedule_views.schedule_day, name="schedule_day"),
+    path(clinic + "appointments/book/", appointment_views.appointment_book_view, name="appointment_book"),
+    path(clinic + "appointments/<int:appointment_id>/check-in/", appointment_views.appointment_check_in_view,
+         name="appointment_check_in"),
+    path(clinic + "appointments/<int:appointment_id>/cancel/", appointment_views.appointment_cancel_view,
+         name="appointment_cancel"),
+    path(clinic + "appointments/<int:appointment_id>/no-show/", appointment_views.appointment_no_show_view,
+         name="appointment_no_show"),
+    path(clinic + "appointments/<int:appointment_id>/reschedule/", appointment_views.appointment_reschedule_view,
+         name="appointment_reschedule"),
 ]

@@ -17,9 +17,10 @@ from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_i
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 DESKTOP = {"width": 1280, "height": 900}
-#: Links a walk does not follow: they change something, download a file, or leave the portals.
+#: Links a walk does not follow: they change something, download a file, leave the portals, or page on
+#: without end (the next page, the next day).
 NOT_FOLLOWED = re.compile(r"^/(admin|api|dev|static|media|i18n)/|/accounts/logout/|\.(csv|xlsx|pdf)$|"
-                          r"[?&](page|sort|after|before)=")
+                          r"[?&](page|sort|after|before|day)=")
 
 
 @pytest.fixture
