@@ -91,9 +91,10 @@ class Numbers:
 
 # --- Seeding the table
 
-def seed_recipients(*, count: int, locations: list, shares: list[int]) -> None:
-    """Insert people 0..count-1 in one statement, then VACUUM ANALYZE. Person n goes to the location
-    whose slice of the cumulative ``shares`` holds ``n mod sum(shares)``."""
+def seed_recipients(*, count: int, locations: list, shares: list[int], start: int = 0) -> None:
+    """Insert people start..start+count-1 in one statement, then VACUUM ANALYZE. Person n goes to the
+    location whose slice of the cumulative ``shares`` holds ``n mod sum(shares)``. Benchmarks that
+    share a run's database and keep their people take ranges of their own (``start``)."""
     bounds, total = [], 0
     for share in shares:
         total += share
@@ -109,13 +110,14 @@ def seed_recipients(*, count: int, locations: list, shares: list[int]) -> None:
                    || regexp_replace(lower(p.last), '[^a-z]', '', 'g') || s.n || '@example.com',
                '', 'U', '{{}}', 'UNK', 'en', '', 'bulk_upload', now(),
                (%(locations)s::bigint[])[s.k], 'not_sent'
-        FROM (SELECT g.n::bigint AS n, CASE {pick} END AS k FROM generate_series(0, %(last)s) AS g(n)) AS s,
+        FROM (SELECT g.n::bigint AS n, CASE {pick} END AS k FROM generate_series(%(start)s, %(last)s) AS g(n)) AS s,
         LATERAL (SELECT (%(first)s::text[])[mod(s.n, %(nf)s) + 1] AS first,
                         (%(lastnames)s::text[])[mod(s.n / %(nf)s, %(nl)s) + 1] AS last,
                         %(epoch)s::date + mod(s.n * {DAY_STEP}, {SPAN_DAYS})::int AS born) AS p
     """
     params = {"locations": [loc.pk for loc in locations],
-              "first": FIRST, "lastnames": LAST, "nf": len(FIRST), "nl": len(LAST), "last": count - 1,
+              "first": FIRST, "lastnames": LAST, "nf": len(FIRST), "nl": len(LAST),
+              "start": start, "last": start + count - 1,
               "epoch": EPOCH}
     with transaction.atomic(), connection.cursor() as cursor, _indexes_dropped(cursor, "registry_recipient"):
         cursor.execute(sql, params)
