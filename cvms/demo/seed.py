@@ -170,12 +170,15 @@ def _seed_stock_and_recipients(raleigh, durham, employer):
     manager = User.objects.get(email="manager@example.com")
     vaccinator = User.objects.get(email="vaccinator@example.com")
     coordinator = User.objects.get(email="coordinator@example.com")  # the coordinator of both clinics
-    lot = lot_receive(location=raleigh, product=gray, lot_number="FK5618",
-                      expiration_date=today + datetime.timedelta(days=120), doses=600, actor=manager,
-                      idempotency_key="demo-receive-raleigh-FK5618")
-    lot_receive(location=durham, product=moderna, lot_number="039K20A",
-                expiration_date=today + datetime.timedelta(days=60), doses=200, actor=coordinator,
-                idempotency_key="demo-receive-durham-039K20A")
+    # Seeded again on a later day, the lots already received stay as they are (their expiry was
+    # counted from the first day).
+    lot = InventoryLot.objects.filter(location=raleigh, lot_number="FK5618").first() or lot_receive(
+        location=raleigh, product=gray, lot_number="FK5618", expiration_date=today + datetime.timedelta(days=120),
+        doses=600, actor=manager, idempotency_key="demo-receive-raleigh-FK5618")
+    if not InventoryLot.objects.filter(location=durham, lot_number="039K20A").exists():
+        lot_receive(location=durham, product=moderna, lot_number="039K20A",
+                    expiration_date=today + datetime.timedelta(days=60), doses=200, actor=coordinator,
+                    idempotency_key="demo-receive-durham-039K20A")
     recipient_user = User.objects.get(email="recipient@example.com")
     rosa = _recipient("Rosa", "Recipient", datetime.date(1980, 5, 17), email="recipient@example.com",
                       source=RecipientSource.SELF_REGISTRATION, phone="9195550199", county="Wake",

@@ -1,6 +1,8 @@
 """Demo data passes every rule real data passes: the upload's row check, the models' own
 validation (fields, constraints, uniqueness) and the services' rules."""
 
+import datetime
+
 import pytest
 from django.utils import timezone
 
@@ -69,3 +71,15 @@ def test_every_demo_login_and_address_passes_the_sign_in_and_mail_rules(demo):
 def test_demo_locations_carry_what_approval_gives(demo):
     for location in Location.objects.all():
         assert location.is_active and location.provider_pin and location.storage_units.exists(), location
+
+
+def test_seeding_again_on_a_later_day_keeps_the_lots_received_the_first_day(demo):
+    from unittest import mock
+
+    from cvms.inventory.models import InventoryLot
+
+    expiries = dict(InventoryLot.objects.values_list("lot_number", "expiration_date"))
+    later = timezone.now() + datetime.timedelta(days=3)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        seed_demo_everywhere()  # a lot's expiry counted from a later day would be refused as another lot
+    assert dict(InventoryLot.objects.values_list("lot_number", "expiration_date")) == expiries
