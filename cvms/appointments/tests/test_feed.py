@@ -165,6 +165,20 @@ def test_a_since_that_is_not_a_time_is_refused_naming_it(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("since", ["2021-01-01T00:00:00Z\x00junk", "2021-01-01T00:00:00\x00",
+                                   "\uff12\uff10\uff12\uff11-01-01T00:00:00Z", "2021-01-01T00:00:00+99:00"])
+def test_a_since_with_a_nul_byte_look_alike_digits_or_an_impossible_offset_is_refused_naming_it(client, since):
+    response = client.get(MANIFEST, {"_since": since})
+    assert response.status_code == 400 and response.json()["error"][0]["field"] == "_since"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("since", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"])
+def test_a_since_at_the_ends_of_the_calendar_is_answered(client, since):
+    assert client.get(MANIFEST, {"_since": since}).status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_client_holding_the_current_file_gets_304(client):
     clinic()
     first = client.get(MANIFEST)
