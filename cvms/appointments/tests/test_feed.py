@@ -200,3 +200,26 @@ def test_the_demo_datas_manifest_lists_its_files_and_every_line_is_valid(client,
     assert {loc["name"] for loc in found["Location"]} == {"Triangle Health Raleigh Clinic",
                                                           "Triangle Health Durham Clinic"}
     assert len(found["Schedule"]) == 3 and found["Slot"]
+
+
+@pytest.mark.django_db
+def test_the_slot_file_of_a_location_not_open_online_or_closed_since_is_not_found(client):
+    never = clinic("Closed Clinic", online=False)
+    assert client.get(reverse("scheduling_slots", kwargs={"location_id": never.pk})).status_code == 404
+    was = clinic()
+    url = reverse("scheduling_slots", kwargs={"location_id": was.pk})
+    assert client.get(url).status_code == 200
+    SelfScheduling.objects.filter(location=was).update(enabled=False)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("scheduling_slots", kwargs={"location_id": 2**62})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_feed_carries_nothing_of_the_people_who_booked(client):
+    location = clinic()
+    person = RecipientFactory(first_name="Zelda", last_name="Quixote", email="zelda.quixote@example.com")
+    appointment_book(recipient=person, slot=location.slots.order_by("starts_at").first())
+    manifest = client.get(MANIFEST).json()
+    files = b"".join(client.get(_path(output["url"])).content for output in manifest["output"])
+    for personal in (b"Zelda", b"Quixote", b"zelda.quixote"):
+        assert personal not in files
