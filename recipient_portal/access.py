@@ -39,6 +39,7 @@ def access_chosen_slot(location, slot_id: str | None):
     to none, shows the location's times)."""
     from cvms.appointments.models import Slot
 
-    if not slot_id or not slot_id.isdigit():
+    # ASCII digits only: str.isdigit() also passes "²" and other scripts' digits.
+    if not slot_id or not slot_id.isascii() or not slot_id.isdigit() or len(slot_id) > 18:
         return None
     return Slot.objects.select_related("schedule__product").filter(pk=int(slot_id), location=location).first()

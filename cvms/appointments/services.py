@@ -176,7 +176,9 @@ def appointment_reschedule(*, appointment: Appointment, slot: Slot, actor=None,
                            via: str = c.BookedVia.ONLINE) -> Appointment:
     """Move a booked appointment to ``slot`` in one transaction: the old seat is given back and the
     new one taken together, so the person never holds two seats, and a refusal leaves the old
-    appointment as it was."""
+    appointment as it was. Its own time is refused: there is nothing to move."""
+    if slot.pk == appointment.slot_id:
+        raise ServiceError(_("The appointment is already at this time: choose another one to move to."), field="slot")
     with transaction.atomic():
         _release(appointment, c.AppointmentStatus.RESCHEDULED, actor, "appointments.appointment.rescheduled")
         return appointment_book(recipient=appointment.recipient, slot=slot, actor=actor, via=via,
