@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.http.request import split_domain_port, validate_host
-from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _get_new_csrf_string, _mask_cipher_secret
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import trans_real
 
@@ -223,7 +223,8 @@ class PublicCacheApp:
             return []
         if CSRF_PLACEHOLDER in body:
             secret = cookies.get(settings.CSRF_COOKIE_NAME, "")
-            if len(secret) != 32 or not secret.isalnum():
+            # Django's own test of a secret: str.isalnum() would also pass "é" and fail the masking.
+            if len(secret) != CSRF_SECRET_LENGTH or not set(secret) <= set(CSRF_ALLOWED_CHARS):
                 secret = _get_new_csrf_string()
                 headers.append(_csrf_cookie_header(secret))
             body = body.replace(CSRF_PLACEHOLDER, _mask_cipher_secret(secret).encode())

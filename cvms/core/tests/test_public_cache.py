@@ -191,3 +191,13 @@ def test_an_answer_that_sets_a_cookie_other_than_csrf_or_is_private_is_not_kept(
         guarded = PublicCacheApp(inner)
         call(guarded, FIND)
         assert cache.get(public_cache._key({"PATH_INFO": FIND, "HTTP_HOST": "127.0.0.1"}, "en", False)) is None
+
+
+def test_a_csrf_cookie_of_look_alike_letters_gets_a_fresh_token_not_an_error(app):
+    call(app, FIND, "county=Wake")
+    status, headers, body = call(app, FIND, "county=Wake", cookie=f"{settings.CSRF_COOKIE_NAME}={'é' * 32}")
+    assert status == 200 and app.app.calls == 1
+    [cookie] = header(headers, "Set-Cookie")
+    secret = cookie.split(";")[0].split("=", 1)[1]
+    token = body.split(b'name="csrfmiddlewaretoken" value="')[1].split(b'"')[0].decode()
+    assert secret.isascii() and _unmask_cipher_token(token) == secret
