@@ -326,3 +326,11 @@ def test_a_blocked_time_posted_directly_is_refused_naming_the_time(client, rita,
     response = client.post(reverse("recipient_portal:book_location", args=[tenant_a.location.pk]), {"slot": slot.pk})
     assert response.status_code == 400 and response.context["form"].errors["slot"]
     assert not Appointment.objects.filter(recipient=rita).exists()
+
+
+@pytest.mark.parametrize("change", [{"blocked": True}, {"booked": 2},
+                                    {"starts_at": timezone.now() - datetime.timedelta(hours=1)}])
+def test_a_link_to_a_blocked_full_or_past_time_preselects_nothing(client, rita, clinic, tenant_a, change):
+    slot = clinic.slots.order_by("starts_at").first()
+    Slot.objects.filter(pk=slot.pk).update(**change)
+    assert client.get(_book_url(tenant_a.location, slot)).context["chosen"] is None
