@@ -78,8 +78,9 @@ def test_a_signed_in_person_sees_the_same_clinics(client, raleigh, tenant_b):
 
 
 @pytest.mark.parametrize(("field", "value"), [
-    ("county", "W\u0430ke"), ("county", "\uff37\uff21\uff2b\uff25"), ("county", "x" * 100_000), ("county", "Wake\x00"),
-    ("county", "' OR 1=1 --"), ("county", "%"), ("zip_code", "\uff12\uff17\uff16\uff10\uff11"), ("zip_code", "27601\x00"),
+    ("county", "W\u0430ke"), ("county", "\uff37\uff21\uff2b\uff25"), ("county", "x" * 100_000),
+    ("county", "Wake\x00"), ("county", "' OR 1=1 --"), ("county", "%"),
+    ("zip_code", "\uff12\uff17\uff16\uff10\uff11"), ("zip_code", "27601\x00"),
     ("miles", "\u0663"), ("miles", "1e308"), ("miles", "nan"), ("miles", "-1"),
 ])
 def test_look_alike_huge_or_sql_like_input_is_refused_on_its_field(client, raleigh, field, value):
