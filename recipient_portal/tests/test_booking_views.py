@@ -6,6 +6,7 @@ import datetime
 
 import icalendar
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -334,3 +335,11 @@ def test_a_link_to_a_blocked_full_or_past_time_preselects_nothing(client, rita, 
     slot = clinic.slots.order_by("starts_at").first()
     Slot.objects.filter(pk=slot.pk).update(**change)
     assert client.get(_book_url(tenant_a.location, slot)).context["chosen"] is None
+
+
+def test_a_booking_posted_without_the_csrf_token_is_refused_and_books_nothing(rita, clinic, tenant_a):
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(tenant_a.recipient_user)
+    slot = clinic.slots.order_by("starts_at").first()
+    response = guarded.post(_book_url(tenant_a.location), {"slot": slot.pk})
+    assert response.status_code == 403 and not Appointment.objects.filter(recipient=rita).exists()
