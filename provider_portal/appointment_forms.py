@@ -6,6 +6,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from cvms.appointments.selectors import open_slots
+from cvms.appointments.services import check_day_in_reach
+from cvms.core.errors import ServiceError
 from cvms.core.forms import UswdsFormMixin
 from cvms.recipients.search import MAX_QUERY
 
@@ -40,3 +42,10 @@ class FindForm(forms.Form):
 
 class DayQueryForm(forms.Form):
     day = forms.DateField(label=_("Day"), required=False, input_formats=["%Y-%m-%d", "%m/%d/%Y"])
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        try:
+            return day and check_day_in_reach(day, field="day")
+        except ServiceError as refusal:
+            raise forms.ValidationError(str(refusal)) from refusal

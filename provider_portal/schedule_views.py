@@ -18,6 +18,7 @@ from cvms.appointments.models import SelfScheduling
 from cvms.appointments.roles import DAY_LIST_ROLES, SCHEDULE_ROLES
 from cvms.appointments.selectors import day_list, location_schedules, slot_day_summary
 from cvms.appointments.services import (
+    check_day_in_reach,
     schedule_create,
     self_scheduling_set,
     slots_day_block,
@@ -34,8 +35,8 @@ from provider_portal.schedule_forms import DayForm, ScheduleForm, SelfScheduling
 def _blocked_day(request, location):
     """The day just blocked (``?blocked=``) and how many people are still booked on it."""
     try:
-        day = datetime.date.fromisoformat(request.GET.get("blocked", ""))
-    except ValueError:
+        day = check_day_in_reach(datetime.date.fromisoformat(request.GET.get("blocked", "")), field="blocked")
+    except (ValueError, ServiceError):
         return None
     booked = day_list(location=location, day=day).filter(status=c.AppointmentStatus.BOOKED)
     return {"day": day, "booked": booked.count()}

@@ -35,10 +35,11 @@ def access_booking_location(location_id: int):
 
 
 def access_chosen_slot(location, slot_id: str | None):
-    """The slot a booking link names at ``location``, or None (a link to another location's slot, or
-    to none, shows the location's times)."""
-    from cvms.appointments.models import Slot
+    """The open slot a booking link names at ``location``, or None (a link to another location's
+    slot, a blocked, full or past one, or to none, shows the location's times)."""
+    from cvms.appointments.selectors import open_slots
 
-    if not slot_id or not slot_id.isdigit():
+    # ASCII digits only: str.isdigit() also passes "²" and other scripts' digits.
+    if not slot_id or not slot_id.isascii() or not slot_id.isdigit() or len(slot_id) > 18:
         return None
-    return Slot.objects.select_related("schedule__product").filter(pk=int(slot_id), location=location).first()
+    return open_slots(location=location).select_related("schedule__product").filter(pk=int(slot_id)).first()

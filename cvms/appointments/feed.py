@@ -53,10 +53,14 @@ def check_since(value: str | None) -> datetime.datetime | None:
     """``_since`` as given (an ISO 8601 instant), or None; refused with a message naming it."""
     if not value:
         return None
-    try:
-        since = parse_datetime(value.strip().replace(" ", "+"))
-    except ValueError:
-        since = None
+    since = None
+    # Python's ISO parser stops at a NUL byte and reads any Unicode digit as a digit: only plain
+    # printable ASCII is a time here.
+    if value.isascii() and value.isprintable():
+        try:
+            since = parse_datetime(value.strip().replace(" ", "+"))
+        except ValueError:
+            pass
     if since is None:
         raise ServiceError(_("_since must be a date and time like 2021-03-01T09:00:00Z."), field="_since")
     return since if timezone.is_aware(since) else timezone.make_aware(since, datetime.UTC)

@@ -38,6 +38,18 @@ def _overlapping(schedule: Schedule) -> Schedule | None:
             .exclude(pk=schedule.pk).first())
 
 
+#: Days from today a schedule, a blocked day or a day list may reach (about ten years either way),
+#: so a typed 12/31/9999 is refused by name instead of running off the end of the calendar.
+DAYS_IN_REACH = 3653
+
+
+def check_day_in_reach(day: datetime.date, *, field: str) -> datetime.date:
+    """``day`` when it lies within ``DAYS_IN_REACH`` days of today; refused naming ``field``."""
+    if abs((day - timezone.localdate()).days) > DAYS_IN_REACH:
+        raise ServiceError(_("Choose a day within ten years of today."), field=field)
+    return day
+
+
 def schedule_create(*, actor, **fields) -> Schedule:
     """A new schedule and its slots. Refusals name the field: hours that end before they begin, a
     slot length outside 5 to 240 minutes, no seats, no weekday, days out of order, or hours that
@@ -47,8 +59,10 @@ def schedule_create(*, actor, **fields) -> Schedule:
         raise ServiceError(_("The closing time must be after the opening time."), field="closes_at")
     if not 5 <= schedule.slot_minutes <= 240:
         raise ServiceError(_("A slot lasts from 5 to 240 minutes."), field="slot_minutes")
-    if schedule.capacity < 1:
-        raise ServiceError(_("A slot needs at least one seat."), field="capacity")
+    if not 1 <= schedule.capacity <= MAX_SEATS:
+        raise ServiceError(_("A time has from 1 to %(most)d seats.") % {"most": MAX_SEATS}, field="capacity")
+    check_day_in_reach(schedule.first_day, field="first_day")
+    check_day_in_reach(schedule.last_day, field="last_day")
     if not schedule.weekdays or any(day not in range(7) for day in schedule.weekdays):
         raise ServiceError(_("Choose at least one day of the week."), field="weekdays")
     if schedule.last_day < schedule.first_day:
@@ -176,7 +190,9 @@ def appointment_reschedule(*, appointment: Appointment, slot: Slot, actor=None,
                            via: str = c.BookedVia.ONLINE) -> Appointment:
     """Move a booked appointment to ``slot`` in one transaction: the old seat is given back and the
     new one taken together, so the person never holds two seats, and a refusal leaves the old
-    appointment as it was."""
+    appointment as it was. Its own time is refused: there is nothing to move."""
+    if slot.pk == appointment.slot_id:
+        raise ServiceError(_("The appointment is already at this time: choose another one to move to."), field="slot")
     with transaction.atomic():
         _release(appointment, c.AppointmentStatus.RESCHEDULED, actor, "appointments.appointment.rescheduled")
         return appointment_book(recipient=appointment.recipient, slot=slot, actor=actor, via=via,
@@ -214,6 +230,7 @@ def _day_slots(location, day: datetime.date, schedule: Schedule | None):
 def _check_day(location, day: datetime.date, schedule: Schedule | None) -> None:
     if day < timezone.localdate():
         raise ServiceError(_("This day has passed: choose today or a later day."), field="day")
+    check_day_in_reach(day, field="day")
     if schedule is not None and schedule.location_id != location.pk:
         raise ServiceError(_("Choose one of this location's schedules."), field="schedule")
 

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.http.request import split_domain_port, validate_host
-from django.middleware.csrf import _get_new_csrf_string, _mask_cipher_secret
+from django.middleware.csrf import CSRF_ALLOWED_CHARS, CSRF_SECRET_LENGTH, _get_new_csrf_string, _mask_cipher_secret
 from django.utils.http import parse_http_date_safe
 from django.utils.translation import trans_real
 
@@ -63,9 +63,13 @@ def _cookies(environ) -> dict[str, str] | None:
 
 
 def _language(environ, cookies) -> str:
+    # As Django's LocaleMiddleware reads them: a cookie's regional variant ("es-mx") is Spanish.
     chosen = cookies.get(settings.LANGUAGE_COOKIE_NAME)
-    if chosen in dict(settings.LANGUAGES):
-        return chosen
+    if chosen:
+        try:
+            return trans_real.get_supported_language_variant(chosen)
+        except LookupError:
+            pass
     for accepted, _q in trans_real.parse_accept_lang_header(environ.get("HTTP_ACCEPT_LANGUAGE", "")):
         if accepted == "*":
             break
@@ -106,6 +110,23 @@ def _not_modified(headers, environ) -> bool:
     modified = parse_http_date_safe(kept.get("last-modified", ""))
     since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
     return modified is not None and since is not None and modified <= since
+
+
+def _shareable(captured, result, language: str) -> bool:
+    """Django's answer may be given to anyone under ``language``: a whole 200, no cookie of its
+    own but the CSRF one (its token is swapped per visitor), not private, and in the language of
+    the key it would be kept under."""
+    if not captured.get("status", "").startswith("200") or getattr(result, "streaming", False):
+        return False
+    headers = [(k.lower(), v) for k, v in captured["headers"]]
+    for name, value in headers:
+        if name == "set-cookie" and value.strip().split("=", 1)[0] != settings.CSRF_COOKIE_NAME:
+            return False
+        if name == "cache-control" and {"private", "no-store", "no-cache"} & {
+                part.strip().split("=", 1)[0].lower() for part in value.split(",")}:
+            return False
+    answered_in = [v for k, v in headers if k == "content-language"]
+    return not language or answered_in in ([], [language])
 
 
 class PublicCacheApp:
@@ -180,13 +201,13 @@ class PublicCacheApp:
 
         result = self.app(environ, capture)
         marked = getattr(result, "public_cache", None)
-        if marked and captured.get("status", "").startswith("200") and not getattr(result, "streaming", False):
+        language = _language(environ, cookies)
+        if marked and _shareable(captured, result, language if marked[1] else ""):
             seconds, by_language = marked
             body = _TOKEN_IN_PAGE.sub(rb"\1" + CSRF_PLACEHOLDER + rb"\2", result.content)
             headers = [(k, v) for k, v in captured["headers"] if k.lower() not in _DROPPED_HEADERS]
-            language = _language(environ, cookies) if by_language else ""
             try:
-                key = _key(environ, language, secure)
+                key = _key(environ, language if by_language else "", secure)
                 cache.set(key, (headers, body, time.time() + seconds), seconds + REFRESH_SECONDS)
                 cache.delete(f"{key}:refresh")
             except Exception:  # noqa: BLE001 - the answer was given; keeping it is a bonus
@@ -202,7 +223,8 @@ class PublicCacheApp:
             return []
         if CSRF_PLACEHOLDER in body:
             secret = cookies.get(settings.CSRF_COOKIE_NAME, "")
-            if len(secret) != 32 or not secret.isalnum():
+            # Django's own test of a secret: str.isalnum() would also pass "é" and fail the masking.
+            if len(secret) != CSRF_SECRET_LENGTH or not set(secret) <= set(CSRF_ALLOWED_CHARS):
                 secret = _get_new_csrf_string()
                 headers.append(_csrf_cookie_header(secret))
             body = body.replace(CSRF_PLACEHOLDER, _mask_cipher_secret(secret).encode())

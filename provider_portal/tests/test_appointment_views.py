@@ -186,3 +186,12 @@ class TestBookForSomeone:
         client.force_login(tenant_a.front_desk)
         response = client.post(_url("appointment_book", tenant_a), {"recipient": tenant_a.recipient.pk, "slot": ""})
         assert response.status_code == 400 and "Time: This field is required." in response.content.decode()
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "12/31/9999", "2026-12-03\x00"])
+def test_the_day_list_for_a_day_at_the_ends_of_the_calendar_or_junk_shows_today_with_the_refusal(client, tenant_a,
+                                                                                                 day):
+    client.force_login(tenant_a.front_desk)
+    response = client.get(reverse("provider_portal:appointments_day", args=[tenant_a.location.pk]), {"day": day})
+    assert response.status_code == 400 and response.context["form"].errors["day"]
+    assert response.context["day"] == timezone.localdate()

@@ -170,3 +170,48 @@ class TestDayActions:
         response = client.post(_url("schedule_day", tenant_a), {
             "action": "block", "day": TOMORROW.strftime("%m/%d/%Y"), "schedule": ""})
         assert response.status_code == 403
+
+
+class TestFarDaysAndJunk:
+    def test_a_schedule_at_the_end_of_the_calendar_is_refused_naming_its_day(self, client, tenant_a, product):
+        client.force_login(tenant_a.manager)
+        response = client.post(_url("schedules", tenant_a), _form(product, first_day="12/31/9999",
+                                                                   last_day="12/31/9999"))
+        assert response.status_code == 400 and "First day:" in response.content.decode()
+        assert not Schedule.objects.exists()
+
+    def test_a_schedule_of_more_than_a_year_is_refused_on_the_last_day(self, client, tenant_a, product):
+        client.force_login(tenant_a.manager)
+        last = TOMORROW + datetime.timedelta(days=366)
+        response = client.post(_url("schedules", tenant_a), _form(product, last_day=last.strftime("%m/%d/%Y")))
+        assert response.status_code == 400 and "Last day:" in response.content.decode()
+
+    @pytest.mark.parametrize("day", ["12/31/9999", "9999-12-31"])
+    def test_blocking_a_day_at_the_end_of_the_calendar_is_refused_naming_the_day(self, client, tenant_a, schedule,
+                                                                                day):
+        client.force_login(tenant_a.manager)
+        response = client.post(_url("schedule_day", tenant_a), {"action": "block", "day": day, "schedule": ""})
+        assert response.status_code == 400 and "Day:" in response.content.decode()
+
+    @pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "2026-12-03\x00", "\uff12\uff10\uff12\uff16"])
+    def test_the_schedules_page_with_a_junk_blocked_day_still_shows(self, client, tenant_a, schedule, day):
+        client.force_login(tenant_a.manager)
+        assert client.get(_url("schedules", tenant_a), {"blocked": day}).status_code == 200
+
+    def test_huge_seats_are_refused_on_the_seats(self, client, tenant_a, schedule):
+        client.force_login(tenant_a.manager)
+        response = client.post(_url("schedule_day", tenant_a), {
+            "action": "seats", "day": TOMORROW.strftime("%m/%d/%Y"), "schedule": schedule.pk, "seats": "9" * 30})
+        assert response.status_code == 400 and "Seats a time:" in response.content.decode()
+        response = client.post(_url("schedules", tenant_a), _form(schedule.product, capacity="9" * 30,
+                                                                  first_day="01/01/2099", last_day="01/01/2099"))
+        assert response.status_code == 400
+
+    def test_a_coordinator_of_another_location_may_not_change_schedules(self, client, tenant_a, tenant_b, product):
+        client.force_login(tenant_b.manager)
+        assert client.post(_url("schedules", tenant_a), _form(product)).status_code == 404
+        assert client.post(_url("schedule_day", tenant_a), {"action": "block", "day": TOMORROW.strftime("%m/%d/%Y"),
+                                                            "schedule": ""}).status_code == 404
+        client.force_login(tenant_a.front_desk)
+        assert client.post(_url("schedules", tenant_a), _form(product)).status_code in (403, 404)
+        assert not Schedule.objects.exists()

@@ -6,6 +6,7 @@ import datetime
 
 import icalendar
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -292,3 +293,53 @@ def test_move_is_offered_only_where_the_location_still_takes_bookings_online(cli
     SelfScheduling.objects.filter(location=tenant_a.location).update(enabled=False)
     assert not any(move in client.get(page).content.decode() for page in pages)
     assert client.get(move).status_code == 404
+
+
+@pytest.mark.parametrize("junk", ["\u00b2", "\u0663", "1\x00", "9" * 40, "-1", "1e3", ""])
+def test_a_booking_link_with_a_junk_time_shows_the_locations_times(client, rita, clinic, tenant_a, junk):
+    response = client.get(reverse("recipient_portal:book_location", args=[tenant_a.location.pk]), {"slot": junk})
+    assert response.status_code == 200 and response.context["chosen"] is None
+
+
+def test_moving_into_the_same_time_is_refused_naming_the_time_and_keeps_the_appointment(client, rita, clinic):
+    slot = clinic.slots.order_by("starts_at").first()
+    appointment = appointment_book(recipient=rita, slot=slot)
+    response = client.post(reverse("recipient_portal:appointment_move", args=[appointment.pk]), {"slot": slot.pk})
+    assert response.status_code == 400 and "already at this time" in response.content.decode()
+    assert response.context["form"].errors["slot"]
+    assert Appointment.objects.get(recipient=rita, dose_number=1, status=c.AppointmentStatus.BOOKED) == appointment
+    assert not Appointment.objects.filter(replaces=appointment).exists()
+    assert Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_booking_the_same_time_twice_keeps_one_appointment_and_one_seat(client, rita, clinic, tenant_a):
+    slot = clinic.slots.order_by("starts_at").first()
+    url = reverse("recipient_portal:book_location", args=[tenant_a.location.pk])
+    assert client.post(url, {"slot": slot.pk}).status_code == 302
+    again = client.post(url, {"slot": slot.pk})
+    assert again.status_code == 400 and again.context["form"].errors["slot"]
+    assert Appointment.objects.filter(recipient=rita).count() == 1 and Slot.objects.get(pk=slot.pk).booked == 1
+
+
+def test_a_blocked_time_posted_directly_is_refused_naming_the_time(client, rita, clinic, tenant_a):
+    slot = clinic.slots.order_by("starts_at").first()
+    Slot.objects.filter(pk=slot.pk).update(blocked=True)
+    response = client.post(reverse("recipient_portal:book_location", args=[tenant_a.location.pk]), {"slot": slot.pk})
+    assert response.status_code == 400 and response.context["form"].errors["slot"]
+    assert not Appointment.objects.filter(recipient=rita).exists()
+
+
+@pytest.mark.parametrize("change", [{"blocked": True}, {"booked": 2},
+                                    {"starts_at": timezone.now() - datetime.timedelta(hours=1)}])
+def test_a_link_to_a_blocked_full_or_past_time_preselects_nothing(client, rita, clinic, tenant_a, change):
+    slot = clinic.slots.order_by("starts_at").first()
+    Slot.objects.filter(pk=slot.pk).update(**change)
+    assert client.get(_book_url(tenant_a.location, slot)).context["chosen"] is None
+
+
+def test_a_booking_posted_without_the_csrf_token_is_refused_and_books_nothing(rita, clinic, tenant_a):
+    guarded = Client(enforce_csrf_checks=True)
+    guarded.force_login(tenant_a.recipient_user)
+    slot = clinic.slots.order_by("starts_at").first()
+    response = guarded.post(_book_url(tenant_a.location), {"slot": slot.pk})
+    assert response.status_code == 403 and not Appointment.objects.filter(recipient=rita).exists()

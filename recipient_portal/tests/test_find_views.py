@@ -75,3 +75,16 @@ def test_the_page_takes_only_get(client, db):
 def test_a_signed_in_person_sees_the_same_clinics(client, raleigh, tenant_b):
     client.force_login(tenant_b.manager)
     assert "Raleigh Clinic" in client.get(URL, {"zip_code": "27601"}).content.decode()
+
+
+@pytest.mark.parametrize(("field", "value"), [
+    ("county", "W\u0430ke"), ("county", "\uff37\uff21\uff2b\uff25"), ("county", "x" * 100_000),
+    ("county", "Wake\x00"), ("county", "' OR 1=1 --"), ("county", "%"),
+    ("zip_code", "\uff12\uff17\uff16\uff10\uff11"), ("zip_code", "27601\x00"),
+    ("miles", "\u0663"), ("miles", "1e308"), ("miles", "nan"), ("miles", "-1"),
+])
+def test_look_alike_huge_or_sql_like_input_is_refused_on_its_field(client, raleigh, field, value):
+    query = {"zip_code": "27601", "miles": "10", field: value} if field == "miles" else {field: value}
+    response = client.get(URL, query)
+    assert response.status_code == 200 and response.context["form"].errors[field]
+    assert "Raleigh Clinic" not in response.content.decode()

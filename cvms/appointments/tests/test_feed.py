@@ -165,6 +165,20 @@ def test_a_since_that_is_not_a_time_is_refused_naming_it(client):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("since", ["2021-01-01T00:00:00Z\x00junk", "2021-01-01T00:00:00\x00",
+                                   "\uff12\uff10\uff12\uff11-01-01T00:00:00Z", "2021-01-01T00:00:00+99:00"])
+def test_a_since_with_a_nul_byte_look_alike_digits_or_an_impossible_offset_is_refused_naming_it(client, since):
+    response = client.get(MANIFEST, {"_since": since})
+    assert response.status_code == 400 and response.json()["error"][0]["field"] == "_since"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("since", ["9999-12-31T23:59:59-05:00", "0001-01-01T00:00:00+05:00"])
+def test_a_since_at_the_ends_of_the_calendar_is_answered(client, since):
+    assert client.get(MANIFEST, {"_since": since}).status_code == 200
+
+
+@pytest.mark.django_db
 def test_a_client_holding_the_current_file_gets_304(client):
     clinic()
     first = client.get(MANIFEST)
@@ -186,3 +200,26 @@ def test_the_demo_datas_manifest_lists_its_files_and_every_line_is_valid(client,
     assert {loc["name"] for loc in found["Location"]} == {"Triangle Health Raleigh Clinic",
                                                           "Triangle Health Durham Clinic"}
     assert len(found["Schedule"]) == 3 and found["Slot"]
+
+
+@pytest.mark.django_db
+def test_the_slot_file_of_a_location_not_open_online_or_closed_since_is_not_found(client):
+    never = clinic("Closed Clinic", online=False)
+    assert client.get(reverse("scheduling_slots", kwargs={"location_id": never.pk})).status_code == 404
+    was = clinic()
+    url = reverse("scheduling_slots", kwargs={"location_id": was.pk})
+    assert client.get(url).status_code == 200
+    SelfScheduling.objects.filter(location=was).update(enabled=False)
+    assert client.get(url).status_code == 404
+    assert client.get(reverse("scheduling_slots", kwargs={"location_id": 2**62})).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_feed_carries_nothing_of_the_people_who_booked(client):
+    location = clinic()
+    person = RecipientFactory(first_name="Zelda", last_name="Quixote", email="zelda.quixote@example.com")
+    appointment_book(recipient=person, slot=location.slots.order_by("starts_at").first())
+    manifest = client.get(MANIFEST).json()
+    files = b"".join(client.get(_path(output["url"])).content for output in manifest["output"])
+    for personal in (b"Zelda", b"Quixote", b"zelda.quixote"):
+        assert personal not in files

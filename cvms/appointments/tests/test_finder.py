@@ -2,13 +2,14 @@
 code or distance (nearest first), and bad input refused on its field."""
 
 import datetime
+import math
 from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from cvms.appointments.finder import check_finder_query, finder_search
+from cvms.appointments.finder import EARTH_RADIUS_MILES, check_finder_query, finder_search, miles_between
 from cvms.appointments.models import SelfScheduling
 from cvms.appointments.services import schedule_create
 from cvms.core.errors import ServiceError
@@ -110,3 +111,9 @@ def test_bad_searches_are_refused_on_their_field(typed, field, words):
 def test_a_search_has_one_normal_form():
     assert check_finder_query(county=" WAKE  county ").key == check_finder_query(county="Wake").key
     assert check_finder_query(zip_code="27601-1234").zip_code == "27601"
+
+
+def test_the_distance_between_opposite_points_of_the_earth_is_half_its_circumference():
+    for lat in (-88.85714285714286, 0.0, 35.7796):
+        assert miles_between((lat, 0.0), (-lat, 180.0)) == pytest.approx(math.pi * EARTH_RADIUS_MILES)
+    assert miles_between((35.7796, -78.6382), (35.7796, -78.6382)) == 0

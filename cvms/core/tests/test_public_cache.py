@@ -12,6 +12,7 @@ from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token
 from django.urls import reverse
 from django.utils import timezone
@@ -163,3 +164,40 @@ def test_without_redis_django_answers(app, monkeypatch):
 
     monkeypatch.setattr(cache, "get_many", down)
     assert call(app, FIND, "county=Wake")[0] == 200 and app.app.calls == 1
+
+
+def test_a_regional_language_cookie_never_leaves_its_language_under_another_visitors_key(app):
+    _status, headers, _body = call(app, FIND, "county=Wake", cookie="django_language=es-mx")
+    assert header(headers, "Content-Language") == ["es"]
+    _status, headers, body = call(app, FIND, "county=Wake")
+    assert header(headers, "Content-Language") == ["en"] and b'<html lang="en"' in body
+
+
+def test_an_answer_that_sets_a_cookie_other_than_csrf_or_is_private_is_not_kept(app, monkeypatch):
+    def marked(environ, start_response):
+        response = public_cache.public_cacheable(HttpResponse(b"for you alone"), seconds=30)
+        response.set_cookie("sessionid", "abc")
+        start_response("200 OK", list(response.items()) + [("Set-Cookie", response.cookies.output(header=""))])
+        return response
+
+    def private(environ, start_response):
+        response = public_cache.public_cacheable(HttpResponse(b"yours"), seconds=30)
+        response["Cache-Control"] = "private"
+        start_response("200 OK", list(response.items()))
+        return response
+
+    for inner in (marked, private):
+        cache.clear()
+        guarded = PublicCacheApp(inner)
+        call(guarded, FIND)
+        assert cache.get(public_cache._key({"PATH_INFO": FIND, "HTTP_HOST": "127.0.0.1"}, "en", False)) is None
+
+
+def test_a_csrf_cookie_of_look_alike_letters_gets_a_fresh_token_not_an_error(app):
+    call(app, FIND, "county=Wake")
+    status, headers, body = call(app, FIND, "county=Wake", cookie=f"{settings.CSRF_COOKIE_NAME}={'é' * 32}")
+    assert status == 200 and app.app.calls == 1
+    [cookie] = header(headers, "Set-Cookie")
+    secret = cookie.split(";")[0].split("=", 1)[1]
+    token = body.split(b'name="csrfmiddlewaretoken" value="')[1].split(b'"')[0].decode()
+    assert secret.isascii() and _unmask_cipher_token(token) == secret
