@@ -329,6 +329,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vaccine Management System <cvms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CVMS_MAILBOX_DIR = Path(env_str("CVMS_MAILBOX_DIR", str(BASE_DIR / ".var" / "mail")))
+# --- Text messages: the backend class (``cvms.core.sms``); the development one logs each message
+# and keeps it in CVMS_SMS_DIR.
+CVMS_SMS_BACKEND = env_str("CVMS_SMS_BACKEND", "cvms.core.sms.DevelopmentSmsBackend")
+CVMS_SMS_DIR = Path(env_str("CVMS_SMS_DIR", str(BASE_DIR / ".var" / "sms")))
 
 # --- Celery (Redis broker)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
@@ -466,6 +470,7 @@ if PRODUCTION:
 if CVMS_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     CVMS_MAILBOX_DIR = Path(env_str("CVMS_MAILBOX_DIR", str(BASE_DIR / ".var" / "test-mail")))
+    CVMS_SMS_DIR = Path(env_str("CVMS_SMS_DIR", str(BASE_DIR / ".var" / "test-sms")))
 
 LOGGING = {
     "version": 1,
