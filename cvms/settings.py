@@ -98,6 +98,12 @@ CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14, minimum=1)
 # wait (kept in PostgreSQL), and this many requests an hour from one client address (in the cache).
 CVMS_WELCOME_RESEND_MINUTES = env_int("CVMS_WELCOME_RESEND_MINUTES", 15, minimum=1)
 CVMS_WELCOME_RESENDS_PER_ADDRESS = env_int("CVMS_WELCOME_RESENDS_PER_ADDRESS", 10, minimum=1)
+# Claiming a record with a one-time code: minutes a code works, wrong tries it allows, codes one
+# record may be sent an hour (kept in PostgreSQL), and claims an hour from one client address (cache).
+CVMS_CLAIM_CODE_MINUTES = env_int("CVMS_CLAIM_CODE_MINUTES", 15, minimum=1)
+CVMS_CLAIM_CODE_ATTEMPTS = env_int("CVMS_CLAIM_CODE_ATTEMPTS", 5, minimum=1)
+CVMS_CLAIM_CODES_PER_HOUR = env_int("CVMS_CLAIM_CODES_PER_HOUR", 3, minimum=1)
+CVMS_CLAIMS_PER_ADDRESS = env_int("CVMS_CLAIMS_PER_ADDRESS", 20, minimum=1)
 # Welcome emails a dead worker left "sending" are queued again after this many minutes; emails
 # still pending this many hours after they were queued (a lost task) too.
 CVMS_WELCOME_STUCK_MINUTES = env_int("CVMS_WELCOME_STUCK_MINUTES", 15, minimum=1)
