@@ -22,3 +22,12 @@ urlpatterns += [
          name="appointment_cancel"),
     path("appointments/<int:appointment_id>/calendar.ics", booking_views.appointment_ics, name="appointment_ics"),
 ]
+
+# Getting in: claiming a record with a one-time code.
+from recipient_portal import claim_views  # noqa: E402
+
+urlpatterns += [
+    path("claim/", claim_views.claim_start, name="claim"),
+    path("claim/code/", claim_views.claim_code, name="claim_code"),
+    path("claim/password/", claim_views.claim_password, name="claim_password"),
+]
