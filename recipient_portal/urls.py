@@ -31,3 +31,8 @@ urlpatterns += [
     path("claim/code/", claim_views.claim_code, name="claim_code"),
     path("claim/password/", claim_views.claim_password, name="claim_password"),
 ]
+
+# Contact details and preferences.
+from recipient_portal import preferences_views  # noqa: E402
+
+urlpatterns += [path("preferences/", preferences_views.preferences, name="preferences")]
