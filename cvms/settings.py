@@ -98,6 +98,9 @@ CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14, minimum=1)
 # wait (kept in PostgreSQL), and this many requests an hour from one client address (in the cache).
 CVMS_WELCOME_RESEND_MINUTES = env_int("CVMS_WELCOME_RESEND_MINUTES", 15, minimum=1)
 CVMS_WELCOME_RESENDS_PER_ADDRESS = env_int("CVMS_WELCOME_RESENDS_PER_ADDRESS", 10, minimum=1)
+# Self-registration (FAQ 29, a later phase): people sign up, prove their email and register on their
+# own. Off: the sign-up page says how to get vaccinated instead.
+CVMS_SELF_REGISTRATION = env_bool("CVMS_SELF_REGISTRATION", False)
 # Claiming a record with a one-time code: minutes a code works, wrong tries it allows, codes one
 # record may be sent an hour (kept in PostgreSQL), and claims an hour from one client address (cache).
 CVMS_CLAIM_CODE_MINUTES = env_int("CVMS_CLAIM_CODE_MINUTES", 15, minimum=1)

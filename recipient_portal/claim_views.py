@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
 from cvms.accounts.lockout import SignInPaused
+from cvms.accounts.selectors import user_roles
 from cvms.accounts.views import signin_paused
 from cvms.core.client_ip import client_ip
 from cvms.recipients.claims import (
@@ -19,11 +20,20 @@ from cvms.recipients.claims import (
     claim_begin,
     claim_code_prove,
     claim_complete,
+    claim_link_account,
     claim_needs_email,
 )
+from cvms.recipients.models import Recipient
 from recipient_portal.claim_forms import ClaimCodeForm, ClaimFindForm, ClaimPasswordForm
 
 _SESSION = "recipient_portal.claim"
+
+
+def _has_record(request) -> bool:
+    """Signed in with a record or a role already: nothing to claim (someone who signed up and has
+    neither may claim theirs into that account)."""
+    user = request.user
+    return user.is_authenticated and (bool(user_roles(user)) or Recipient.objects.filter(user=user).exists())
 
 
 def _signed_in(request):
@@ -33,7 +43,7 @@ def _signed_in(request):
 
 @require_http_methods(["GET", "POST"])
 def claim_start(request):
-    if request.user.is_authenticated:
+    if _has_record(request):
         return _signed_in(request)
     form = ClaimFindForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -51,7 +61,7 @@ def claim_start(request):
 
 @require_http_methods(["GET", "POST"])
 def claim_code(request):
-    if request.user.is_authenticated:
+    if _has_record(request):
         return _signed_in(request)
     started = request.session.get(_SESSION)
     if not started:
@@ -71,13 +81,15 @@ def claim_code(request):
 
 @require_http_methods(["GET", "POST"])
 def claim_password(request):
-    if request.user.is_authenticated:
+    if _has_record(request):
         return _signed_in(request)
     try:
         claim = access_proven_claim(claim_id=(request.session.get(_SESSION) or {}).get("id"))
     except ClaimRefused as problem:
         messages.error(request, str(problem))
         return redirect("recipient_portal:claim")
+    if request.user.is_authenticated:
+        return _claim_to_account(request, claim)
     form = ClaimPasswordForm(request.POST or None, recipient=claim.recipient, needs_email=claim_needs_email(claim))
     if request.method == "POST" and form.is_valid():
         try:
@@ -92,6 +104,20 @@ def claim_password(request):
                              % {"username": user.username})
             return redirect("recipient_portal:home")
     return render(request, "recipient_portal/claim/password.html", {"form": form, "recipient": claim.recipient})
+
+
+def _claim_to_account(request, claim):
+    """Someone signed in without a record proved the code: the record joins their account."""
+    if request.method == "POST":
+        try:
+            claim_link_account(claim_id=claim.pk, user=request.user)
+        except ClaimRefused as problem:
+            messages.error(request, str(problem))
+            return redirect("recipient_portal:claim")
+        request.session.pop(_SESSION, None)
+        messages.success(request, _("Your record is now part of your account."))
+        return redirect("recipient_portal:home")
+    return render(request, "recipient_portal/claim/password.html", {"form": None, "recipient": claim.recipient})
 
 
 def _claimed_too_often(request) -> bool:

@@ -36,3 +36,8 @@ urlpatterns += [
 from recipient_portal import preferences_views  # noqa: E402
 
 urlpatterns += [path("preferences/", preferences_views.preferences, name="preferences")]
+
+# Registering on your own.
+from recipient_portal import signup_views  # noqa: E402
+
+urlpatterns += [path("register/", signup_views.register, name="register")]

@@ -202,5 +202,26 @@ def claim_complete(*, claim_id: int, password: str, email: str = ""):
     return user
 
 
+def claim_link_account(*, claim_id: int, user):
+    """A proven claim made by someone signed in whose account has no record yet (they signed up,
+    then found they were on file): the record becomes their account's, and the claim is used."""
+    from cvms.accounts.models import Role
+    from cvms.accounts.services import membership_grant
+
+    with transaction.atomic():
+        claim = access_proven_claim(claim_id=claim_id)
+        if Recipient.objects.filter(user=user).exists():
+            raise ClaimRefused(_("This account has a vaccine record already."))
+        if user.memberships.exists():  # staff and providers claim their own record signed out
+            raise ClaimRefused(_("Sign out first: a record joins only an account that has no role."))
+        if not RecipientClaim.objects.filter(pk=claim.pk, used_at__isnull=True).update(used_at=timezone.now()):
+            raise ClaimRefused(_("This claim has expired or is finished. Start again."))
+        Recipient.objects.filter(pk=claim.recipient_id, user__isnull=True).update(
+            user=user, portal_username=claim.recipient.portal_username or user.username)
+        membership_grant(user=user, role=Role.RECIPIENT)
+        audit_log(actor=user, action="registry.recipient.claimed", obj=claim.recipient,
+                  changes={"channel": claim.channel, "username": user.username, "account": "existing"})
+
+
 __all__ = ["ClaimRefused", "ClaimStarted", "SignInPaused", "access_proven_claim", "claim_begin",
-           "claim_code_prove", "claim_code_send", "claim_complete", "claim_needs_email"]
+           "claim_code_prove", "claim_code_send", "claim_complete", "claim_link_account", "claim_needs_email"]

@@ -76,8 +76,9 @@ def test_claim_pages_refuse_other_methods(client, url):
     assert client.put(url).status_code == 405
 
 
-def test_someone_signed_in_is_sent_home_instead_of_claiming(client, outsider, walk_in):
-    client.force_login(outsider)
+@pytest.mark.parametrize("who", ["recipient_user", "manager"])
+def test_someone_signed_in_with_a_record_or_a_role_is_sent_home_instead_of_claiming(client, tenant_a, walk_in, who):
+    client.force_login(getattr(tenant_a, who))
     response = client.post(START, FIND)
     assert response.status_code == 302 and response.url == reverse("home")
     assert not RecipientClaim.objects.exists()

@@ -20,6 +20,7 @@ from cvms.recipients.claims import (
     claim_code_prove,
     claim_code_send,
     claim_complete,
+    claim_link_account,
 )
 from cvms.recipients.models import RecipientClaim
 from cvms.recipients.tests.factories import RecipientFactory
@@ -195,3 +196,22 @@ def test_someone_with_only_a_phone_claims_by_text_and_gives_an_email_to_sign_in_
     user = claim_complete(claim_id=started.claim_id, password="a long new password 12", email="rosa.d@example.com")
     assert user.username == "rosa.d@example.com.covid19vaccine"
     assert not user.emailaddress_set.get().verified  # nothing was ever sent to it
+
+
+def test_a_proven_claim_joins_a_signed_up_account_without_a_role(walk_in, mailoutbox, outsider):
+    started = begin()
+    claim_code_prove(claim_id=started.claim_id, code=sent_code(started, mailoutbox), client_ip=CLINIC)
+    claim_link_account(claim_id=started.claim_id, user=outsider)
+    walk_in.refresh_from_db()
+    assert walk_in.user == outsider
+    with pytest.raises(ClaimRefused):
+        claim_link_account(claim_id=started.claim_id, user=outsider)  # once
+
+
+def test_a_proven_claim_never_joins_an_account_holding_a_role(walk_in, mailoutbox, provider_a):
+    started = begin()
+    claim_code_prove(claim_id=started.claim_id, code=sent_code(started, mailoutbox), client_ip=CLINIC)
+    with pytest.raises(ClaimRefused, match="no role"):
+        claim_link_account(claim_id=started.claim_id, user=provider_a)
+    walk_in.refresh_from_db()
+    assert walk_in.user is None
