@@ -17,8 +17,7 @@ class PreferencesForm(UswdsFormMixin, forms.Form):
     phone = forms.CharField(label=_("Mobile phone"), max_length=30, required=False,
                             help_text=_("Any format, for example (919) 555-5555."),
                             widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    contact_preference = forms.ChoiceField(label=_("How should we contact you?"), choices=OFFERED,
-                                           widget=forms.RadioSelect)
+    contact_preference = forms.ChoiceField(label=_("How should we contact you?"), choices=OFFERED)
     preferred_language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
 
     def clean_phone(self):
