@@ -39,3 +39,18 @@ def test_a_backend_that_does_not_exist_fails_loudly(settings, backend):
     settings.CVMS_SMS_BACKEND = backend
     with pytest.raises(ImportError):
         sms_send(to="9195550100", body="x")
+
+
+def test_the_development_mailbox_shows_the_texts_kept(client, settings, tmp_path, db):
+    from django.urls import reverse
+
+    from cvms.accounts.tests.factories import UserFactory
+
+    settings.DEBUG = True
+    settings.CVMS_MAILBOX_DIR = tmp_path / "mail"
+    settings.CVMS_SMS_DIR = tmp_path / "sms"
+    settings.EMAIL_BACKEND = "cvms.core.mail.MailboxBackend"
+    sms_send(to="9195550100", body="Your COVID-19 Vaccine Portal code is 123456.")
+    client.force_login(UserFactory(email="developer@example.com", is_staff=True))
+    listing = client.get(reverse("dev_mailbox")).content.decode()
+    assert "Your COVID-19 Vaccine Portal code is 123456." in listing and "9195550100" in listing
