@@ -98,6 +98,15 @@ CVMS_WELCOME_LINK_DAYS = env_int("CVMS_WELCOME_LINK_DAYS", 14, minimum=1)
 # wait (kept in PostgreSQL), and this many requests an hour from one client address (in the cache).
 CVMS_WELCOME_RESEND_MINUTES = env_int("CVMS_WELCOME_RESEND_MINUTES", 15, minimum=1)
 CVMS_WELCOME_RESENDS_PER_ADDRESS = env_int("CVMS_WELCOME_RESENDS_PER_ADDRESS", 10, minimum=1)
+# Self-registration (FAQ 29, a later phase): people sign up, prove their email and register on their
+# own. Off: the sign-up page says how to get vaccinated instead.
+CVMS_SELF_REGISTRATION = env_bool("CVMS_SELF_REGISTRATION", False)
+# Claiming a record with a one-time code: minutes a code works, wrong tries it allows, codes one
+# record may be sent an hour (kept in PostgreSQL), and claims an hour from one client address (cache).
+CVMS_CLAIM_CODE_MINUTES = env_int("CVMS_CLAIM_CODE_MINUTES", 15, minimum=1)
+CVMS_CLAIM_CODE_ATTEMPTS = env_int("CVMS_CLAIM_CODE_ATTEMPTS", 5, minimum=1)
+CVMS_CLAIM_CODES_PER_HOUR = env_int("CVMS_CLAIM_CODES_PER_HOUR", 3, minimum=1)
+CVMS_CLAIMS_PER_ADDRESS = env_int("CVMS_CLAIMS_PER_ADDRESS", 20, minimum=1)
 # Welcome emails a dead worker left "sending" are queued again after this many minutes; emails
 # still pending this many hours after they were queued (a lost task) too.
 CVMS_WELCOME_STUCK_MINUTES = env_int("CVMS_WELCOME_STUCK_MINUTES", 15, minimum=1)
@@ -329,6 +338,10 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Vaccine Management System <cvms@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CVMS_MAILBOX_DIR = Path(env_str("CVMS_MAILBOX_DIR", str(BASE_DIR / ".var" / "mail")))
+# --- Text messages: the backend class (``cvms.core.sms``); the development one logs each message
+# and keeps it in CVMS_SMS_DIR.
+CVMS_SMS_BACKEND = env_str("CVMS_SMS_BACKEND", "cvms.core.sms.DevelopmentSmsBackend")
+CVMS_SMS_DIR = Path(env_str("CVMS_SMS_DIR", str(BASE_DIR / ".var" / "sms")))
 
 # --- Celery (Redis broker)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL)
@@ -466,6 +479,7 @@ if PRODUCTION:
 if CVMS_ENV == "test":
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     CVMS_MAILBOX_DIR = Path(env_str("CVMS_MAILBOX_DIR", str(BASE_DIR / ".var" / "test-mail")))
+    CVMS_SMS_DIR = Path(env_str("CVMS_SMS_DIR", str(BASE_DIR / ".var" / "test-sms")))
 
 LOGGING = {
     "version": 1,

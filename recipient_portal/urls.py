@@ -22,3 +22,22 @@ urlpatterns += [
          name="appointment_cancel"),
     path("appointments/<int:appointment_id>/calendar.ics", booking_views.appointment_ics, name="appointment_ics"),
 ]
+
+# Getting in: claiming a record with a one-time code.
+from recipient_portal import claim_views  # noqa: E402
+
+urlpatterns += [
+    path("claim/", claim_views.claim_start, name="claim"),
+    path("claim/code/", claim_views.claim_code, name="claim_code"),
+    path("claim/password/", claim_views.claim_password, name="claim_password"),
+]
+
+# Contact details and preferences.
+from recipient_portal import preferences_views  # noqa: E402
+
+urlpatterns += [path("preferences/", preferences_views.preferences, name="preferences")]
+
+# Registering on your own.
+from recipient_portal import signup_views  # noqa: E402
+
+urlpatterns += [path("register/", signup_views.register, name="register")]

@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_ratelimit.core import is_ratelimited
 
-from cvms.accounts.decorators import role_required
 from cvms.accounts.language import language_chosen, language_from_link
 from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import Role
+from cvms.accounts.selectors import user_has_role, user_roles
 from cvms.accounts.services import user_language_set
 from cvms.core.client_ip import client_ip
 from cvms.immunizations.choices import ImmunizationStatus
@@ -28,8 +29,12 @@ from recipient_portal.forms import ResendWelcomeForm, SetPasswordForm
 
 
 @require_GET
-@role_required(Role.RECIPIENT)
+@login_required
 def home(request):
+    if not user_has_role(request.user, Role.RECIPIENT):
+        if user_roles(request.user):
+            raise PermissionDenied
+        return redirect("recipient_portal:register")  # signed up, no record yet: register or claim one
     recipient = access_recipient_by_user(request.user)
     immunizations = recipient.immunizations.filter(status=ImmunizationStatus.COMPLETED).select_related(
         "lot__product", "location"

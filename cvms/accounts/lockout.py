@@ -162,6 +162,12 @@ def signin_attempt_succeeded(*, attempt: Attempt, user: User) -> None:
             )
 
 
+def signin_attempt_passed(*, attempt: Attempt) -> None:
+    """The attempt guessed nothing (a one-time code proven, or one no longer open to guessing):
+    it is not counted, and no address becomes known, since no account signed in."""
+    attempt.row.delete()
+
+
 def signin_attempt_failed(*, attempt: Attempt) -> None:
     """The password was wrong (the attempt's row stays, counted). Raises ``SignInPaused`` when this
     failure filled a budget (audit-logged once per account, by the attempt that filled it), or

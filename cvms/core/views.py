@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 
 from cvms.core.health import health_report
 from cvms.core.mail import mailbox_message, mailbox_names, mailbox_summaries
+from cvms.core.sms import sms_kept
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +62,8 @@ def dev_mailbox(request):
     if refusal := _dev_mailbox_refusal(request):
         return refusal
     page = Paginator(mailbox_names(), 50).get_page(request.GET.get("page"))
-    return render(request, "core/mailbox.html", {"page": page, "messages_list": mailbox_summaries(page)})
+    return render(request, "core/mailbox.html", {"page": page, "messages_list": mailbox_summaries(page),
+                                                 "texts": sms_kept(limit=50)})
 
 
 @require_GET

@@ -162,3 +162,33 @@ class Recipient(Address):
             return ""
         code, values = self.welcome_email_failure
         return gettext(c.WELCOME_FAILURES[code]) % values
+
+
+class RecipientClaim(models.Model):
+    """Someone claiming a recipient record that has no account (a walk-in, a record a provider
+    entered) with a one-time code sent to the email or phone on file (``cvms.recipients.claims``).
+    Only a keyed hash of the code is kept; the code itself is chosen by the task that sends it."""
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("Email")
+        TEXT = "text", _("Text message")
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="claims")
+    channel = models.CharField(_("sent by"), max_length=5, choices=Channel.choices)
+    code_hash = models.CharField(max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    client_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    proven_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["recipient", "created_at"], name="recipient_claim_recent_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(used_at__isnull=True) | Q(proven_at__isnull=False),
+                                   name="recipient_claim_used_once_proven"),
+        ]
+
+    def __str__(self):
+        return f"claim {self.pk} of recipient {self.recipient_id}"

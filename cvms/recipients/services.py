@@ -82,6 +82,20 @@ def recipient_update(*, recipient: Recipient, actor, **fields) -> dict:
         return audited_update(recipient, fields=fields, actor=actor, action="registry.recipient.updated")
 
 
+def recipient_preferences_set(*, recipient: Recipient, actor, email: str, phone: str, contact_preference: str,
+                              preferred_language: str) -> dict:
+    """A recipient's own contact details and preferences (FAQ 31), audited through ``recipient_update``;
+    the language is the account's too, so the site and its emails follow it."""
+    from cvms.accounts.services import user_language_set
+
+    with transaction.atomic():
+        changed = recipient_update(recipient=recipient, actor=actor, email=email, phone=phone,
+                                   contact_preference=contact_preference, preferred_language=preferred_language)
+        if recipient.user_id:
+            user_language_set(user=recipient.user, language=preferred_language, actor=actor)
+    return changed
+
+
 def recipient_remove(*, recipient: Recipient, actor, reason: str) -> None:
     """Remove a loaded recipient who has no immunization record (a help desk request)."""
     if not reason.strip():

@@ -32,3 +32,13 @@ def requeue_welcome_emails() -> int:
 @shared_task
 def queue_due_welcome_emails() -> int:
     return welcome_emails_queue_due()
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, time_limit=60, soft_time_limit=50)
+def send_claim_code(self, claim_id: int) -> bool:
+    from cvms.recipients.claims import claim_code_send
+
+    try:
+        return claim_code_send(claim_id=claim_id)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise self.retry(exc=exc, countdown=10 * 2 ** self.request.retries) from exc

@@ -105,6 +105,16 @@ def _choose_usernames(recipients: list[Recipient]) -> None:
             recipient.portal_username = name
 
 
+def recipient_username_choose(*, recipient: Recipient) -> None:
+    """Give a recipient without a portal username one (kept on the row; the caller holds a
+    transaction): their email followed by the suffix, as a welcome email would."""
+    if recipient.portal_username:
+        return
+    _choose_usernames([recipient])
+    Recipient.objects.filter(pk=recipient.pk, portal_username__isnull=True).update(
+        portal_username=recipient.portal_username)
+
+
 _FIELDS = ("id", "first_name", "last_name", "email", "preferred_language", "portal_username")
 
 
@@ -321,8 +331,9 @@ def welcome_email_resend(*, recipient: Recipient, client_ip: str | None = None) 
     return True
 
 
-def recipient_account_activate(*, recipient: Recipient, password: str):
-    """Create the recipient's portal login from their welcome link (once)."""
+def recipient_account_activate(*, recipient: Recipient, password: str, email_proven: bool = True):
+    """Create the recipient's portal login from their welcome link (once). ``email_proven`` is
+    false when the address on file was never sent anything (a claim proven by text)."""
     from cvms.accounts.models import Role
     from cvms.accounts.services import membership_grant, user_create
 
@@ -335,7 +346,7 @@ def recipient_account_activate(*, recipient: Recipient, password: str):
                   "preferred_language": locked.preferred_language}
         try:
             with transaction.atomic():
-                user = user_create(verified=True, **fields)
+                user = user_create(verified=email_proven, **fields)
         except IntegrityError:
             # Recipients may share an email (a family): allauth keeps one *verified* address per
             # email, so the next one's is stored unverified. They sign in with their username.
