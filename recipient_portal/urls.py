@@ -22,3 +22,11 @@ urlpatterns += [
          name="appointment_cancel"),
     path("appointments/<int:appointment_id>/calendar.ics", booking_views.appointment_ics, name="appointment_ics"),
 ]
+
+# Find My Group: the questionnaire and the group it finds.
+from recipient_portal import groups_views  # noqa: E402
+
+urlpatterns += [
+    path("my-group/", groups_views.group, name="group"),
+    path("my-group/questions/", groups_views.group_questions, name="group_questions"),
+]
