@@ -27,15 +27,6 @@ class CriterionForm(forms.ModelForm):
         model = GroupCriterion
         fields = ["min_age", "max_age", "industries", "conditions", "living_settings"]
 
-    def clean(self):
-        data = super().clean()
-        if not any(data.get(name) not in (None, "", []) for name in self.Meta.fields) and not data.get("DELETE"):
-            raise forms.ValidationError(_("Give the criterion an age, an industry, a condition or a living setting."))
-        low, high = data.get("min_age"), data.get("max_age")
-        if low is not None and high is not None and low > high:
-            self.add_error("max_age", _("The maximum age is below the minimum age."))
-        return data
-
 
 class CriterionInline(admin.StackedInline):
     model = GroupCriterion

@@ -67,7 +67,8 @@ class GroupCriterion(models.Model):
             models.CheckConstraint(condition=Q(max_age__isnull=True) | Q(max_age__lte=MAX_AGE),
                                    name="groupcriterion_max_age_range"),
             models.CheckConstraint(condition=Q(min_age__isnull=True) | Q(max_age__isnull=True)
-                                   | Q(min_age__lte=models.F("max_age")), name="groupcriterion_age_order"),
+                                   | Q(min_age__lte=models.F("max_age")), name="groupcriterion_age_order",
+                                   violation_error_message=_("The maximum age is below the minimum age.")),
             models.CheckConstraint(condition=Q(industries__contained_by=Industry.values),
                                    name="groupcriterion_industries_coded"),
             models.CheckConstraint(condition=Q(conditions__contained_by=MedicalCondition.values),
@@ -76,7 +77,9 @@ class GroupCriterion(models.Model):
                                    name="groupcriterion_settings_coded"),
             models.CheckConstraint(condition=Q(min_age__isnull=False) | Q(max_age__isnull=False)
                                    | ~Q(industries=[]) | ~Q(conditions=[]) | ~Q(living_settings=[]),
-                                   name="groupcriterion_says_something"),
+                                   name="groupcriterion_says_something",
+                                   violation_error_message=_(
+                                       "Give the criterion an age, an industry, a condition or a living setting.")),
         ]
 
     def __str__(self):
