@@ -147,6 +147,8 @@ CVMS_VACCINES_GOV_STALE_DAYS = env_int("CVMS_VACCINES_GOV_STALE_DAYS", 29, minim
 CVMS_REMINDERS_AT = env_pattern("CVMS_REMINDERS_AT", "22:00", r"([01][0-9]|2[0-3]):[0-5][0-9]",
                                 "a time of day as HH:MM (24-hour)")
 CVMS_REMINDER_BATCH = env_int("CVMS_REMINDER_BATCH", 200, minimum=1, maximum=5000)
+# "Your group is open" emails one run sends at most; a full run queues the next (cvms.eligibility.notices).
+CVMS_GROUP_EMAIL_BATCH = env_int("CVMS_GROUP_EMAIL_BATCH", 200, minimum=1, maximum=5000)
 # A location's inventory page warns of lots expiring within this many days, and suggests offering
 # lots with doses available that expire within the second window on the Vaccine Marketplace.
 CVMS_EXPIRING_SOON_DAYS = env_int("CVMS_EXPIRING_SOON_DAYS", 30, minimum=1)
@@ -181,6 +183,7 @@ INSTALLED_APPS = [
     "cvms.inventory",
     "cvms.immunizations",
     "cvms.appointments",
+    "cvms.eligibility",
     "cvms.uploads",
     "cvms.vaccines_gov",
     "cvms.api",

@@ -41,3 +41,11 @@ urlpatterns += [path("preferences/", preferences_views.preferences, name="prefer
 from recipient_portal import signup_views  # noqa: E402
 
 urlpatterns += [path("register/", signup_views.register, name="register")]
+
+# Find My Group: the questionnaire and the group it finds.
+from recipient_portal import groups_views  # noqa: E402
+
+urlpatterns += [
+    path("my-group/", groups_views.group, name="group"),
+    path("my-group/questions/", groups_views.group_questions, name="group_questions"),
+]

@@ -18,9 +18,15 @@ READING_ACTIONS = {"export_admin_action"}
 
 #: Lifting sign-in pauses: cvms/accounts/tests/test_pause_lifting.py checks it is audited.
 LIFT_PAUSES = ("accounts.pausedsignin", "action lift_pauses")
+#: Vaccine groups: cvms/eligibility/tests/test_admin.py checks each is audited or goes through a service.
+VACCINE_GROUPS = {("eligibility.vaccinegroup", "add"), ("eligibility.vaccinegroup", "change"),
+                  ("eligibility.vaccinegroup", "action open_groups"),
+                  ("eligibility.vaccinegroup", "action close_groups"),
+                  ("eligibility.vaccinegroup", "inline eligibility.groupcriterion")}
 EXPECTED_WRITES = {
     "agent": {("recipients.recipient", "change"), ("recipients.recipient", "action remove_recipients"), LIFT_PAUSES},
-    "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES},
+    "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,
+                       *VACCINE_GROUPS},
 }
 
 

@@ -18,6 +18,10 @@ from cvms.core.audit import audit_log
 from cvms.core.errors import ServiceError
 from cvms.core.outbox import outbox_enqueue
 
+#: State staff edit the vaccine groups of Find My Group (cvms.eligibility; migration 0002 there).
+STATE_STAFF_GROUP_PERMISSIONS = ["view_vaccinegroup", "add_vaccinegroup", "change_vaccinegroup",
+                                 "view_groupcriterion", "add_groupcriterion", "change_groupcriterion",
+                                 "delete_groupcriterion", "view_eligibilityanswers"]
 #: Roles that work in Django admin, and the models their group may view or change there.
 STAFF_GROUPS = {
     Role.STATE_STAFF: ("State staff", ["view_auditlog", "view_organization", "change_organization",
@@ -27,7 +31,8 @@ STAFF_GROUPS = {
                                        "view_recipientupload", "view_uploaderror",
                                        "view_agreementversion", "view_versionlocation",
                                        "view_redistributionagreement", "view_invitation", "view_pausedsignin",
-                                       "lift_signin_pause", "view_locationsettings", "view_productsettings"]),
+                                       "lift_signin_pause", "view_locationsettings", "view_productsettings",
+                                       *STATE_STAFF_GROUP_PERMISSIONS]),
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
                                                "view_recipient", "change_recipient", "view_user",
                                                "view_membership", "view_recipientupload", "view_uploaderror",

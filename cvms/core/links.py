@@ -19,6 +19,8 @@ RECIPIENT_WELCOME = "recipient.welcome"
 RECIPIENT_APPOINTMENTS = "recipient.appointments"
 #: One of a recipient's appointments (argument: the appointment's id).
 RECIPIENT_APPOINTMENT = "recipient.appointment"
+#: A recipient's Find My Group result (recipient portal).
+RECIPIENT_GROUP = "recipient.group"
 #: The public "find a vaccine" page.
 VACCINE_FINDER = "recipient.find"
 #: The help center.
@@ -40,7 +42,8 @@ TRANSFER_QUEUE = "transfer.queue"
 #: Booking at a location, online (argument: the location's id; ``?slot=<id>`` picks the time).
 BOOK_AT_LOCATION = "appointments.book_location"
 
-NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, RECIPIENT_APPOINTMENTS, RECIPIENT_APPOINTMENT, VACCINE_FINDER,
+NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, RECIPIENT_APPOINTMENTS, RECIPIENT_APPOINTMENT, RECIPIENT_GROUP,
+          VACCINE_FINDER,
           BOOK_AT_LOCATION, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
           MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS, TRANSFER, TRANSFER_QUEUE)
 
