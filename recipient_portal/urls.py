@@ -22,3 +22,10 @@ urlpatterns += [
          name="appointment_cancel"),
     path("appointments/<int:appointment_id>/calendar.ics", booking_views.appointment_ics, name="appointment_ics"),
 ]
+
+# Proof of vaccination: the public page where venues check a SMART Health Card.
+from recipient_portal import verify_views  # noqa: E402
+
+urlpatterns += [
+    path("verify/", verify_views.verify, name="verify"),
+]
