@@ -65,6 +65,9 @@ def trusted_issuers() -> dict[str, Issuer]:
 
 def check_keys() -> None:
     """Load every key the settings name; raises ImproperlyConfigured naming the setting at fault."""
+    if settings.PRODUCTION and not settings.CVMS_SHC_ISSUER.startswith("https://"):
+        raise ImproperlyConfigured("CVMS_SHC_ISSUER must be an https:// address in production (by default it is "
+                                   "SITE_URL).")
     signing_key()
     published_jwks()
     trusted_issuers()

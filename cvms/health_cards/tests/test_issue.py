@@ -135,26 +135,36 @@ def test_signing_key_from_a_pem_or_a_key_file(tenant_a, settings, tmp_path):
     assert published_jwks()["keys"][0]["kid"] == key.thumbprint()
 
 
-@pytest.mark.parametrize("name,value", [
-    ("CVMS_SHC_SIGNING_KEY", "not a key"),
-    ("CVMS_SHC_SIGNING_KEY", jwk.JWK.generate(kty="EC", crv="P-256").export_public()),
-    ("CVMS_SHC_SIGNING_KEY", jwk.JWK.generate(kty="RSA", size=2048).export_private()),
-    ("CVMS_SHC_KEY_FILE", "/nonexistent/shc-key.json"),
-    ("CVMS_SHC_PREVIOUS_KEYS", "[{\"kty\": \"oct\", \"k\": \"AAAA\"}]"),
-    ("CVMS_SHC_TRUSTED_ISSUERS", "[]"),
-    ("CVMS_SHC_TRUSTED_ISSUERS", "{\"https://a.example\": \"/nonexistent/jwks.json\"}"),
-])
-def test_a_key_setting_that_cannot_be_read_is_named(settings, name, value):
+BAD_KEY_SETTINGS = {
+    "not a key": ("CVMS_SHC_SIGNING_KEY", lambda: "not a key"),
+    "a public key": ("CVMS_SHC_SIGNING_KEY", lambda: jwk.JWK.generate(kty="EC", crv="P-256").export_public()),
+    "an RSA key": ("CVMS_SHC_SIGNING_KEY", lambda: jwk.JWK.generate(kty="RSA", size=2048).export_private()),
+    "a missing key file": ("CVMS_SHC_KEY_FILE", lambda: "/nonexistent/shc-key.json"),
+    "a previous key not EC": ("CVMS_SHC_PREVIOUS_KEYS", lambda: '[{"kty": "oct", "k": "AAAA"}]'),
+    "issuers as a list": ("CVMS_SHC_TRUSTED_ISSUERS", lambda: "[]"),
+    "a missing key set file": ("CVMS_SHC_TRUSTED_ISSUERS", lambda: '{"https://a.example": "/nonexistent/jwks.json"}'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_KEY_SETTINGS))
+def test_a_key_setting_that_cannot_be_read_is_named(settings, case):
+    name, value = BAD_KEY_SETTINGS[case]
     settings.CVMS_SHC_SIGNING_KEY = ""
-    setattr(settings, name, value)
+    setattr(settings, name, value())
     with pytest.raises(ImproperlyConfigured, match=name):
         check_keys()
 
 
 def test_production_signs_only_with_a_key_it_was_given(settings):
     settings.CVMS_SHC_SIGNING_KEY = settings.CVMS_SHC_KEY_FILE = ""
-    settings.PRODUCTION = True
+    settings.PRODUCTION, settings.CVMS_SHC_ISSUER = True, "https://cvms.example.gov"
     with pytest.raises(ImproperlyConfigured, match="CVMS_SHC_SIGNING_KEY or CVMS_SHC_KEY_FILE"):
+        check_keys()
+
+
+def test_production_refuses_an_issuer_that_is_not_https(settings, signing_key):
+    settings.PRODUCTION, settings.CVMS_SHC_ISSUER = True, "http://cvms.example.gov"
+    with pytest.raises(ImproperlyConfigured, match="CVMS_SHC_ISSUER"):
         check_keys()
 
 
