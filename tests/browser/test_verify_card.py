@@ -1,0 +1,65 @@
+"""A venue on a phone checks SMART Health Cards on the public verify page: a pasted code of a
+trusted issuer is valid with the name and doses, an uploaded file shows each card, a damaged code
+says why; the pages pass axe and fit the phone, in English and in Spanish."""
+
+import json
+
+import pytest
+
+from cvms.health_cards.tests.conftest import EXAMPLE_ISSUER, EXAMPLE_JWKS, VECTORS
+from tests.browser.conftest import PHONE, assert_accessible, assert_fits
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+VALID_FILE = VECTORS / "valid" / "test-example-00-e-file-multi-jws.smart-health-card"
+
+
+@pytest.fixture
+def example_issuer_trusted(settings):
+    settings.CVMS_SHC_TRUSTED_ISSUERS = json.dumps({EXAMPLE_ISSUER: str(EXAMPLE_JWKS)})
+
+
+def _qr_text():
+    compact = json.loads(VALID_FILE.read_text())["verifiableCredential"][0]
+    return "shc:/" + "".join(f"{ord(char) - 45:02d}" for char in compact)
+
+
+def test_a_venue_on_a_phone_checks_a_pasted_code_and_an_uploaded_file(page, example_issuer_trusted):
+    page.set_viewport_size(PHONE)
+    page.goto("/recipient/verify/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Verify a SMART Health Card"
+    assert_accessible(page)
+    assert_fits(page)
+
+    page.get_by_label("Health card code").fill(_qr_text())
+    page.get_by_role("button", name="Check the card").click()
+    assert page.get_by_role("heading", name="Valid card").is_visible()
+    doses = page.get_by_role("table")
+    assert "John B. Anyperson" in page.content() and "0000007" in doses.inner_text()
+    assert_accessible(page)
+    assert_fits(page, "a valid card")
+
+    page.get_by_label("Health card code").fill("")
+    page.locator("input[type=file]").set_input_files(str(VALID_FILE))
+    page.get_by_role("button", name="Check the card").click()
+    assert page.get_by_role("heading", name="Valid card").count() == 2
+
+    page.get_by_label("Health card code").fill("shc:/5678999")
+    page.get_by_role("button", name="Check the card").click()
+    assert page.get_by_role("heading", name="Not a valid card").is_visible()
+    assert "damaged" in page.get_by_role("alert").first.inner_text()
+    assert_accessible(page)
+    assert_fits(page, "a refused card")
+
+
+def test_the_verify_page_reads_in_spanish(browser, live_server, example_issuer_trusted):
+    context = browser.new_context(base_url=live_server.url, locale="es-US", viewport=PHONE)
+    page = context.new_page()
+    page.goto("/recipient/verify/")
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.locator("#id_code").fill(_qr_text())
+    page.locator("form.usa-form button[type=submit]").click()
+    assert "John B. Anyperson" in page.content()
+    assert_accessible(page)
+    assert_fits(page)
+    context.close()
