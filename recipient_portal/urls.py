@@ -29,3 +29,10 @@ from recipient_portal import verify_views  # noqa: E402
 urlpatterns += [
     path("verify/", verify_views.verify, name="verify"),
 ]
+
+# Proof of vaccination: the signed-in recipient's own SMART Health Card file.
+from recipient_portal import health_card_views  # noqa: E402
+
+urlpatterns += [
+    path("health-card.smart-health-card", health_card_views.card_file, name="health_card_file"),
+]
