@@ -35,4 +35,5 @@ from recipient_portal import health_card_views  # noqa: E402
 
 urlpatterns += [
     path("health-card.smart-health-card", health_card_views.card_file, name="health_card_file"),
+    path("health-card.pdf", health_card_views.card_pdf, name="health_card_pdf"),
 ]

@@ -1,5 +1,6 @@
 import datetime
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,3 +55,46 @@ def test_anonymous_is_sent_to_sign_in_and_providers_get_403(client, tenant_a):
 def test_wrong_method_is_405(client, tenant_a):
     client.force_login(tenant_a.recipient_user)
     assert client.post(URL).status_code == 405
+
+
+PDF_URL = "/recipient/health-card.pdf"
+
+
+def _text_of(pdf: bytes) -> str:
+    import io
+
+    from pypdf import PdfReader
+
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def test_recipient_downloads_their_record_with_its_card_as_a_pdf(client, tenant_a):
+    _dose(tenant_a)
+    client.force_login(tenant_a.recipient_user)
+    assert reverse("recipient_portal:health_card_pdf") == PDF_URL
+    assert 'data-testid="health-card-pdf"' in client.get(reverse("recipient_portal:home")).content.decode()
+    response = client.get(PDF_URL)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = _text_of(response.content)
+    assert text.startswith("COVID-19 Vaccination Record")
+    assert f"{tenant_a.recipient.first_name} {tenant_a.recipient.last_name}" in text
+    assert "FK5127" in text and tenant_a.location.name in text and "SMART Health Card" in text
+
+
+def test_the_pdf_is_in_the_language_the_page_is_read_in(client, tenant_a):
+    _dose(tenant_a)
+    client.force_login(tenant_a.recipient_user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    response = client.get(PDF_URL)
+    assert response.status_code == 200 and response.headers["Content-Language"] == "es"
+
+
+def test_the_pdf_is_refused_without_doses_and_to_anyone_else(client, tenant_a, tenant_b):
+    _dose(tenant_a)
+    client.force_login(tenant_b.recipient_user)
+    assert client.get(PDF_URL).status_code == 404
+    client.force_login(tenant_a.manager)
+    assert client.get(PDF_URL).status_code == 403
+    client.logout()
+    assert client.get(PDF_URL).status_code == 302
+    assert client.post(PDF_URL).status_code in (302, 405)

@@ -199,3 +199,13 @@ def test_command_names_an_unknown_recipient_or_one_without_doses(tenant_a, signi
         call_command("issue_health_card", recipient=0, out=str(tmp_path / "x"))
     with pytest.raises(CommandError, match="no COVID-19 vaccination"):
         call_command("issue_health_card", recipient=tenant_a.recipient.pk, out=str(tmp_path / "x"))
+
+
+def test_the_pdf_draws_the_cards_qr_code_module_for_module(tenant_a, signing_key):
+    from cvms.health_cards.pdf import QrCode
+
+    _dose(tenant_a, days_ago=1)
+    card = health_card_issue(recipient=tenant_a.recipient)
+    drawn = QrCode(card)
+    assert len(drawn.rows) == card.qr().symbol_size(scale=1, border=4)[0]
+    assert drawn.rows == [list(row) for row in card.qr().matrix_iter(scale=1, border=4)]
