@@ -21,13 +21,20 @@ def _dose(tenant):
                                given_by=tenant.vaccinator)
 
 
+def _download_from_home(client, tenant, name: str, testid: str, content_type: str):
+    """Sign in as ``tenant``'s recipient with a dose, find the home page's link, follow it."""
+    _dose(tenant)
+    client.force_login(tenant.recipient_user)
+    assert f'data-testid="{testid}"' in client.get(reverse("recipient_portal:home")).content.decode()
+    response = client.get(reverse(name))
+    assert response.status_code == 200 and response["Content-Type"] == content_type
+    return response
+
+
 def test_recipient_downloads_their_own_card_which_verifies(client, tenant_a):
-    _dose(tenant_a)
-    client.force_login(tenant_a.recipient_user)
     assert reverse("recipient_portal:health_card_file") == URL
-    assert 'data-testid="health-card-file"' in client.get(reverse("recipient_portal:home")).content.decode()
-    response = client.get(URL)
-    assert response.status_code == 200 and response["Content-Type"] == "application/smart-health-card"
+    response = _download_from_home(client, tenant_a, "recipient_portal:health_card_file", "health-card-file",
+                                   "application/smart-health-card")
     assert "attachment" in response["Content-Disposition"]
     check, = health_card_verify(text=response.content, filename="covid-19-vaccination.smart-health-card")
     assert check.valid and tenant_a.recipient.last_name in check.name and check.doses[0].lot == "FK5127"
@@ -69,12 +76,9 @@ def _text_of(pdf: bytes) -> str:
 
 
 def test_recipient_downloads_their_record_with_its_card_as_a_pdf(client, tenant_a):
-    _dose(tenant_a)
-    client.force_login(tenant_a.recipient_user)
     assert reverse("recipient_portal:health_card_pdf") == PDF_URL
-    assert 'data-testid="health-card-pdf"' in client.get(reverse("recipient_portal:home")).content.decode()
-    response = client.get(PDF_URL)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    response = _download_from_home(client, tenant_a, "recipient_portal:health_card_pdf", "health-card-pdf",
+                                   "application/pdf")
     text = _text_of(response.content)
     assert text.startswith("COVID-19 Vaccination Record")
     assert f"{tenant_a.recipient.first_name} {tenant_a.recipient.last_name}" in text
