@@ -1,13 +1,20 @@
 """A venue on a phone checks SMART Health Cards on the public verify page: a pasted code of a
 trusted issuer is valid with the name and doses, an uploaded file shows each card, a damaged code
-says why; the pages pass axe and fit the phone, in English and in Spanish."""
+says why; the pages pass axe and fit the phone, in English and in Spanish. A recipient downloads
+their PDF and card file from their home page, and the card they downloaded verifies."""
 
+import datetime
 import json
 
 import pytest
+from django.utils import timezone
 
 from cvms.health_cards.tests.conftest import EXAMPLE_ISSUER, EXAMPLE_JWKS, VECTORS
-from tests.browser.conftest import PHONE, assert_accessible, assert_fits
+from cvms.immunizations import choices as c
+from cvms.immunizations.services.administer import immunization_record
+from cvms.inventory.services.stock import lot_receive
+from cvms.inventory.tests.factories import VaccineProductFactory
+from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -63,3 +70,29 @@ def test_the_verify_page_reads_in_spanish(browser, live_server, example_issuer_t
     assert_accessible(page)
     assert_fits(page)
     context.close()
+
+
+def test_a_recipient_downloads_their_card_and_a_venue_verifies_it(page, tenant_a, password, tmp_path):
+    lot = lot_receive(location=tenant_a.location, product=VaccineProductFactory(cvx="217", display_name="Pfizer 12+"),
+                      lot_number="FW1331", expiration_date=timezone.localdate() + datetime.timedelta(days=30), doses=6)
+    immunization_record(recipient=tenant_a.recipient, lot=lot, dose_number=1, site=c.Site.LEFT_ARM,
+                        given_by=tenant_a.vaccinator)
+    page.set_viewport_size(PHONE)
+    sign_in(page, tenant_a.recipient_user.email, password)
+    page.goto("/recipient/")
+    assert_accessible(page)
+    assert_fits(page, "the home page with its card links")
+    with page.expect_download() as pdf:
+        page.get_by_test_id("health-card-pdf").click()
+    assert pdf.value.suggested_filename.endswith(".pdf")
+    with page.expect_download() as card:
+        page.get_by_test_id("health-card-file").click()
+    saved = tmp_path / card.value.suggested_filename
+    card.value.save_as(saved)
+
+    page.goto("/recipient/verify/")
+    page.locator("input[type=file]").set_input_files(str(saved))
+    page.get_by_role("button", name="Check the card").click()
+    assert page.get_by_role("heading", name="Valid card").is_visible()
+    assert tenant_a.recipient.last_name in page.content() and "FW1331" in page.get_by_role("table").inner_text()
+    assert "Pfizer 12+" in page.get_by_role("table").inner_text()
