@@ -186,6 +186,7 @@ INSTALLED_APPS = [
     "cvms.eligibility",
     "cvms.uploads",
     "cvms.vaccines_gov",
+    "cvms.health_cards",
     "cvms.api",
     "cvms.demo",
     # Portals
@@ -462,6 +463,19 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
+# --- SMART Health Cards (proof of vaccination, cvms/health_cards): the issuer (its keys are at
+# <issuer>/.well-known/jwks.json, so by default the site's own address); the ES256 signing key as a
+# private JWK or PEM, or a file holding one (development makes one under .var/ when neither is set;
+# in production `manage.py check` fails without one, or with an issuer that is not https); retired
+# public keys still published so older cards verify; other issuers a verifier trusts (a JSON
+# object: issuer URL -> key set or key set file).
+CVMS_SHC_ISSUER = env_pattern("CVMS_SHC_ISSUER", SITE_URL, r"https?://[^\s/]+(/\S*[^/\s])?",
+                              "a web address with no trailing slash")
+CVMS_SHC_SIGNING_KEY = env_str("CVMS_SHC_SIGNING_KEY", "").strip()
+CVMS_SHC_KEY_FILE = env_str("CVMS_SHC_KEY_FILE", "").strip()
+CVMS_SHC_PREVIOUS_KEYS = env_str("CVMS_SHC_PREVIOUS_KEYS", "").strip()
+CVMS_SHC_TRUSTED_ISSUERS = env_str("CVMS_SHC_TRUSTED_ISSUERS", "").strip()
 
 # --- Security
 SESSION_COOKIE_HTTPONLY = True

@@ -6,6 +6,7 @@ from cvms.accounts import admin as accounts_admin
 from cvms.accounts import views as accounts_views
 from cvms.appointments import views as scheduling_views
 from cvms.core import views as core_views
+from cvms.health_cards import views as health_card_views
 
 admin.site.site_header = _("CVMS administration")
 admin.site.site_title = _("CVMS administration")
@@ -36,6 +37,8 @@ urlpatterns = [
     path("scheduling/locations.ndjson", scheduling_views.locations, name="scheduling_locations"),
     path("scheduling/schedules.ndjson", scheduling_views.schedules, name="scheduling_schedules"),
     path("scheduling/slots/<int:location_id>.ndjson", scheduling_views.slots, name="scheduling_slots"),
+    # SMART Health Cards: the issuer's public keys, for verifiers anywhere.
+    path(".well-known/jwks.json", health_card_views.jwks, name="health_cards_jwks"),
     # Development only: the views answer 404 unless DEBUG is on and the mailbox backend is in use.
     path("dev/mail/", core_views.dev_mailbox, name="dev_mailbox"),
     path("dev/mail/<str:name>", core_views.dev_mailbox_message, name="dev_mailbox_message"),

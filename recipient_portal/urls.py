@@ -49,3 +49,18 @@ urlpatterns += [
     path("my-group/", groups_views.group, name="group"),
     path("my-group/questions/", groups_views.group_questions, name="group_questions"),
 ]
+
+# Proof of vaccination: the public page where venues check a SMART Health Card.
+from recipient_portal import verify_views  # noqa: E402
+
+urlpatterns += [
+    path("verify/", verify_views.verify, name="verify"),
+]
+
+# Proof of vaccination: the signed-in recipient's own SMART Health Card file.
+from recipient_portal import health_card_views  # noqa: E402
+
+urlpatterns += [
+    path("health-card.smart-health-card", health_card_views.card_file, name="health_card_file"),
+    path("health-card.pdf", health_card_views.card_pdf, name="health_card_pdf"),
+]

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from django.conf import settings
 from dotenv import dotenv_values
+from jwcrypto import jwk
 from packaging.requirements import Requirement
 
 from tests.ports import free_port
@@ -26,7 +27,8 @@ APP_SERVICES = ("migrate", "web", "worker", "beat")
 # The README's compose steps: copy the production example, then replace every CHANGE-ME.
 PRODUCTION_EXAMPLE = ROOT / ".env.production.example"
 FILLED = {"SECRET_KEY": secrets.token_urlsafe(64), "ALLOWED_HOSTS": "cvms.example.gov",
-          "SITE_URL": "cvms.example.gov", "POSTGRES_PASSWORD": secrets.token_urlsafe(32)}
+          "SITE_URL": "cvms.example.gov", "POSTGRES_PASSWORD": secrets.token_urlsafe(32),
+          "CVMS_SHC_SIGNING_KEY": jwk.JWK.generate(kty="EC", crv="P-256").export_private()}
 
 
 def _requirements(name: str) -> tuple[list[str], dict[str, Requirement]]:

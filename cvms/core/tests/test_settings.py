@@ -6,12 +6,16 @@ import sys
 
 import pytest
 from django.conf import settings
+from jwcrypto import jwk
 
 PRODUCTION_ENV = {
     "CVMS_ENV": "production",
     "SECRET_KEY": "k8Jz2pQw7Vn4Rt9Ly1Xc6Bm3Hd5Fg0Sa8Ue2Wi7Oq4Tp1Zr6Nv3Mb9Kc5Jd0Lf2",
     "ALLOWED_HOSTS": "cvms.example.gov",
     "DEBUG": "false",
+    # SMART Health Cards: production signs with a key it is given, as an https issuer.
+    "CVMS_SHC_SIGNING_KEY": jwk.JWK.generate(kty="EC", crv="P-256").export_private(),
+    "CVMS_SHC_ISSUER": "https://cvms.example.gov",
 }
 
 
