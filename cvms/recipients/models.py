@@ -109,6 +109,9 @@ class Recipient(Address):
         _("new welcome link asked for"), null=True, blank=True,
         help_text=_("When a new welcome link was last sent on request: one per wait, however often it is asked for."),
     )
+    #: When the recipient completed the COVID-19 Vaccination Registration form in the Recipient Portal.
+    #: Empty until then: employers and staff see "registration completed" from this.
+    registered_at = models.DateTimeField(_("registration completed"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = RecipientQuerySet.as_manager()
