@@ -476,6 +476,10 @@ CVMS_SHC_SIGNING_KEY = env_str("CVMS_SHC_SIGNING_KEY", "").strip()
 CVMS_SHC_KEY_FILE = env_str("CVMS_SHC_KEY_FILE", "").strip()
 CVMS_SHC_PREVIOUS_KEYS = env_str("CVMS_SHC_PREVIOUS_KEYS", "").strip()
 CVMS_SHC_TRUSTED_ISSUERS = env_str("CVMS_SHC_TRUSTED_ISSUERS", "").strip()
+# Cards one client address may check on the public verify page (each check verifies signatures):
+# a burst a minute and a sustained number an hour, counted in the cache.
+CVMS_VERIFY_CHECKS_PER_MINUTE = env_int("CVMS_VERIFY_CHECKS_PER_MINUTE", 1000 if CVMS_ENV == "test" else 20, minimum=1)
+CVMS_VERIFY_CHECKS_PER_HOUR = env_int("CVMS_VERIFY_CHECKS_PER_HOUR", 10000 if CVMS_ENV == "test" else 300, minimum=1)
 
 # --- Security
 SESSION_COOKIE_HTTPONLY = True
