@@ -149,6 +149,8 @@ CVMS_REMINDERS_AT = env_pattern("CVMS_REMINDERS_AT", "22:00", r"([01][0-9]|2[0-3
 CVMS_REMINDER_BATCH = env_int("CVMS_REMINDER_BATCH", 200, minimum=1, maximum=5000)
 # "Your group is open" emails one run sends at most; a full run queues the next (cvms.eligibility.notices).
 CVMS_GROUP_EMAIL_BATCH = env_int("CVMS_GROUP_EMAIL_BATCH", 200, minimum=1, maximum=5000)
+# Recipients whose group one run recomputes after state staff change a group's rules (cvms.eligibility.regroup).
+CVMS_GROUP_RECOMPUTE_BATCH = env_int("CVMS_GROUP_RECOMPUTE_BATCH", 1000, minimum=1, maximum=10000)
 # A location's inventory page warns of lots expiring within this many days, and suggests offering
 # lots with doses available that expire within the second window on the Vaccine Marketplace.
 CVMS_EXPIRING_SOON_DAYS = env_int("CVMS_EXPIRING_SOON_DAYS", 30, minimum=1)
