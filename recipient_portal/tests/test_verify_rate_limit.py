@@ -77,3 +77,17 @@ def test_the_rates_default_to_20_a_minute_and_300_an_hour_and_refuse_zero():
     assert _settings_process(CVMS_ENV="development").stdout.split() == ["20", "300"]
     refused = _settings_process(CVMS_ENV="development", CVMS_VERIFY_CHECKS_PER_HOUR="0")
     assert refused.returncode != 0 and "CVMS_VERIFY_CHECKS_PER_HOUR" in refused.stderr
+
+
+def test_with_the_cache_down_cards_are_still_checked_promptly(settings):
+    import socket
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/1"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": dead}}
+    started = time.monotonic()
+    response = _check("198.51.100.11")
+    assert response.status_code == 200 and "Valid card" in response.content.decode()
+    assert time.monotonic() - started < 3

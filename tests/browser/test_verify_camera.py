@@ -1,8 +1,9 @@
 """A venue scans a SMART Health Card with the phone's camera on the public verify page: Chromium is
 given a fake camera whose video shows the QR code of a real test vector, the page reads it (with
 the vendored jsQR: Chromium on Linux has no BarcodeDetector) and the card is checked as a pasted one
-is. The camera stops when asked; a refused camera says so and paste still works; without
-JavaScript the page is the paste and upload form it always was."""
+is. The camera stops once a code is read and when asked; a QR code that is not a card, a refused
+camera and a device without one are each said so, and paste still works; without JavaScript the
+page is the paste and upload form it always was."""
 
 import json
 import shutil
@@ -55,22 +56,35 @@ def write_y4m(path, matrix, *, frames: int = 2) -> None:
             video.write(b"FRAME\n" + bytes(luma) + chroma)
 
 
-@pytest.fixture(scope="module")
-def camera_video(tmp_path_factory):
-    import segno
-
-    qr = segno.make(["shc:/", qr_digits(_vector_jws())], error="l", boost_error=False)
-    path = tmp_path_factory.mktemp("camera") / "card.y4m"
+def _video_of(tmp_path_factory, qr):
+    path = tmp_path_factory.mktemp("camera") / "qr.y4m"
     write_y4m(path, [list(row) for row in qr.matrix])
     return path
 
 
+def _launch_with_camera(browser, video):
+    """A second Chromium of the session's Playwright, whose camera plays ``video``."""
+    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={video}"]
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    return browser.browser_type.launch(executable_path=executable, headless=True, args=args)
+
+
 @pytest.fixture(scope="module")
-def browser_with_camera(browser, camera_video):
-    """A second Chromium of the session's Playwright, whose camera plays ``camera_video``."""
-    args = [*CHROMIUM_ARGS, "--use-fake-device-for-media-stream", f"--use-file-for-fake-video-capture={camera_video}"]
-    with_camera = browser.browser_type.launch(executable_path=shutil.which("chromium") or shutil.which(
-        "chromium-browser"), headless=True, args=args)
+def browser_with_camera(browser, tmp_path_factory):
+    """Its camera shows the QR code of the test vector's first card, as the card's issuer made it."""
+    import segno
+
+    with_camera = _launch_with_camera(browser, _video_of(tmp_path_factory, segno.make(
+        ["shc:/", qr_digits(_vector_jws())], error="l", boost_error=False)))
+    yield with_camera
+    with_camera.close()
+
+
+@pytest.fixture(scope="module")
+def browser_seeing_a_web_address(browser, tmp_path_factory):
+    import segno
+
+    with_camera = _launch_with_camera(browser, _video_of(tmp_path_factory, segno.make("https://example.com/menu")))
     yield with_camera
     with_camera.close()
 
@@ -124,6 +138,19 @@ def test_the_stop_button_turns_the_camera_off(browser_with_camera, live_server):
     context.close()
 
 
+def test_a_qr_code_that_is_not_a_health_card_is_named_and_nothing_is_sent(browser_seeing_a_web_address,
+                                                                          live_server):
+    context, page = _phone(browser_seeing_a_web_address, live_server, permissions=["camera"])
+    page.goto("/recipient/verify/")
+    page.get_by_role("button", name="Scan with camera").click()
+    page.get_by_role("status").filter(has_text="That QR code is not a SMART Health Card").wait_for()
+    assert page.get_by_label("Health card code").input_value() == ""
+    assert page.get_by_role("heading", name="Result").count() == 0
+    page.get_by_role("button", name="Stop the camera").click()
+    assert page.evaluate("window.cameraTracks.every(t => t.readyState === 'ended')")
+    context.close()
+
+
 def test_a_refused_camera_says_so_and_pasting_still_works(browser_with_camera, live_server, example_issuer_trusted):
     context, page = _phone(browser_with_camera, live_server)
     page.goto("/recipient/verify/")
@@ -133,6 +160,15 @@ def test_a_refused_camera_says_so_and_pasting_still_works(browser_with_camera, l
     page.get_by_label("Health card code").fill("shc:/" + qr_digits(_vector_jws()))
     page.get_by_role("button", name="Check the card").click()
     assert page.get_by_role("heading", name="Valid card").is_visible()
+    context.close()
+
+
+def test_a_device_without_a_camera_says_so(browser, live_server):
+    context, page = _phone(browser, live_server, permissions=["camera"])
+    page.goto("/recipient/verify/")
+    page.get_by_role("button", name="Scan with camera").click()
+    page.get_by_role("status").filter(has_text="No camera was found on this device").wait_for()
+    assert page.get_by_role("button", name="Scan with camera").is_enabled()
     context.close()
 
 
