@@ -2,14 +2,17 @@
 order): each recipient's stored answers are matched again, in the background, one bounded batch a
 run (``CVMS_GROUP_RECOMPUTE_BATCH``, in order of the answers' ids, the next run queued while more
 wait). A row that fails is logged and skipped, never holding up the others; a row answered again
-while the run worked keeps its new answers' group. Each move is audited, and an open group that
-gained people has its "your group is open" emails queued through ``cvms.eligibility.notices``,
-which emails each person once per group, ever."""
+while the run worked keeps its new answers' group. Each request is an audit entry, and its id
+travels with its runs: a run whose request a newer one followed stops, since the newer request's
+runs match everyone again under the newest rules (many edits in a row cost one full pass, not
+many). Each move is audited, and an open group that gained people has its "your group is open"
+emails queued through ``cvms.eligibility.notices``, which emails each person once per group, ever."""
 
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +26,8 @@ log = logging.getLogger(__name__)
 
 #: The system actor the audit log names for moves the recompute makes.
 RECOMPUTE_ACTOR = "eligibility.recompute"
+#: The audit action of a request to recompute (its entry's id names the request).
+REQUESTED = "eligibility.groups.recompute_queued"
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,7 @@ class RecomputeRun:
     moved: int
     failed: int
     next_after_id: int | None  # the run queued next, or None when this was the last
+    superseded: bool = False  # a newer request's runs do the rest
 
 
 def groups_recompute_request(*, actor, group: VaccineGroup, reason: str) -> None:
@@ -39,15 +45,18 @@ def groups_recompute_request(*, actor, group: VaccineGroup, reason: str) -> None
     from cvms.eligibility.tasks import recompute_groups
 
     with transaction.atomic():
-        audit_log(actor=actor, action="eligibility.groups.recompute_queued", obj=group, changes={"reason": reason})
-        outbox_enqueue(task=recompute_groups, args=[0])
+        entry = audit_log(actor=actor, action=REQUESTED, obj=group, changes={"reason": reason})
+        outbox_enqueue(task=recompute_groups, args=[entry.pk, 0])
 
 
-def groups_recompute_batch(*, after_id: int, batch: int | None = None) -> RecomputeRun:
-    """Match again the answers with ids above ``after_id``, ``batch`` of them (the setting by
-    default); move, audit and queue emails as the module says. Safe to run twice."""
+def groups_recompute_batch(*, request_id: int, after_id: int, batch: int | None = None) -> RecomputeRun:
+    """For the request ``request_id`` (its audit entry), match again the answers with ids above
+    ``after_id``, ``batch`` of them (the setting by default); move, audit and queue emails as the
+    module says. Safe to run twice."""
     from cvms.eligibility.tasks import recompute_groups, send_group_opened_emails
 
+    if _newer_request(request_id):
+        return RecomputeRun(checked=0, moved=0, failed=0, next_after_id=None, superseded=True)
     batch = batch or settings.CVMS_GROUP_RECOMPUTE_BATCH
     groups = groups_with_criteria()
     today = timezone.localdate()
@@ -70,8 +79,14 @@ def groups_recompute_batch(*, after_id: int, batch: int | None = None) -> Recomp
             outbox_enqueue(task=send_group_opened_emails, args=[group_id])
         next_after_id = rows[-1].pk if len(rows) == batch else None
         if next_after_id is not None:
-            outbox_enqueue(task=recompute_groups, args=[next_after_id])
+            outbox_enqueue(task=recompute_groups, args=[request_id, next_after_id])
     return RecomputeRun(checked=len(rows), moved=len(moves), failed=failed, next_after_id=next_after_id)
+
+
+def _newer_request(request_id: int) -> bool:
+    """Asked through the groups' own audit entries (few, indexed by object), not the whole log."""
+    return AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(VaccineGroup), action=REQUESTED,
+                                   pk__gt=request_id).exists()
 
 
 def _regroup(row: EligibilityAnswers, groups: list[VaccineGroup], today):
