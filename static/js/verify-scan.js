@@ -40,12 +40,18 @@
     });
   }
 
+  function readsQrCodes() {
+    try {
+      return window.BarcodeDetector.getSupportedFormats()
+        .then(function (formats) { return formats.indexOf("qr_code") >= 0; }, function () { return false; });
+    } catch (error) {
+      return Promise.resolve(false);  // no BarcodeDetector here
+    }
+  }
+
   // A function from the video to a promise of the QR code's text (or null).
   function decoder() {
-    var native = "BarcodeDetector" in window
-      ? window.BarcodeDetector.getSupportedFormats().then(function (formats) { return formats.indexOf("qr_code") >= 0; })
-      : Promise.resolve(false);
-    return native.catch(function () { return false; }).then(function (supported) {
+    return readsQrCodes().then(function (supported) {
       if (supported) {
         var detector = new window.BarcodeDetector({ formats: ["qr_code"] });
         return function () {

@@ -26,6 +26,14 @@ const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
 navigator.mediaDevices.getUserMedia = c => open(c).then(s => { window.cameraTracks.push(...s.getTracks()); return s; });
 """
 
+#: A BarcodeDetector as a phone's browser has one, that sees the text READ in every frame.
+PHONE_DETECTOR = """
+window.BarcodeDetector = class {
+  static getSupportedFormats() { return Promise.resolve(["qr_code", "ean_13"]); }
+  detect(video) { return Promise.resolve(video.videoWidth ? [{format: "qr_code", rawValue: READ}] : []); }
+};
+"""
+
 
 @pytest.fixture
 def example_issuer_trusted(settings):
@@ -109,6 +117,22 @@ def test_a_venue_scans_a_card_with_the_phone_camera_and_sees_it_verified(browser
     assert page.get_by_label("Health card code").input_value().startswith("shc:/")
     assert_accessible(page)
     assert_fits(page, "a card read by the camera")
+    context.close()
+
+
+def test_the_browsers_own_barcode_detector_reads_the_code_where_it_can(browser_with_camera, live_server,
+                                                                        example_issuer_trusted):
+    """Chromium on Linux has no BarcodeDetector: one that answers as a phone's would stands in, to
+    see that the page uses it (and never loads jsQR) and sends what it read."""
+    context, page = _phone(browser_with_camera, live_server, permissions=["camera"])
+    text = "shc:/" + qr_digits(_vector_jws())
+    page.add_init_script(PHONE_DETECTOR.replace("READ", json.dumps(text)))
+    decoders = []
+    page.on("request", lambda request: decoders.append(request.url) if "jsqr" in request.url.lower() else None)
+    page.goto("/recipient/verify/")
+    page.get_by_role("button", name="Scan with camera").click()
+    page.get_by_role("heading", name="Valid card").wait_for()
+    assert "John B. Anyperson" in page.content() and decoders == []
     context.close()
 
 
