@@ -5,8 +5,9 @@ wait). A row that fails is logged and skipped, never holding up the others; a ro
 while the run worked keeps its new answers' group. Each request is an audit entry, and its id
 travels with its runs: a run whose request a newer one followed stops, since the newer request's
 runs match everyone again under the newest rules (many edits in a row cost one full pass, not
-many). Each move is audited, and an open group that gained people has its "your group is open"
-emails queued through ``cvms.eligibility.notices``, which emails each person once per group, ever."""
+many). Each move is audited with the request that caused it, and an open group that gained people
+has its "your group is open" emails queued through ``cvms.eligibility.notices``, which emails each
+person once per group, ever."""
 
 import logging
 from dataclasses import dataclass
@@ -74,7 +75,8 @@ def groups_recompute_batch(*, request_id: int, after_id: int, batch: int | None 
                 log.exception("Could not recompute the group of eligibility answers %s.", row.pk)
         AuditLog.objects.bulk_create(AuditLog(**audit_row(
             integration=RECOMPUTE_ACTOR, action="eligibility.answers.regrouped", obj=row.recipient,
-            changes={"group": [old.order if old else None, new.order if new else None]})) for row, old, new in moves)
+            changes={"group": [old.order if old else None, new.order if new else None], "request": request_id}))
+            for row, old, new in moves)
         for group_id in sorted({new.pk for _row, _old, new in moves if new is not None and new.is_open}):
             outbox_enqueue(task=send_group_opened_emails, args=[group_id])
         next_after_id = rows[-1].pk if len(rows) == batch else None

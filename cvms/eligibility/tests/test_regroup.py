@@ -49,13 +49,13 @@ def test_a_rule_change_moves_the_people_it_concerns_and_audits_each_move(groups)
     assert (_group_of(ana), _group_of(bo)) == (teachers, everyone)
     GroupCriterion.objects.filter(group=seniors).update(min_age=30)
 
-    run = groups_recompute_batch(request_id=0, after_id=0)
+    run = groups_recompute_batch(request_id=41, after_id=0)
     assert (run.checked, run.moved, run.failed, run.next_after_id) == (2, 2, 0, None)
     assert _group_of(ana) == seniors and _group_of(bo) == seniors
     moves = AuditLog.objects.filter(action="eligibility.answers.regrouped").order_by("object_id")
     assert [(m.object_id, m.changes, m.actor_label) for m in moves] == [
-        (str(ana.pk), {"group": [3, 2]}, "eligibility.recompute"),
-        (str(bo.pk), {"group": [5, 2]}, "eligibility.recompute")]
+        (str(ana.pk), {"group": [3, 2], "request": 41}, "eligibility.recompute"),
+        (str(bo.pk), {"group": [5, 2], "request": 41}, "eligibility.recompute")]
 
 
 def test_a_new_order_puts_people_in_the_group_now_first(groups):
