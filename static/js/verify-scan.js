@@ -99,19 +99,24 @@
   }
 
   startButton.addEventListener("click", function () {
+    var opened = null;
     startButton.disabled = true;
     navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: "environment" } }, audio: false })
       .then(function (media) {
-        stream = media;
+        stream = opened = media;
         video.srcObject = media;
         video.hidden = false;
         stopButton.hidden = false;
         startButton.hidden = true;
+        stopButton.focus();
         say("looking");
         return video.play().then(function () { return decode || decoder(); });
       })
       .then(function (found) { decode = found; scan(); })
-      .catch(function (error) { stop(refused(error)); })
+      .catch(function (error) {
+        // Said only while this camera is still on: one already stopped by the reader keeps its message.
+        if (!opened || stream === opened) stop(refused(error));
+      })
       .then(function () { startButton.disabled = false; });
   });
   stopButton.addEventListener("click", function () { stop("stopped"); startButton.focus(); });

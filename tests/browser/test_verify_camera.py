@@ -148,13 +148,12 @@ def test_the_camera_shows_and_stops_when_asked(browser_with_camera, live_server,
     context.close()
 
 
-def test_the_stop_button_turns_the_camera_off(browser_with_camera, live_server):
-    context, page = _phone(browser_with_camera, live_server, permissions=["camera"])
+def test_the_stop_button_turns_the_camera_off(browser_seeing_a_web_address, live_server):
+    context, page = _phone(browser_seeing_a_web_address, live_server, permissions=["camera"])
     page.goto("/recipient/verify/")
-    page.evaluate("document.querySelector('[data-verify-form]').addEventListener('submit', e => e.preventDefault())")
-    page.route("**/vendor/jsqr/*", lambda route: route.abort())  # nothing is read: the camera stays on
     page.get_by_role("button", name="Scan with camera").click()
-    page.wait_for_function("window.cameraTracks.length > 0")
+    page.get_by_role("status").filter(has_text="That QR code is not a SMART Health Card").wait_for()
+    assert page.evaluate("window.cameraTracks.every(t => t.readyState === 'live')")
     page.get_by_role("button", name="Stop the camera").click()
     assert page.get_by_role("status").inner_text() == "The camera is off."
     assert page.evaluate("window.cameraTracks.every(t => t.readyState === 'ended')")
@@ -170,8 +169,16 @@ def test_a_qr_code_that_is_not_a_health_card_is_named_and_nothing_is_sent(browse
     page.get_by_role("status").filter(has_text="That QR code is not a SMART Health Card").wait_for()
     assert page.get_by_label("Health card code").input_value() == ""
     assert page.get_by_role("heading", name="Result").count() == 0
-    page.get_by_role("button", name="Stop the camera").click()
-    assert page.evaluate("window.cameraTracks.every(t => t.readyState === 'ended')")
+    context.close()
+
+
+def test_a_reader_that_cannot_load_says_the_camera_cannot_scan_and_turns_it_off(browser_with_camera, live_server):
+    context, page = _phone(browser_with_camera, live_server, permissions=["camera"])
+    page.route("**/vendor/jsqr/*", lambda route: route.abort())
+    page.goto("/recipient/verify/")
+    page.get_by_role("button", name="Scan with camera").click()
+    page.get_by_role("status").filter(has_text="The camera could not be started").wait_for()
+    assert page.evaluate("window.cameraTracks.length > 0 && window.cameraTracks.every(t => t.readyState === 'ended')")
     context.close()
 
 
