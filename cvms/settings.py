@@ -149,6 +149,8 @@ CVMS_REMINDERS_AT = env_pattern("CVMS_REMINDERS_AT", "22:00", r"([01][0-9]|2[0-3
 CVMS_REMINDER_BATCH = env_int("CVMS_REMINDER_BATCH", 200, minimum=1, maximum=5000)
 # "Your group is open" emails one run sends at most; a full run queues the next (cvms.eligibility.notices).
 CVMS_GROUP_EMAIL_BATCH = env_int("CVMS_GROUP_EMAIL_BATCH", 200, minimum=1, maximum=5000)
+# Recipients whose group one run recomputes after state staff change a group's rules (cvms.eligibility.regroup).
+CVMS_GROUP_RECOMPUTE_BATCH = env_int("CVMS_GROUP_RECOMPUTE_BATCH", 1000, minimum=1, maximum=10000)
 # A location's inventory page warns of lots expiring within this many days, and suggests offering
 # lots with doses available that expire within the second window on the Vaccine Marketplace.
 CVMS_EXPIRING_SOON_DAYS = env_int("CVMS_EXPIRING_SOON_DAYS", 30, minimum=1)
@@ -476,6 +478,10 @@ CVMS_SHC_SIGNING_KEY = env_str("CVMS_SHC_SIGNING_KEY", "").strip()
 CVMS_SHC_KEY_FILE = env_str("CVMS_SHC_KEY_FILE", "").strip()
 CVMS_SHC_PREVIOUS_KEYS = env_str("CVMS_SHC_PREVIOUS_KEYS", "").strip()
 CVMS_SHC_TRUSTED_ISSUERS = env_str("CVMS_SHC_TRUSTED_ISSUERS", "").strip()
+# Cards one client address may check on the public verify page (each check verifies signatures):
+# a burst a minute and a sustained number an hour, counted in the cache.
+CVMS_VERIFY_CHECKS_PER_MINUTE = env_int("CVMS_VERIFY_CHECKS_PER_MINUTE", 1000 if CVMS_ENV == "test" else 20, minimum=1)
+CVMS_VERIFY_CHECKS_PER_HOUR = env_int("CVMS_VERIFY_CHECKS_PER_HOUR", 10000 if CVMS_ENV == "test" else 300, minimum=1)
 
 # --- Security
 SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,7 @@
 """Vaccine groups in admin, for state staff: names, order and criteria are edited here (each save
-audited); a group is opened or closed only by the actions, which call the services (opening one
-emails its people), so "being vaccinated now" and "opened at" are read-only."""
+audited; a change of order or criteria recomputes everyone's group in the background); a group is
+opened or closed only by the actions, which call the services (opening one emails its people), so
+"being vaccinated now" and "opened at" are read-only."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -11,6 +12,7 @@ from cvms.core.admin import AuditedAdminMixin, ReadOnlyAdminMixin
 from cvms.core.audit import audit_log
 from cvms.eligibility.choices import LivingSetting, MedicalCondition
 from cvms.eligibility.models import EligibilityAnswers, GroupCriterion, VaccineGroup
+from cvms.eligibility.regroup import groups_recompute_request
 from cvms.eligibility.services import group_close, group_open
 from cvms.recipients.choices import Industry
 
@@ -59,6 +61,13 @@ class VaccineGroupAdmin(AuditedAdminMixin, admin.ModelAdmin):
                       obj=form.instance, changes={"criterion": criterion.pk, **{
                           name: getattr(criterion, name) for name in CriterionForm.Meta.fields}})
         formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        changed = [name for name in ("order",) if name in form.changed_data] + [
+            "criteria" for formset in formsets if formset.has_changed()]
+        if changed:
+            groups_recompute_request(actor=request.user, group=form.instance, reason=", ".join(changed))
 
     def has_open_permission(self, request):
         return request.user.has_perm("eligibility.change_vaccinegroup")

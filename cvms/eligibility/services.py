@@ -38,10 +38,18 @@ def criterion_matches(criterion: GroupCriterion, answers: Answers) -> bool:
             and (not criterion.living_settings or answers.living_setting in criterion.living_settings))
 
 
-def group_for(answers: Answers) -> VaccineGroup | None:
-    """The first group, by order, open or not, that one of whose criteria the answers match."""
-    groups = VaccineGroup.objects.prefetch_related("criteria").order_by("order")
+def groups_with_criteria() -> list[VaccineGroup]:
+    """Every group by order, its criteria fetched with it: what ``group_matching`` reads."""
+    return list(VaccineGroup.objects.prefetch_related("criteria").order_by("order"))
+
+
+def group_matching(groups: list[VaccineGroup], answers: Answers) -> VaccineGroup | None:
+    """The first of ``groups`` (in order), open or not, one of whose criteria the answers match."""
     return next((g for g in groups if any(criterion_matches(c, answers) for c in g.criteria.all())), None)
+
+
+def group_for(answers: Answers) -> VaccineGroup | None:
+    return group_matching(groups_with_criteria(), answers)
 
 
 def check_answers(*, industry: str, conditions: list[str], living_setting: str) -> None:

@@ -82,3 +82,10 @@ def test_signed_in_people_of_any_tenant_see_no_record_of_others(client, tenant_a
     client.force_login(tenant_b.recipient_user)
     body = client.get(URL).content.decode()
     assert tenant_a.recipient.last_name not in body and tenant_b.recipient.last_name not in body
+
+
+def test_the_camera_scanner_is_offered_only_to_scripts_and_loaded_from_this_site(client, db):
+    body = client.get(URL).content.decode()
+    assert "hidden data-camera-scan" in body and "/static/js/verify-scan.js" in body
+    assert 'data-decoder-src="/static/vendor/jsqr/jsQR.min.js"' in body
+    assert "<script>" not in body.split("<body", 1)[1]  # no inline script to allow in a CSP

@@ -11,6 +11,7 @@ from cvms.eligibility.models import GroupCriterion, VaccineGroup
 from cvms.eligibility.tests.helpers import make_group
 
 CHANGELIST = "admin:eligibility_vaccinegroup_changelist"
+RECOMPUTE = "cvms.eligibility.tasks.recompute_groups"
 
 
 @pytest.fixture
@@ -50,7 +51,8 @@ def test_state_staff_edit_a_groups_criteria_inline_and_each_change_is_audited(cl
     assert GroupCriterion.objects.get(group=seniors, min_age=16).conditions == ["cancer", "kidney"]
     actions = sorted(AuditLog.objects.filter(actor=state_reviewer).values_list("action", flat=True))
     assert actions == ["admin.eligibility.vaccinegroup.changed", "eligibility.criterion.added",
-                       "eligibility.criterion.changed"]
+                       "eligibility.criterion.changed", "eligibility.groups.recompute_queued"]
+    assert queued(RECOMPUTE) == [[AuditLog.objects.get(action="eligibility.groups.recompute_queued").pk, 0]]
 
 
 def test_state_staff_add_a_closed_group_with_its_criteria_audited(client, state_reviewer, db):
@@ -63,7 +65,21 @@ def test_state_staff_add_a_closed_group_with_its_criteria_audited(client, state_
     group = VaccineGroup.objects.get(order=5)
     assert not group.is_open and group.criteria.get().min_age == 16
     assert sorted(AuditLog.objects.filter(actor=state_reviewer).values_list("action", flat=True)) == [
-        "admin.eligibility.vaccinegroup.added", "eligibility.criterion.added"]
+        "admin.eligibility.vaccinegroup.added", "eligibility.criterion.added", "eligibility.groups.recompute_queued"]
+
+
+def test_a_new_order_recomputes_everyones_group_and_new_names_do_not(client, state_reviewer, seniors):
+    client.force_login(state_reviewer)
+    url = reverse("admin:eligibility_vaccinegroup_change", args=[seniors.pk])
+    criterion = seniors.criteria.get()
+    unchanged = {"criteria-TOTAL_FORMS": "1", "criteria-0-min_age": "65"}
+    client.post(url, {**_change_form(seniors, criterion, name_en="Group 2: Older people"), **unchanged})
+    assert queued(RECOMPUTE) == []
+    client.post(url, {**_change_form(seniors, criterion, order="7"), **unchanged})
+    assert VaccineGroup.objects.get(pk=seniors.pk).order == 7
+    assert queued(RECOMPUTE) == [[AuditLog.objects.get(action="eligibility.groups.recompute_queued").pk, 0]]
+    entry = AuditLog.objects.get(action="eligibility.groups.recompute_queued")
+    assert entry.actor == state_reviewer and entry.changes == {"reason": "order"}
 
 
 def test_a_criterion_that_says_nothing_or_has_its_ages_reversed_is_refused_on_the_form(client, state_reviewer,
