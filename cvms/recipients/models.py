@@ -133,6 +133,11 @@ class Recipient(Address):
                          condition=Q(welcome_email_status="failed")),
             models.Index(fields=["employer", "last_name", "id"], name="recipient_employer_last_idx",
                          condition=Q(employer__isnull=False)),
+            # An employer's employee list sorted by date added or by registration.
+            models.Index(fields=["employer", "created_at", "id"], name="recipient_employer_added_idx",
+                         condition=Q(employer__isnull=False)),
+            models.Index(fields=["employer", "registered_at", "id"], name="recipient_employer_reg_idx",
+                         condition=Q(employer__isnull=False)),
             models.Index(fields=["county"], name="recipient_county_idx", condition=~Q(county="")),
             # The check-in search (selectors.recipients_find): a name (last name first, then first
             # name and date of birth in the same index), a date of birth, an email, a phone.
