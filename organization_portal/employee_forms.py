@@ -22,4 +22,5 @@ class EmployeeSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=100)
     sort = forms.ChoiceField(required=False, choices=[(key, key) for key in EMPLOYEE_SORTS])
     dir = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")])
-    page = forms.IntegerField(required=False, min_value=1, max_value=100_000)
+    after = forms.CharField(required=False, max_length=500)
+    before = forms.CharField(required=False, max_length=500)

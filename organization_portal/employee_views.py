@@ -29,7 +29,8 @@ def _employees_page(request, employer, *, low_form=None, high_form=None, status=
     search = EmployeeSearchForm(request.GET)
     params = search.cleaned_data if search.is_valid() else {}
     page = employees_page(employer=employer, search=params.get("q", ""), sort=params.get("sort") or "name",
-                          descending=params.get("dir") == "desc", page=params.get("page") or 1)
+                          descending=params.get("dir") == "desc", after=params.get("after", ""),
+                          before=params.get("before", ""))
     return render(request, "organization_portal/employees/home.html", {
         "employer": employer, "page": page, "search": params,
         "low_form": low_form or EmployeeFileForm(prefix="low"),

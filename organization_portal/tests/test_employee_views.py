@@ -130,7 +130,7 @@ def test_employee_list_shows_registration_and_welcome_email_but_nothing_medical(
 def test_employee_list_search_and_sort_reach_the_selector(client, tenant_a, coordinator):
     response = client.get(_url("employees", tenant_a), {"q": "nobody-here", "sort": "registration", "dir": "desc"})
     assert response.status_code == 200 and "No employee matches that search." in response.content.decode()
-    assert client.get(_url("employees", tenant_a), {"sort": "date_of_birth", "page": "0"}).status_code == 200
+    assert client.get(_url("employees", tenant_a), {"sort": "date_of_birth", "after": "x"}).status_code == 200
 
 
 def test_the_templates_download(client, tenant_a, coordinator):
