@@ -113,3 +113,10 @@ def test_employer_files_are_held_to_the_provider_limits(employer, tenant_a):
 
     with pytest.raises(FileRefused):
         _employer_upload(employer, tenant_a.employer_coordinator, text=rows_csv(101), channel=UploadChannel.LOW_VOLUME)
+
+
+@pytest.mark.parametrize("channel", [UploadChannel.BACKEND, UploadChannel.API])
+def test_employers_upload_only_through_the_portal_tabs(employer, tenant_a, channel):
+    with pytest.raises(ServiceError, match="Choose Low Volume or High Volume"):
+        _employer_upload(employer, tenant_a.employer_coordinator, channel=channel)
+    assert not RecipientUpload.objects.filter(organization=employer).exists()
