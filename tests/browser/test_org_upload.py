@@ -10,9 +10,18 @@ from django.utils import timezone
 from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload, UploadStatus
 from cvms.uploads.tests.conftest import rows_csv
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _on_a_phone(page):
+    """The page fits a 390 px phone and passes axe there too."""
+    desktop = page.viewport_size
+    page.set_viewport_size(PHONE)
+    assert_fits(page)
+    assert_accessible(page)
+    page.set_viewport_size(desktop)
 
 
 def _tick(page, checkbox):
@@ -30,6 +39,7 @@ def test_coordinator_uploads_fixes_failed_rows_and_sees_registration(page, tenan
     page.get_by_role("link", name=employer.name).click()
     page.wait_for_url("**/employees/")
     assert_accessible(page)
+    _on_a_phone(page)
 
     source = tmp_path / "staff.csv"
     source.write_text(rows_csv(120) + "Bad,,01/01/1990,bad@example.com\nCy,Young,13/45/1990,cy@example.com\n")
@@ -47,6 +57,7 @@ def test_coordinator_uploads_fixes_failed_rows_and_sees_registration(page, tenan
     assert "120 successful, 2 failed." in banner.inner_text()
     assert "live or work in North Carolina" in page.get_by_test_id("attestation").inner_text()
     assert_accessible(page)
+    _on_a_phone(page)
 
     with page.expect_download() as download:
         page.get_by_test_id("failed-csv").click()
@@ -83,6 +94,9 @@ def test_coordinator_uploads_fixes_failed_rows_and_sees_registration(page, tenan
     page.reload()
     registration = page.get_by_test_id("employees").locator("tbody tr").get_by_test_id("registration")
     assert "COMPLETED" in registration.inner_text().upper()
+    page.get_by_role("link", name="Full upload history").click()
+    _on_a_phone(page)
+    page.go_back()
     page.get_by_test_id("employees").get_by_role("link", name="Registration").click()  # sorted by registration
     first = page.get_by_test_id("employees").locator("tbody tr").first
     assert "Badger" in first.inner_text()
