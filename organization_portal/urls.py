@@ -1,9 +1,31 @@
 from django.urls import path
 
-from organization_portal import views
+from organization_portal import employee_views, views
 
 app_name = "organization_portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("organizations/<int:organization_id>/", views.organization_detail, name="organization"),
+]
+
+# --- Employees: an employer's upload of its employees and their registration.
+employees = "employers/<int:employer_id>/employees/"
+employee_upload = employees + "uploads/<int:employee_upload_id>/"
+urlpatterns += [
+    path("employees-template.csv", employee_views.employees_template, {"fmt": "csv"}, name="employees_template_csv"),
+    path("employees-template.xlsx", employee_views.employees_template, {"fmt": "xlsx"},
+         name="employees_template_xlsx"),
+    path(employees, employee_views.employees, name="employees"),
+    path(employees + "low-volume/", employee_views.employees_low_volume, name="employees_low_volume"),
+    path(employees + "high-volume/", employee_views.employees_high_volume, name="employees_high_volume"),
+    path(employees + "uploads/", employee_views.employee_uploads, name="employee_uploads"),
+    path(employee_upload, employee_views.employee_upload, name="employee_upload"),
+    path(employee_upload + "preview/", employee_views.employee_upload_preview, name="employee_upload_preview"),
+    path(employee_upload + "cancel/", employee_views.employee_upload_cancel, name="employee_upload_cancel"),
+    path(employee_upload + "create/", employee_views.employee_upload_confirm, name="employee_upload_create"),
+    path(employee_upload + "progress/", employee_views.employee_upload_progress, name="employee_upload_progress"),
+    path(employee_upload + "failed-records.csv", employee_views.employee_upload_failed_records, {"fmt": "csv"},
+         name="employee_upload_failed_csv"),
+    path(employee_upload + "failed-records.xlsx", employee_views.employee_upload_failed_records, {"fmt": "xlsx"},
+         name="employee_upload_failed_xlsx"),
 ]

@@ -1,11 +1,9 @@
 """The Bulk Registration tab: Low Volume (review, then create) and High Volume (background)
 recipient uploads, the upload history, and the loaded recipients."""
 
-from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,19 +11,14 @@ from cvms.accounts.decorators import role_required
 from cvms.accounts.models import PROVIDER_ROLES
 from cvms.immunizations.selectors import with_dose_summaries
 from cvms.recipients.selectors import loaded_recipients_page
-from cvms.uploads import files
+from cvms.uploads import pages
+from cvms.uploads.forms import RecipientFileForm
 from cvms.uploads.models import UploadChannel, UploadStatus
 from cvms.uploads.parsing import FileRefused
-from cvms.uploads.selectors import upload_failed_records, upload_preview
-from cvms.uploads.services.intake import (
-    HIGH_VOLUME_MAX,
-    LOW_VOLUME_MAX,
-    upload_cancel,
-    upload_confirm,
-    upload_create,
-)
+from cvms.uploads.selectors import upload_failed_records
+from cvms.uploads.services.intake import upload_cancel, upload_confirm, upload_create
 from provider_portal.access import BULK_UPLOAD_ROLES, access_location_by_user, access_upload_by_user
-from provider_portal.forms import REGISTRATION_FILTERS, RecipientFileForm, RecipientSearchForm
+from provider_portal.forms import REGISTRATION_FILTERS, RecipientSearchForm
 
 
 def _bulk_page(request, location, *, low_form=None, high_form=None, status=200):
@@ -40,10 +33,19 @@ def _bulk_page(request, location, *, low_form=None, high_form=None, status=200):
         "location": location, "low_form": low_form or RecipientFileForm(prefix="low"),
         "high_form": high_form or RecipientFileForm(prefix="high"), "page": page, "search": params,
         "recipients": with_dose_summaries(page.rows), "registration_filters": search.fields["registration"].choices,
-        "recent": location.recipient_uploads.select_related("uploaded_by")[:5],
-        "low_max": f"{LOW_VOLUME_MAX:,}", "high_max": f"{HIGH_VOLUME_MAX:,}",
-        "max_mb": f"{settings.CVMS_UPLOAD_MAX_BYTES / 2 ** 20:g}",
+        "recent": _with_urls(location.recipient_uploads.select_related("uploaded_by")[:5]), **pages.upload_limits(),
     }, status=status)
+
+
+def _with_urls(uploads):
+    return pages.with_detail_urls(uploads, lambda u: reverse("provider_portal:bulk_upload", args=[u.location_id, u.pk]))
+
+
+def _urls(upload) -> pages.UploadUrls:
+    args = [upload.location_id, upload.pk]
+    return pages.UploadUrls(**{key: reverse(f"provider_portal:bulk_{name}", args=args) for key, name in (
+        ("detail", "upload"), ("preview", "preview"), ("create", "create"), ("cancel", "cancel"),
+        ("progress", "progress"), ("failed_csv", "failed_csv"), ("failed_xlsx", "failed_xlsx"))})
 
 
 @require_GET
@@ -87,11 +89,8 @@ def bulk_preview(request, location_id, upload_id):
     upload = access_upload_by_user(request.user, location_id, upload_id)
     if upload.status != UploadStatus.PREVIEW:
         return redirect("provider_portal:bulk_upload", location_id, upload.pk)
-    preview = upload_preview(upload=upload)
     return render(request, "provider_portal/bulk/preview.html", {
-        "upload": upload, "location": upload.location, "preview": preview, "rows": preview.rows,
-        "valid": preview.valid, "invalid": preview.invalid,
-    })
+        "location": upload.location, "urls": _urls(upload), **pages.preview_context(upload)})
 
 
 @require_POST
@@ -116,6 +115,7 @@ def bulk_upload_detail(request, location_id, upload_id):
     upload = access_upload_by_user(request.user, location_id, upload_id)
     return render(request, "provider_portal/bulk/upload.html", {
         "upload": upload, "location": upload.location, "errors": upload.errors.order_by("line")[:200],
+        "urls": _urls(upload),
     })
 
 
@@ -123,37 +123,24 @@ def bulk_upload_detail(request, location_id, upload_id):
 @role_required(*BULK_UPLOAD_ROLES)
 def bulk_failed_records(request, location_id, upload_id, fmt):
     upload = access_upload_by_user(request.user, location_id, upload_id)
-    return _download(*upload_failed_records(upload=upload, fmt=fmt))
+    return pages.download_response(*upload_failed_records(upload=upload, fmt=fmt))
 
 
 @require_GET
 @role_required(*BULK_UPLOAD_ROLES)
 def bulk_history(request, location_id):
     location = access_location_by_user(request.user, location_id, BULK_UPLOAD_ROLES)
-    uploads = location.recipient_uploads.select_related("uploaded_by")[:200]
+    uploads = _with_urls(location.recipient_uploads.select_related("uploaded_by")[:200])
     return render(request, "provider_portal/bulk/history.html", {"location": location, "uploads": uploads})
 
 
 @require_GET
 @role_required(*PROVIDER_ROLES)
 def bulk_template(request, fmt):
-    content, mimetype = (
-        (files.template_xlsx(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        if fmt == "xlsx" else (files.template_csv(), "text/csv")
-    )
-    return _download(content, f"recipient-bulk-upload-template.{fmt}", mimetype)
-
-
-def _download(content: bytes, filename: str, mimetype: str) -> HttpResponse:
-    """An attachment whose name the browser keeps as given (quoted, or RFC 5987 when not ASCII)."""
-    return HttpResponse(content, content_type=mimetype,
-                        headers={"Content-Disposition": content_disposition_header(True, filename)})
+    return pages.template_response(fmt)
 
 
 @require_GET
 @role_required(*BULK_UPLOAD_ROLES)
 def bulk_progress(request, location_id, upload_id):
-    upload = access_upload_by_user(request.user, location_id, upload_id)
-    return JsonResponse({"status": upload.status, "rows_done": upload.rows_done, "total_rows": upload.total_rows,
-                         "created": upload.created_count, "failed": upload.failed_count,
-                         "percent": upload.percent_done, "finished": upload.is_finished})
+    return pages.progress_response(access_upload_by_user(request.user, location_id, upload_id))

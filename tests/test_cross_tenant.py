@@ -138,6 +138,24 @@ def _appointment(a):
     return appointment
 
 
+def _employee_upload(a):
+    """Tenant A's employer's upload of its employees, finished with a failed row."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cvms.uploads.models import RecipientUpload, UploadChannel
+    from cvms.uploads.services.employers import employee_upload_create
+    from cvms.uploads.services.intake import upload_confirm
+
+    upload = RecipientUpload.objects.filter(organization=a.employer, location=None).first()
+    if upload is None:
+        text = "FirstName,LastName,Date of birth,Email\nEmma,Ployee,01/02/1990,emma@example.com\nBad,,,\n"
+        upload = employee_upload_create(file=SimpleUploadedFile("staff.csv", text.encode()), filename="staff.csv",
+                                        channel=UploadChannel.LOW_VOLUME, employer=a.employer,
+                                        uploaded_by=a.employer_coordinator, attested=True)
+        upload = upload_confirm(upload=upload, actor=a.employer_coordinator)
+    return upload
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "agreement_id": lambda a: _agreement(a).pk,
@@ -160,6 +178,9 @@ TENANT_A_OBJECTS = {
     "language": lambda a: "es",
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.
     "token": _welcome_token,
+    # An employer and its upload of employees: only its own coordinators reach them.
+    "employer_id": lambda a: a.employer.pk,
+    "employee_upload_id": lambda a: _employee_upload(a).pk,
 }
 
 

@@ -108,7 +108,7 @@ def seed_demo() -> list[DemoLogin]:
             storage_unit_create(location=location, name="Refrigerator 1", kind=StorageKind.REFRIGERATOR,
                                 min_temp_c=Decimal("2"), max_temp_c=Decimal("8"), has_data_logger=True)
     employer = _organization("Piedmont Manufacturing Co.", OrganizationKind.EMPLOYER, city="Greensboro", state="NC",
-                             county="Guilford")
+                             county="Guilford", industry=Industry.MANUFACTURING)
     lhd = _organization("Wake County Local Health Department", OrganizationKind.LOCAL_HEALTH_DEPARTMENT,
                         city="Raleigh", state="NC", county="Wake")
 

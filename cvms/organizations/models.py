@@ -41,6 +41,8 @@ class Organization(Address):
     kind = models.CharField(_("kind"), max_length=32, choices=c.OrganizationKind.choices)
     provider_type = models.CharField(_("organization type"), max_length=32, choices=c.ProviderType.choices,
                                      blank=True)
+    #: An employer's industry, which the employees it uploads carry.
+    industry = models.CharField(_("industry"), max_length=32, choices=c.Industry.choices, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=c.OrganizationStatus.choices, default=c.OrganizationStatus.PENDING
     )

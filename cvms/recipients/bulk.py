@@ -56,7 +56,7 @@ def _text_array(values) -> str:
 def recipients_bulk_create(*, people: Sequence[NewRecipient], **origin) -> BulkCreated:
     """Insert ``people`` (already validated, no duplicates among them) in one statement, and
     count, audit and welcome them. ``origin``: ``source``, and optionally ``created_by``,
-    ``source_location``, ``employer`` and ``send_welcome``.
+    ``source_location``, ``employer``, ``industry`` and ``send_welcome``.
 
     Anyone already stored (same first name, last name and date of birth, ignoring case) is
     skipped and reported in ``skipped``. Caller may hold a transaction; welcome emails are queued
@@ -75,6 +75,7 @@ def recipients_insert(
     created_by=None,
     source_location: Location | None = None,
     employer=None,
+    industry: str = "",
     send_welcome: bool = True,
 ) -> BulkCreated:
     """The insert alone: no row of another table is touched or locked (see
@@ -85,7 +86,7 @@ def recipients_insert(
     columns, shared = _shared_columns({
         "source": str(source), "created_by_id": getattr(created_by, "pk", None),
         "source_location_id": getattr(source_location, "pk", None),
-        "employer_id": getattr(employer, "pk", None), "created_at": now,
+        "employer_id": getattr(employer, "pk", None), "industry": str(industry), "created_at": now,
     })
     pending, not_sent = c.WelcomeEmailStatus.PENDING.value, c.WelcomeEmailStatus.NOT_SENT.value
     default_language = Recipient._meta.get_field("preferred_language").default
@@ -120,7 +121,7 @@ def recipients_insert(
 
 
 def recipients_record_created(*, ids: list[int], source: c.RecipientSource, created_by=None,
-                              source_location: Location | None = None, employer=None,
+                              source_location: Location | None = None, employer=None, industry: str = "",
                               send_welcome: bool = True) -> None:
     """What follows the insert, in the same transaction: the location's count, the audit entry
     and the welcome emails (queued when the transaction commits). Kept apart so that a caller

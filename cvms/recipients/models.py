@@ -1,11 +1,13 @@
 """Recipients: the people who may receive vaccine (table ``registry_recipient``, as before)."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
-from django.db.models import Func, Q, Value
-from django.db.models.functions import Collate, Concat, Lower, Upper
+from django.db.models import DateTimeField, F, Func, Q, Value
+from django.db.models.functions import Coalesce, Collate, Concat, Lower, Upper
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +17,11 @@ from cvms.recipients import choices as c
 
 #: "FIRST LAST", the text that name search matches, trigram-indexed as one expression.
 SEARCH_NAME = Upper(Concat("first_name", Value(" "), "last_name"))
+
+#: When a recipient completed registration, those who have not yet at a date no registration
+#: reaches: the key an employer's list sorts by registration on, indexed as it is written here.
+REGISTRATION_NOT_YET = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+REGISTERED_KEY = Coalesce("registered_at", Value(REGISTRATION_NOT_YET, output_field=DateTimeField()))
 
 
 class NameKey(Func):
@@ -133,6 +140,14 @@ class Recipient(Address):
                          condition=Q(welcome_email_status="failed")),
             models.Index(fields=["employer", "last_name", "id"], name="recipient_employer_last_idx",
                          condition=Q(employer__isnull=False)),
+            # An employer's employee list, page by page, sorted by name, date added or registration
+            # (``employees.employees_page``).
+            models.Index(fields=["employer", "last_name", "first_name", "id"], name="recipient_employer_name_idx",
+                         condition=Q(employer__isnull=False)),
+            models.Index(fields=["employer", "created_at", "id"], name="recipient_employer_added_idx",
+                         condition=Q(employer__isnull=False)),
+            models.Index(F("employer"), REGISTERED_KEY, F("id"),
+                         name="recipient_employer_reg_idx", condition=Q(employer__isnull=False)),
             models.Index(fields=["county"], name="recipient_county_idx", condition=~Q(county="")),
             # The check-in search (selectors.recipients_find): a name (last name first, then first
             # name and date of birth in the same index), a date of birth, an email, a phone.

@@ -68,13 +68,25 @@ class RecipientUpload(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-
+    #: An employer's upload: who attested that the file lists only people who live or work in
+    #: the state (FAQ 18), when, and the words they attested, as they read them.
+    attested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("attested by"))
+    attested_at = models.DateTimeField(_("attested"), null=True, blank=True)
+    attestation = models.CharField(_("attestation"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["organization", "-created_at"], name="upload_employer_recent_idx",
+                                condition=Q(location__isnull=True))]
         constraints = [
             models.CheckConstraint(condition=Q(location__isnull=False) | Q(organization__isnull=False),
                                    name="upload_has_owner"),
+            # An employer's file (one with no location) is loaded only on its uploader's attestation.
+            models.CheckConstraint(
+                condition=Q(location__isnull=False)
+                | Q(attested_by__isnull=False, attested_at__isnull=False) & ~Q(attestation=""),
+                name="upload_employer_attested"),
             models.CheckConstraint(condition=Q(rows_done__lte=F("total_rows")), name="upload_progress_bounded"),
             models.CheckConstraint(condition=Q(created_count=F("rows_done") - F("failed_count")),
                                    name="upload_counts_add_up"),

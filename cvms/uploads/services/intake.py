@@ -15,9 +15,11 @@ __all__ = ["HIGH_VOLUME_MAX", "LOW_VOLUME_MAX", "upload_cancel", "upload_confirm
 
 
 def upload_create(*, file, filename: str, channel: UploadChannel, location=None, organization=None,
-                  uploaded_by=None, uploaded_by_label: str = "", send_welcome: bool = True) -> RecipientUpload:
+                  uploaded_by=None, uploaded_by_label: str = "", send_welcome: bool = True,
+                  attestation: str = "") -> RecipientUpload:
     """Check and keep an uploaded file. Low Volume waits for review; the others are queued (High
-    Volume and API files with their rows not yet counted: the worker counts them)."""
+    Volume and API files with their rows not yet counted: the worker counts them). ``attestation``:
+    the words ``uploaded_by`` attested to (an employer's file, see ``employers.employee_upload_create``)."""
     header, rows = check_file(handle=file, filename=filename, size=file.size, channel=channel)
     file.seek(0)
     status = UploadStatus.PREVIEW if channel == UploadChannel.LOW_VOLUME else UploadStatus.QUEUED
@@ -29,10 +31,13 @@ def upload_create(*, file, filename: str, channel: UploadChannel, location=None,
             original_name=storable(filename)[:255], columns=header, total_rows=rows or 0, send_welcome=send_welcome,
             created_at=timezone.now(),
         )
+        if attestation:
+            upload.attested_by, upload.attested_at, upload.attestation = uploaded_by, upload.created_at, attestation
         upload.original_file.save(filename, file, save=False)
         upload.save()
         audit_log(actor=uploaded_by, action="uploads.upload.received", obj=upload, integration=upload.uploaded_by_label,
-                  changes={"file": filename, "rows": rows, "channel": str(channel)})
+                  changes={"file": filename, "rows": rows, "channel": str(channel)}
+                  | ({"attestation": attestation} if attestation else {}))
         if status == UploadStatus.QUEUED and channel != UploadChannel.BACKEND:
             upload_queue(upload=upload)
     return upload

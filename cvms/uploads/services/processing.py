@@ -177,6 +177,8 @@ def _store_chunk(upload: RecipientUpload, chunk: list[SourceRow], checked: valid
             "source": rc.RecipientSource.ORGANIZATION_UPLOAD if by_organization else rc.RecipientSource.BULK_UPLOAD,
             "created_by": upload.uploaded_by, "source_location": upload.location,
             "employer": upload.organization if by_organization else None, "send_welcome": upload.send_welcome,
+            # An employer's employees carry its industry (a provider's patients carry none).
+            "industry": upload.organization.industry if by_organization else "",
         }
         created = recipients_insert(people=[person for _row, person, _identity in checked.candidates], **origin)
         for index in created.skipped:
