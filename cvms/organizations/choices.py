@@ -10,6 +10,21 @@ class OrganizationKind(models.TextChoices):
     LOCAL_HEALTH_DEPARTMENT = "local_health_department", _("Local health department")
 
 
+class Industry(models.TextChoices):
+    """An employer's industry, which its uploaded employees carry (``cvms.recipients.choices``)."""
+
+    HEALTHCARE = "healthcare", _("Health care")
+    LONG_TERM_CARE = "long_term_care", _("Long-term care")
+    EDUCATION = "education", _("Education and child care")
+    EMERGENCY = "emergency", _("Emergency services and law enforcement")
+    FOOD = "food", _("Food and agriculture")
+    MANUFACTURING = "manufacturing", _("Manufacturing")
+    RETAIL = "retail", _("Retail and grocery")
+    TRANSPORTATION = "transportation", _("Transportation and logistics")
+    GOVERNMENT = "government", _("Government and public services")
+    OTHER = "other", _("Other")
+
+
 class OrganizationStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     ACTIVE = "active", _("Active")

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from cvms.organizations.choices import Industry  # noqa: F401  (an employer's industry is its employees')
+
 
 class Sex(models.TextChoices):
     FEMALE = "F", _("Female")
@@ -27,19 +29,6 @@ class Ethnicity(models.TextChoices):
     NOT_HISPANIC = "2186-5", _("Not Hispanic or Latino")
     UNKNOWN = "UNK", _("Unknown")
     POLICY = "POL", _("Prefer not to say")
-
-
-class Industry(models.TextChoices):
-    HEALTHCARE = "healthcare", _("Health care")
-    LONG_TERM_CARE = "long_term_care", _("Long-term care")
-    EDUCATION = "education", _("Education and child care")
-    EMERGENCY = "emergency", _("Emergency services and law enforcement")
-    FOOD = "food", _("Food and agriculture")
-    MANUFACTURING = "manufacturing", _("Manufacturing")
-    RETAIL = "retail", _("Retail and grocery")
-    TRANSPORTATION = "transportation", _("Transportation and logistics")
-    GOVERNMENT = "government", _("Government and public services")
-    OTHER = "other", _("Other")
 
 
 class RecipientSource(models.TextChoices):
