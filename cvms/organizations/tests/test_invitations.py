@@ -249,3 +249,31 @@ def test_two_departments_inviting_the_same_employer_at_once_create_one(lhd_wake)
     assert Organization.objects.filter(name="Acme Foods", county="Wake").count() == 1
     assert sum(isinstance(o, int) for o in outcomes) == 1
     assert any(isinstance(o, str) and "already" in o for o in outcomes)
+
+
+def _department():
+    return Organization.objects.get(name="Wake County Health Department")
+
+
+def test_state_staff_change_the_counties_a_department_serves_in_admin(client, lhd_wake, state_reviewer):
+    from django.urls import reverse
+
+    client.force_login(state_reviewer)
+    url = reverse("admin:organizations_organization_change", args=[_department().pk])
+    assert 'name="served_counties"' in client.get(url).content.decode()
+    form = {"name": "Wake County Health Department", "county": "Wake", "state": "NC", "phone": "",
+            "address_line1": "", "address_line2": "", "city": "", "zip_code": "", "provider_type": "",
+            "industry": "", "served_counties": ["Wake", "Johnston"]}
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert _department().served_counties == ["Johnston", "Wake"]
+    entry = AuditLog.objects.get(action="registry.organization.updated", object_id=str(_department().pk))
+    assert entry.actor == state_reviewer and entry.changes["served_counties"] == [[], ["Johnston", "Wake"]]
+
+
+def test_an_employer_serves_no_county_and_unknown_counties_are_refused(lhd_wake, tenant_a):
+    with pytest.raises(ServiceError, match="Only a local health department serves counties"):
+        organization_update(organization=tenant_a.employer, served_counties=["Wake"])
+    with pytest.raises(ServiceError, match="Atlantis: not a county of North Carolina"):
+        organization_update(organization=_department(), served_counties=["Wake", "Atlantis"])
+    assert _department().served_counties == []
