@@ -75,7 +75,7 @@ class Organization(Address):
         ]
         indexes = [
             # The health department's list of the employers it invited, by county and name.
-            models.Index("invited_by", "county", Lower("name"), name="org_invited_by_idx",
+            models.Index(fields=["invited_by", "county", "name"], name="org_invited_by_idx",
                          condition=Q(invited_at__isnull=False)),
         ]
         verbose_name = _("organization")
