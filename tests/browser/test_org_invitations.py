@@ -1,5 +1,6 @@
 """A local health department invites an employer; the contact signs up from the emailed link and
-becomes its Organization Coordinator; the department then sees the employer active."""
+becomes its Organization Coordinator; the department then sees the employer active, and invites
+and withdraws a second coordinator on a phone-sized screen."""
 
 import re
 import time
@@ -72,3 +73,19 @@ def test_a_health_department_invites_an_employer_whose_contact_signs_up_and_coor
     assert_accessible(page)
     page.set_viewport_size(PHONE)
     assert_fits(page, "invited organizations")
+    page.goto("/organization/invited/new/")
+    assert_fits(page, "invite an organization")
+    page.goto("/organization/invited/")
+    page.get_by_role("link", name="Acme Foods").click()
+    page.wait_for_url("**/coordinators/")
+    page.get_by_label("Contact's first name").fill("Sam")
+    page.get_by_label("Contact's last name").fill("Ray")
+    page.get_by_label("Contact's email").fill("sam.ray@acme-foods.example")
+    page.get_by_label("Language of the invitation email").select_option("es")
+    page.get_by_role("button", name="Send invitation").click()
+    page.get_by_text("An invitation has been sent to sam.ray@acme-foods.example.").wait_for()
+    assert_fits(page, "an employer's coordinators, with an invitation waiting")
+    assert_accessible(page)
+    page.get_by_role("button", name="Withdraw invitation to sam.ray@acme-foods.example").click()
+    page.get_by_text("its link no longer works").wait_for()
+    assert "No invitation is waiting." in page.get_by_test_id("pending-invitations").inner_text()
