@@ -7,6 +7,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import Role
+from cvms.accounts.selectors import user_has_role
 from cvms.core.errors import ServiceError
 from cvms.core.forms import add_refusal
 from cvms.organizations import invitations as services
@@ -50,7 +51,8 @@ def organization_invite(request):
             messages.success(request, _("%(organization)s is invited: %(email)s has been sent an invitation.")
                              % {"organization": invitation.organization.name, "email": invitation.email})
             return redirect("organization_portal:team", organization_id=invitation.organization_id)
-    return render(request, "organization_portal/invitations/invite.html", {"form": form, "counties": counties})
+    served = [] if user_has_role(request.user, Role.STATE_STAFF) else counties
+    return render(request, "organization_portal/invitations/invite.html", {"form": form, "served": served})
 
 
 @require_http_methods(["GET", "POST"])

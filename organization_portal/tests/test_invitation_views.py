@@ -38,6 +38,7 @@ def test_a_health_department_invites_an_employer_and_lands_on_its_coordinators(c
     client.force_login(lhd_wake)
     page = client.get(reverse("organization_portal:invite"))
     assert page.status_code == 200 and page.context["form"]["county"].initial == "Wake"
+    assert page.context["served"] == ["Wake"]
     response = client.post(reverse("organization_portal:invite"), FORM, follow=True)
     employer = Organization.objects.get(name="Acme Foods")
     assert response.redirect_chain[-1][0] == reverse("organization_portal:team", args=[employer.pk])
@@ -196,3 +197,9 @@ def test_another_countys_department_and_another_employers_coordinator_get_404(cl
     assert not Invitation.objects.get(pk=acme.pk).revoked_at
     assert not Membership.objects.filter(role=Role.ORG_COORDINATOR, organization=acme.organization).exists()
     assert Invitation.objects.filter(organization=acme.organization).count() == 1
+
+
+def test_state_staff_are_not_told_of_a_department_they_do_not_have(client, state_reviewer):
+    client.force_login(state_reviewer)
+    page = client.get(reverse("organization_portal:invite"))
+    assert page.status_code == 200 and 'data-testid="served-counties"' not in page.content.decode()
