@@ -277,3 +277,15 @@ def test_an_employer_serves_no_county_and_unknown_counties_are_refused(lhd_wake,
     with pytest.raises(ServiceError, match="Atlantis: not a county of North Carolina"):
         organization_update(organization=_department(), served_counties=["Wake", "Atlantis"])
     assert _department().served_counties == []
+
+
+def test_a_contact_who_already_has_an_account_coordinates_at_once_and_is_told_to_sign_in(lhd_wake, mailoutbox):
+    contact = UserFactory(email="pat@acme.example")
+    invitation = _invite(lhd_wake)
+    assert Membership.objects.active().filter(user=contact, role=Role.ORG_COORDINATOR,
+                                              organization=invitation.organization).exists()
+    invitation_email_send(invitation_id=invitation.pk)
+    [message] = mailoutbox
+    assert message.subject == "You have access to Acme Foods in CVMS" and "Sign in" in message.body
+    [row] = with_invited_status(Organization.objects.filter(pk=invitation.organization_id))
+    assert row.invited_status == InvitedStatus.ACTIVE
