@@ -425,3 +425,25 @@ def celery_worker_process(_session_worker, tasks_sent):
     next, and a task still writing would deadlock with the flush."""
     yield _session_worker
     wait_for_idle_workers()
+
+
+# --- Local health departments (organization invitations)
+
+def _health_department(county: str, slug: str):
+    department = OrganizationFactory(name=f"{county} County Health Department", county=county,
+                                     kind=c.OrganizationKind.LOCAL_HEALTH_DEPARTMENT)
+    user = UserFactory(email=f"{slug}@example.com", first_name="Lee", last_name=county)
+    membership_grant(user=user, role=Role.LHD_STAFF, organization=department)
+    return user
+
+
+@pytest.fixture
+def lhd_wake(db):
+    """Staff of the Wake County Health Department, which serves Wake County only."""
+    return _health_department("Wake", "lhd.wake")
+
+
+@pytest.fixture
+def lhd_durham(db):
+    """Staff of another county's health department (Durham)."""
+    return _health_department("Durham", "lhd.durham")

@@ -9,11 +9,12 @@ class OrganizationPortalConfig(AppConfig):
     def ready(self):
         from django.utils.translation import gettext_lazy as _
 
+        from cvms.accounts.models import Role
         from cvms.core.portals import Portal, portal_register
         from organization_portal.access import ORGANIZATION_PORTAL_ROLES
 
         portal_register(Portal(
             key="organization", name=_("Organization Portal"), url_name="organization_portal:home", order=40,
             description=_("Invited employers upload their eligible employees."),
-            roles=frozenset(ORGANIZATION_PORTAL_ROLES),
+            roles=frozenset(ORGANIZATION_PORTAL_ROLES), visiting_roles=frozenset({Role.STATE_STAFF}),
         ))

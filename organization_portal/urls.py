@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organization_portal import employee_views, views
+from organization_portal import employee_views, invitation_views, views
 
 app_name = "organization_portal"
 urlpatterns = [
@@ -28,4 +28,14 @@ urlpatterns += [
          name="employee_upload_failed_csv"),
     path(employee_upload + "failed-records.xlsx", employee_views.employee_upload_failed_records, {"fmt": "xlsx"},
          name="employee_upload_failed_xlsx"),
+]
+
+# Invited organizations and their coordinators (invitation_views.py).
+urlpatterns += [
+    path("invited/", invitation_views.invited_list, name="invited"),
+    path("invited/new/", invitation_views.organization_invite, name="invite"),
+    path("organizations/<int:organization_id>/coordinators/", invitation_views.team, name="team"),
+    path("invitations/<int:invitation_id>/resend/", invitation_views.invitation_resend, name="invitation_resend"),
+    path("invitations/<int:invitation_id>/withdraw/", invitation_views.invitation_withdraw,
+         name="invitation_withdraw"),
 ]

@@ -4,14 +4,22 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from cvms.accounts.decorators import role_required
-from organization_portal.access import ORGANIZATION_PORTAL_ROLES, access_organization_by_user, organizations_for_user
+from cvms.accounts.selectors import user_has_role
+from organization_portal.access import (
+    INVITING_ROLES,
+    ORGANIZATION_PORTAL_ROLES,
+    access_organization_by_user,
+    organizations_for_user,
+)
 
 
 @require_GET
-@role_required(*ORGANIZATION_PORTAL_ROLES)
+@role_required(*ORGANIZATION_PORTAL_ROLES, *INVITING_ROLES)
 def home(request):
     organizations = organizations_for_user(request.user).annotate(employee_count=Count("employees"))
-    return render(request, "organization_portal/home.html", {"organizations": organizations.order_by("name")})
+    can_invite = user_has_role(request.user, *INVITING_ROLES)
+    return render(request, "organization_portal/home.html",
+                  {"organizations": organizations.order_by("name"), "can_invite": can_invite})
 
 
 @require_GET

@@ -156,6 +156,16 @@ def _employee_upload(a):
     return upload
 
 
+def _coordinator_invitation(a):
+    """An open invitation to be an Organization Coordinator of tenant A's employer."""
+    from cvms.accounts.models import Invitation, Role
+    from cvms.accounts.services import invitation_send
+
+    invitation = Invitation.objects.filter(organization=a.employer, role=Role.ORG_COORDINATOR).first()
+    return invitation or invitation_send(email="second.coordinator@example.com", role=Role.ORG_COORDINATOR,
+                                         organization=a.employer, actor=a.employer_coordinator)
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "agreement_id": lambda a: _agreement(a).pk,
@@ -181,6 +191,7 @@ TENANT_A_OBJECTS = {
     # An employer and its upload of employees: only its own coordinators reach them.
     "employer_id": lambda a: a.employer.pk,
     "employee_upload_id": lambda a: _employee_upload(a).pk,
+    "invitation_id": lambda a: _coordinator_invitation(a).pk,
 }
 
 
@@ -263,3 +274,28 @@ def test_the_public_scheduling_feed_shows_no_location_that_does_not_book_online(
         assert client.get(url).status_code == 404
     body = client.get(reverse("scheduling_locations")).content.decode()
     assert tenant_a.location.name not in body and tenant_a.location.provider_pin not in body
+
+
+def test_organization_invitation_pages_refuse_another_countys_health_department(client, tenant_a, lhd_wake,
+                                                                                lhd_durham, state_reviewer):
+    """Tenant A's employer, invited by the Wake County Health Department: Durham's staff and
+    another employer's coordinator get 404 on its pages; Wake's and the state's get them."""
+    from cvms.organizations.models import Organization
+
+    Organization.objects.filter(pk=tenant_a.employer.pk).update(
+        invited_by=Organization.objects.get(name="Wake County Health Department"), invited_at="2026-01-04T10:00Z")
+    invitation = _coordinator_invitation(tenant_a)
+    pages = [("organization_portal:team", {"organization_id": tenant_a.employer.pk}),
+             ("organization_portal:invitation_resend", {"invitation_id": invitation.pk}),
+             ("organization_portal:invitation_withdraw", {"invitation_id": invitation.pk})]
+    client.force_login(lhd_durham)
+    for name, kwargs in pages:
+        url = reverse(name, kwargs=kwargs)
+        assert client.get(url).status_code in (404, 405) and client.post(url).status_code == 404, url
+    listing = client.get(reverse("organization_portal:invited")).content.decode()
+    assert tenant_a.employer.name not in listing
+    for user in (lhd_wake, state_reviewer, tenant_a.employer_coordinator):
+        client.force_login(user)
+        assert client.get(reverse(*pages[0][:1], kwargs=pages[0][1])).status_code == 200
+    client.force_login(lhd_wake)
+    assert tenant_a.employer.name in client.get(reverse("organization_portal:invited")).content.decode()

@@ -215,6 +215,8 @@ class Invitation(models.Model):
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
     accepted_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    #: The invited person's language before they have an account: the email's and the link page's.
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, blank=True, default="")
 
 
     class Meta:

@@ -9,6 +9,7 @@ from django.core import signing
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from cvms.accounts.language import language_supported
@@ -153,10 +154,10 @@ _INVITATION_SALT = "cvms.accounts.invitation"
 
 
 def invitation_send(*, email: str, role: Role, location=None, organization=None, is_backup: bool = False,
-                    first_name: str = "", last_name: str = "", actor=None) -> Invitation:
+                    first_name: str = "", last_name: str = "", language: str = "", actor=None) -> Invitation:
     """Invite ``email`` to hold ``role``. Someone registered with that address verified gets the
     role at once (the email tells them); anyone else gets a link to register. Sending again renews
-    the link."""
+    the link. ``language`` is the email's until the person has an account of their own."""
     role = Role(role)
     organization, location = membership_place(role=role, organization=organization, location=location)
     email = normalize_login(email)
@@ -168,6 +169,8 @@ def invitation_send(*, email: str, role: Role, location=None, organization=None,
         ).first() or Invitation(email=email, role=role, organization=organization, location=location)
         invitation.is_backup = is_backup
         invitation.first_name, invitation.last_name = first_name.strip(), last_name.strip()
+        if language_supported(language):
+            invitation.language = language
         invitation.nonce = secrets.token_hex(16)
         invitation.invited_by = actor if getattr(actor, "is_authenticated", False) else None
         invitation.expires_at = now + datetime.timedelta(days=settings.CVMS_INVITATION_DAYS)
@@ -199,15 +202,43 @@ def invitation_for_token(token: str) -> Invitation:
     except signing.BadSignature:
         raise InvitationInvalid(_("This invitation link is not valid. Check that you copied all of it.")) from None
     invitation = Invitation.objects.select_related("location", "organization").filter(pk=data.get("i")).first()
-    if invitation is None or invitation.nonce != data.get("n") or invitation.revoked_at:
+    if invitation is not None and invitation.revoked_at:
+        raise InvitationInvalid(_("This invitation was withdrawn on %(date)s. %(ask)s") % {
+            "date": date_format(timezone.localtime(invitation.revoked_at), "DATE_FORMAT"),
+            "ask": _invitation_ask_again(invitation)})
+    if invitation is None or invitation.nonce != data.get("n"):
         raise InvitationInvalid(_("This invitation link has been replaced or withdrawn. Use the newest "
                                   "invitation email, or ask your Organization Administrator to send it again."))
     if invitation.accepted_at:
         raise InvitationInvalid(_("This invitation has already been accepted. Sign in to continue."))
     if invitation.expires_at <= timezone.now():
+        if invitation.role == Role.ORG_COORDINATOR:
+            raise InvitationInvalid(_("This invitation expired on %(date)s. %(ask)s") % {
+                "date": date_format(timezone.localtime(invitation.expires_at), "DATE_FORMAT"),
+                "ask": _invitation_ask_again(invitation)})
         raise InvitationInvalid(_("This invitation has expired. Ask your Organization Administrator to send it "
                                   "again."))
     return invitation
+
+
+def _invitation_ask_again(invitation: Invitation) -> str:
+    if invitation.role == Role.ORG_COORDINATOR:
+        return _("Ask the health department that invited your organization, or one of its Organization "
+                 "Coordinators, to send a new invitation.")
+    return _("Ask your Organization Administrator to send it again.")
+
+
+def invitation_revoke(*, invitation: Invitation, actor=None) -> bool:
+    """Withdraw an invitation nobody accepted yet: its link stops working at once. Returns whether
+    this call withdrew it (an accepted or already withdrawn one stays as it is)."""
+    now = timezone.now()
+    withdrawn = Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True,
+                                          revoked_at__isnull=True).update(revoked_at=now)
+    if withdrawn:
+        invitation.revoked_at = now
+        audit_log(actor=actor, action="accounts.invitation.revoked", obj=invitation,
+                  changes={"email": invitation.email, "role": invitation.role, "revoked_at": now})
+    return bool(withdrawn)
 
 
 def invitation_is_for(*, invitation: Invitation, user: User) -> bool:
@@ -331,6 +362,6 @@ def invitation_account(invitation: Invitation) -> User | None:
 
 def invitation_language(invitation: Invitation) -> str | None:
     """The invited person's language once they have an account, for the invitation email and the
-    page its link opens; ``None`` before (the email goes out in the site's default language)."""
+    page its link opens; before, the one the inviter gave, or ``None`` (the site's default)."""
     account = invitation_account(invitation)
-    return account.preferred_language if account else None
+    return account.preferred_language if account else (invitation.language or None)

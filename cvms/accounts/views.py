@@ -20,6 +20,7 @@ from cvms.accounts.services import (
     invitation_account,
     invitation_for_token,
     invitation_is_for,
+    invitation_language,
     invitation_register,
     user_language_set,
 )
@@ -34,7 +35,7 @@ def invitation(request, token):
     except InvitationInvalid as problem:
         return render(request, "accounts/invitation_invalid.html", {"problem": problem}, status=410)
     existing = invitation_account(invite)
-    language_from_link(request, link=token, language=existing.preferred_language if existing else None)
+    language_from_link(request, link=token, language=invitation_language(invite))
     if request.user.is_authenticated:
         return _accept_signed_in(request, invite)
     if existing is not None and not account_claimable(existing):

@@ -146,7 +146,19 @@ def seed_demo() -> list[DemoLogin]:
 
     _seed_stock_and_recipients(raleigh, durham, employer)
     _seed_checkin_queue(raleigh)
+    _seed_invited_employer(User.objects.get(email="lhd@example.com"))
     return logins
+
+
+def _seed_invited_employer(lhd_staff):
+    """An employer the Wake County health department invited, its contact yet to sign up."""
+    from cvms.organizations.choices import Industry
+    from cvms.organizations.invitations import organization_invite
+
+    if not Organization.objects.filter(name="Oak City Bakery", county="Wake").exists():
+        organization_invite(name="Oak City Bakery", county="Wake", industry=Industry.FOOD,
+                            contact_email="bakery@example.com", contact_first_name="Bailey",
+                            contact_last_name="Baker", actor=lhd_staff)
 
 
 def seed_demo_everywhere() -> list[DemoLogin]:

@@ -4,8 +4,10 @@ Tables keep the names they had in the former registry app (``registry_…``): th
 data did not."""
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from cvms.organizations import choices as c
@@ -47,6 +49,18 @@ class Organization(Address):
         _("status"), max_length=16, choices=c.OrganizationStatus.choices, default=c.OrganizationStatus.PENDING
     )
     phone = models.CharField(_("phone"), max_length=15, blank=True)
+    #: A local health department's counties: where its staff may invite employers. Empty means
+    #: its own county (``served_counties_of``); state staff change it in admin.
+    served_counties = ArrayField(models.CharField(max_length=100), verbose_name=_("counties served"), default=list,
+                                 blank=True, size=100,
+                                 help_text=_("Local health departments: the counties where their staff invite "
+                                             "employers. Leave empty for the department's own county."))
+    #: An invited employer: the local health department that invited it (none when Immunization
+    #: Branch staff did) and when. Set by ``cvms.organizations.invitations.organization_invite``.
+    invited_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="invited_organizations", verbose_name=_("invited by"),
+                                   db_index=False)
+    invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = OrganizationQuerySet.as_manager()
@@ -54,12 +68,27 @@ class Organization(Address):
     class Meta:
         db_table = "registry_organization"  # the table of the former registry app: no data moved
         ordering = ["name"]
-        constraints = [models.CheckConstraint(condition=Q(phone__regex=r"^[0-9]*$"), name="org_phone_digits")]
+        constraints = [
+            models.CheckConstraint(condition=Q(phone__regex=r"^[0-9]*$"), name="org_phone_digits"),
+            # One invited employer per name and county: a second invitation is a duplicate.
+            models.UniqueConstraint(Lower("name"), "county", name="org_invited_employer_unique",
+                                    condition=Q(invited_at__isnull=False)),
+        ]
+        indexes = [
+            # The health department's list of the employers it invited, by county and name.
+            models.Index(fields=["invited_by", "county", "name"], name="org_invited_by_idx",
+                         condition=Q(invited_at__isnull=False)),
+        ]
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
 
     def __str__(self):
         return self.name
+
+
+def served_counties_of(department: Organization) -> list[str]:
+    """The counties a local health department serves: those set in admin, else its own."""
+    return list(department.served_counties) or ([department.county] if department.county else [])
 
 
 class LocationQuerySet(models.QuerySet):

@@ -52,7 +52,20 @@ def storage_unit_create(*, location: Location, name: str, kind: c.StorageKind, m
 def organization_update(*, organization: Organization, actor=None, **fields) -> dict:
     if "phone" in fields:
         fields["phone"] = digits_only(fields["phone"])
+    if "served_counties" in fields:
+        fields["served_counties"] = _check_served_counties(organization, fields["served_counties"])
     return audited_update(organization, fields=fields, actor=actor, action="registry.organization.updated")
+
+
+def _check_served_counties(organization: Organization, counties) -> list[str]:
+    counties = sorted({county.strip() for county in counties or [] if county.strip()})
+    if counties and organization.kind != c.OrganizationKind.LOCAL_HEALTH_DEPARTMENT:
+        raise ServiceError(_("Only a local health department serves counties."), field="served_counties")
+    unknown = [county for county in counties if settings.CVMS_COUNTIES and county not in settings.CVMS_COUNTIES]
+    if unknown:
+        raise ServiceError(_("%(counties)s: not a county of %(jurisdiction)s.") % {
+            "counties": ", ".join(unknown), "jurisdiction": settings.CVMS_JURISDICTION_NAME}, field="served_counties")
+    return counties
 
 
 def organization_activate(*, organization: Organization, actor=None) -> Organization:

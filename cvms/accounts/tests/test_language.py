@@ -144,3 +144,17 @@ def test_an_invitation_for_someone_new_keeps_the_browsers_language(client, tenan
     assert response.status_code == 302 and response.cookies[COOKIE].value == "es"
     assert User.objects.get(email="nueva@example.com").preferred_language == "es"
     assert _spanish(client.get(response.url))
+
+
+def test_an_invitation_for_someone_new_opens_in_the_language_the_inviter_gave(client, tenant_a,
+                                                                             django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        invitation = invitation_send(email="nuevo@example.com", role=Role.ORG_COORDINATOR,
+                                     organization=tenant_a.employer, language="es",
+                                     actor=tenant_a.employer_coordinator)
+    page = client.get(_path(invitation_link(invitation)))
+    assert page.status_code == 200 and _spanish(page) and page.cookies[COOKIE].value == "es"
+    response = client.post(_path(invitation_link(invitation)), {
+        "first_name": "Nuevo", "last_name": "Persona", "password1": PASSWORD, "password2": PASSWORD})
+    assert response.status_code == 302
+    assert User.objects.get(email="nuevo@example.com").preferred_language == "es"
