@@ -1,10 +1,10 @@
-from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.selectors import user_has_role
+from cvms.organizations.choices import OrganizationKind
 from organization_portal.access import (
     INVITING_ROLES,
     ORGANIZATION_PORTAL_ROLES,
@@ -25,8 +25,9 @@ def home(request):
 @require_GET
 @role_required(*ORGANIZATION_PORTAL_ROLES)
 def organization_detail(request, organization_id):
+    """An organization's page: an employer's is its Employees page (names and registration, nothing
+    more); a health department's is the list of the employers it invited."""
     organization = access_organization_by_user(request.user, organization_id)
-    page = Paginator(organization.employees.order_by("last_name", "first_name", "pk"), 50).get_page(
-        request.GET.get("page")
-    )
-    return render(request, "organization_portal/organization_detail.html", {"organization": organization, "page": page})
+    if organization.kind == OrganizationKind.EMPLOYER:
+        return redirect("organization_portal:employees", employer_id=organization.pk)
+    return redirect("organization_portal:invited")

@@ -9,11 +9,20 @@ def test_employer_sees_own_organization_and_employee_count(client, tenant_a):
     assert org == tenant_a.employer and org.employee_count == 1
 
 
-def test_employee_list_is_paginated(client, tenant_a):
+def test_an_employers_page_is_its_employee_list_without_dates_of_birth(client, tenant_a):
     client.force_login(tenant_a.employer_coordinator)
-    response = client.get(reverse("organization_portal:organization", args=[tenant_a.employer.pk]), {"page": "x"})
-    assert response.status_code == 200
-    assert tenant_a.recipient.last_name in response.content.decode()
+    response = client.get(reverse("organization_portal:organization", args=[tenant_a.employer.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("organization_portal:employees", args=[tenant_a.employer.pk])
+    page = response.content.decode()
+    assert tenant_a.recipient.last_name in page
+    assert tenant_a.recipient.date_of_birth.strftime("%m/%d/%Y") not in page
+
+
+def test_a_health_departments_page_is_the_list_of_employers_it_invited(client, lhd_wake):
+    client.force_login(lhd_wake)
+    department = lhd_wake.memberships.get().organization
+    response = client.get(reverse("organization_portal:organization", args=[department.pk]))
+    assert response.status_code == 302 and response.url == reverse("organization_portal:invited")
 
 
 def test_anonymous_is_sent_to_sign_in(client, db):
