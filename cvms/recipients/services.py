@@ -96,6 +96,15 @@ def recipient_preferences_set(*, recipient: Recipient, actor, email: str, phone:
     return changed
 
 
+def recipient_language_follow(*, user, language: str, actor) -> None:
+    """The account's language is its recipient record's too, so the program's emails and texts
+    follow the language switcher (registered with ``user_language_follow``)."""
+    recipient = Recipient.objects.filter(user=user).exclude(preferred_language=language).first()
+    if recipient is not None:
+        audited_update(recipient, fields={"preferred_language": language}, actor=actor,
+                       action="registry.recipient.updated")
+
+
 def recipient_remove(*, recipient: Recipient, actor, reason: str) -> None:
     """Remove a loaded recipient who has no immunization record (a help desk request)."""
     if not reason.strip():
