@@ -18,6 +18,12 @@ def _welcome_token(a):
     return welcome_token(waiting)
 
 
+def _email_change_token(a):
+    from cvms.recipients.email_change import email_change_token
+
+    return email_change_token(recipient=a.recipient, new_email="rita.new@example.com")
+
+
 def _agreement(a):
     """Tenant A's provider agreement, signed and waiting for review, with one location."""
     from enrollment.models import Agreement, AgreementVersion, VersionKind
@@ -160,6 +166,8 @@ TENANT_A_OBJECTS = {
     "language": lambda a: "es",
     # A welcome link is a bearer link for one recipient; nobody signed in may use it.
     "token": _welcome_token,
+    # The link that confirms a recipient's new email works for that recipient's account only.
+    "email_token": lambda a: _email_change_token(a),
 }
 
 
