@@ -106,7 +106,10 @@ def recipient_email_change_confirm(*, token: str, user) -> Recipient:
 
     with transaction.atomic():
         recipient, new_email = email_change_for_token(token=token, user=user)
-        recipient = Recipient.objects.select_for_update().get(pk=recipient.pk)
+        locked = Recipient.objects.select_for_update().get(pk=recipient.pk)
+        if locked.email != recipient.email:  # the same link opened twice at once: the first one wins
+            raise EmailChangeLinkGone(_("This link was used already, or your email changed since it was sent."))
+        recipient = locked
         account = User.objects.select_for_update().get(pk=user.pk)
         old_email, old_username = recipient.email, account.username
         username = email_change_username(user=account, old_email=old_email, new_email=new_email)

@@ -199,3 +199,35 @@ def test_the_confirmation_link_goes_in_the_recipients_language(client, rosa):
                               "preferred_language": "es"})
     run_recipient_tasks()
     assert '<html lang="es">' in mail.outbox[-1].alternatives[0][0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_link_opened_twice_at_once_changes_the_email_once():
+    import threading
+
+    from django.db import connection
+
+    from cvms.recipients.email_change import EmailChangeLinkGone, recipient_email_change_confirm
+
+    rosa = _loaded("Rosa", "diaz.family@example.com")
+    token = email_change_token(recipient=rosa, new_email="rosa.diaz@example.com")
+    barrier, outcomes = threading.Barrier(2), []
+
+    def confirm():
+        try:
+            barrier.wait()
+            recipient_email_change_confirm(token=token, user=User.objects.get(pk=rosa.user_id))
+            outcomes.append("changed")
+        except EmailChangeLinkGone:
+            outcomes.append("gone")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["changed", "gone"]
+    assert AuditLog.objects.filter(action="registry.recipient.email_changed").count() == 1
+    assert OutboxMessage.objects.filter(task="cvms.recipients.tasks.send_email_change_mail").count() == 1
