@@ -82,15 +82,17 @@ def email_change_for_token(*, token: str, user) -> tuple[Recipient, str]:
 
 
 def email_change_username(*, user: User, old_email: str, new_email: str) -> str:
-    """The username that follows the new email the way the current one followed the old."""
+    """The username that follows the new email the way the current one followed the old (the
+    record's or the account's email): bare, or with the suffix and a number; any other stays."""
     suffix = settings.CVMS_RECIPIENT_USERNAME_SUFFIX
-    old, new = normalize_login(old_email), normalize_login(new_email)
-    current = user.username
-    if current == old and not User.objects.filter(username=new).exclude(pk=user.pk).exists():
+    olds = {normalize_login(old_email), normalize_login(user.email)} - {""}
+    new, current = normalize_login(new_email), user.username
+    if current in olds and not User.objects.filter(username=new).exclude(pk=user.pk).exists():
         return new
-    if current != old and not current.startswith(normalize_login(f"{old}{suffix}")):
-        return current  # a username not made from the email stays
-    base, number, name = normalize_login(f"{new}{suffix}"), 1, normalize_login(f"{new}{suffix}")
+    if current not in olds and not any(current.startswith(normalize_login(f"{old}{suffix}")) for old in olds):
+        return current
+    base = name = normalize_login(f"{new}{suffix}")
+    number = 1
     while (User.objects.filter(username=name).exclude(pk=user.pk).exists()
            or Recipient.objects.filter(portal_username=name).exclude(user=user).exists()):
         number += 1

@@ -231,3 +231,18 @@ def test_the_same_link_opened_twice_at_once_changes_the_email_once():
     assert sorted(outcomes) == ["changed", "gone"]
     assert AuditLog.objects.filter(action="registry.recipient.email_changed").count() == 1
     assert OutboxMessage.objects.filter(task="cvms.recipients.tasks.send_email_change_mail").count() == 1
+
+
+def test_a_username_that_is_the_accounts_email_follows_it_bare(client, tenant_a):
+    client.post(_ask(client, tenant_a.recipient, new_email="rita.new@example.com"))
+    tenant_a.recipient_user.refresh_from_db()
+    assert tenant_a.recipient_user.username == "rita.new@example.com"
+
+
+def test_a_username_not_made_from_the_email_stays(client, db):
+    user = UserFactory(email="lee@example.com", username="lee-2021")
+    membership_grant(user=user, role=Role.RECIPIENT)
+    recipient = RecipientFactory(first_name="Lee", email="lee@example.com", user=user, portal_username="lee-2021")
+    client.post(_ask(client, recipient, new_email="lee.new@example.com"))
+    user.refresh_from_db()
+    assert (user.username, user.email) == ("lee-2021", "lee.new@example.com")
