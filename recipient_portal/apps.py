@@ -31,3 +31,4 @@ class RecipientPortalConfig(AppConfig):
         links.link_serve(links.BOOK_AT_LOCATION, "recipient_portal:book_location")
         links.link_serve(links.RECIPIENT_GROUP, "recipient_portal:group")
         links.link_serve(links.RECIPIENT_EMAIL_CONFIRM, "recipient_portal:email_confirm")
+        links.link_serve(links.RECIPIENT_PREFERENCES, "recipient_portal:preferences")

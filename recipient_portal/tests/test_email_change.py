@@ -246,3 +246,16 @@ def test_a_username_not_made_from_the_email_stays(client, db):
     client.post(_ask(client, recipient, new_email="lee.new@example.com"))
     user.refresh_from_db()
     assert (user.username, user.email) == ("lee-2021", "lee.new@example.com")
+
+
+def test_a_recipient_changes_their_email_only_through_preferences_not_the_account_pages(client, rosa):
+    client.force_login(rosa.user)
+    for response in (client.get(reverse("account_email")),
+                     client.post(reverse("account_email"), {"action_add": "", "email": "sneaky@example.com"})):
+        assert response.status_code == 302 and response.url == PREFERENCES
+    assert not EmailAddress.objects.filter(email="sneaky@example.com").exists()
+
+
+def test_people_who_are_not_recipients_keep_the_account_email_page(client, tenant_a):
+    client.force_login(tenant_a.manager)
+    assert client.get(reverse("account_email")).status_code == 200
