@@ -44,7 +44,8 @@ class Notice:
 
 
 def appointment_notice_queue(*, appointment: Appointment, kind: str) -> None:
-    """Queue ``kind``'s email of ``appointment`` once the caller's transaction commits."""
+    """Queue ``kind``'s notice of ``appointment`` once the caller's transaction commits (when the
+    program reaches its recipient on its own)."""
     from cvms.appointments.tasks import send_appointment_notice
 
     if recipient_channel(appointment.recipient):
@@ -140,8 +141,9 @@ def deliver_each(notices: dict[int, Notice], *, sent: list, failed: dict) -> Non
         else:
             failed[key] = "not reachable: the recipient asked for no messages"
     sms_send_each(texts, sent=sent, failed=failed)
-    mail_each({key: notice.email for key, notice in emails.items()}, sent=sent, failed=failed,
-              addresses={key: notice.recipient.email for key, notice in emails.items()})
+    if emails:  # opening a mail connection for texts alone would tie them to the mail server
+        mail_each({key: notice.email for key, notice in emails.items()}, sent=sent, failed=failed,
+                  addresses={key: notice.recipient.email for key, notice in emails.items()})
 
 
 def mail_each(messages: dict[int, Callable[[], EmailMultiAlternatives]], *, sent: list, failed: dict,

@@ -149,3 +149,13 @@ def test_a_long_location_name_still_sends_the_whole_link(clinic, texts):
     run_outbox()
     assert texts[0].body.endswith(f"/recipient/appointments/{appointment.pk}/")
 
+
+
+def test_a_text_goes_once_even_while_the_mail_server_is_down(clinic, texts, monkeypatch):
+    from django.core.mail.backends.locmem import EmailBackend
+
+    appointment = _book(clinic, **TEXTS)
+    monkeypatch.setattr(EmailBackend, "open", lambda self: (_ for _ in ()).throw(ConnectionRefusedError()))
+    assert appointment_notice_send(appointment_id=appointment.pk, kind="booked") is True
+    assert appointment_notice_send(appointment_id=appointment.pk, kind="booked") is False
+    assert len(texts) == 1
