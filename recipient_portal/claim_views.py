@@ -10,8 +10,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from cvms.accounts.language import language_chosen
 from cvms.accounts.lockout import SignInPaused
 from cvms.accounts.selectors import user_roles
+from cvms.accounts.services import user_language_set
 from cvms.accounts.views import signin_paused
 from cvms.core.client_ip import client_ip
 from cvms.recipients.claims import (
@@ -99,6 +101,8 @@ def claim_password(request):
             form.add_error(None, str(problem))
         else:
             request.session.pop(_SESSION, None)
+            if chosen := language_chosen(request):  # the language the person claimed in, not the file's
+                user_language_set(user=user, language=chosen, actor=user)
             login(request, user)
             messages.success(request, _("Your record is yours now. Your username is %(username)s.")
                              % {"username": user.username})

@@ -64,3 +64,6 @@ urlpatterns += [
     path("health-card.smart-health-card", health_card_views.card_file, name="health_card_file"),
     path("health-card.pdf", health_card_views.card_pdf, name="health_card_pdf"),
 ]
+
+# Changing the email: the link sent to the new address confirms it.
+urlpatterns += [path("preferences/email/<str:email_token>/", preferences_views.email_confirm, name="email_confirm")]

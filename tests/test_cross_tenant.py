@@ -18,6 +18,12 @@ def _welcome_token(a):
     return welcome_token(waiting)
 
 
+def _email_change_token(a):
+    from cvms.recipients.email_change import email_change_token
+
+    return email_change_token(recipient=a.recipient, new_email="rita.new@example.com")
+
+
 def _agreement(a):
     """Tenant A's provider agreement, signed and waiting for review, with one location."""
     from enrollment.models import Agreement, AgreementVersion, VersionKind
@@ -192,6 +198,8 @@ TENANT_A_OBJECTS = {
     "employer_id": lambda a: a.employer.pk,
     "employee_upload_id": lambda a: _employee_upload(a).pk,
     "invitation_id": lambda a: _coordinator_invitation(a).pk,
+    # The link that confirms a recipient's new email works for that recipient's account only.
+    "email_token": lambda a: _email_change_token(a),
 }
 
 

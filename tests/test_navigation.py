@@ -21,7 +21,7 @@ def _actors(request):
     tenant = request.getfixturevalue("tenant_a")
     return {
         "anonymous": (ANONYMOUS, ["enrollment", "recipient", "helpdesk"]),
-        "outsider": (request.getfixturevalue("outsider"), ["enrollment", "helpdesk"]),
+        "outsider": (request.getfixturevalue("outsider"), ["enrollment", "recipient", "helpdesk"]),
         "org admin": (tenant.org_admin, ["enrollment", "helpdesk"]),
         "state reviewer": (request.getfixturevalue("state_reviewer"),
                            ["enrollment", "provider", "organization", "helpdesk", "admin"]),
@@ -52,7 +52,7 @@ def test_no_navigation_link_leads_to_a_refusal(client, request, actor):
     html = client.get(reverse("home")).content.decode()
     nav = re.search(r'data-testid="portal-nav">(.*?)</ul>', html, re.S).group(1)
     for url in re.findall(r'href="([^"]+)"', nav):
-        response = client.get(url)
+        response = client.get(url, follow=user is not None)  # someone with no record is sent to register
         assert response.status_code == 200 or (
             user is None and response.status_code == 302 and response.url.startswith(reverse("account_login"))
         ), f"{actor} got {response.status_code} at {url}"
@@ -73,7 +73,8 @@ def test_someone_with_no_role_lands_on_what_they_can_do(client, outsider):
     assert 'data-testid="getting-started"' in html
     assert f'href="{reverse("enrollment:start")}">Start an enrollment<' in html
     assert f'href="{reverse("helpdesk:home")}">Get help<' in html
-    assert "Recipients do not sign up here" in html and "(888) 675-4567" in html
+    assert f'href="{reverse("recipient_portal:claim")}">Claim your vaccine record<' in html
+    assert f'href="{reverse("recipient_portal:register")}">' in html and "(888) 675-4567" in html
     assert 'data-portal="provider"' not in html
 
 

@@ -69,16 +69,32 @@ def password_reset_complete(*, user: User, password: str) -> None:
         address_proven(user=user, email=user.email, how="password_reset")
 
 
+#: What follows an account's language besides the account itself (a recipient's record, so the
+#: program's emails and texts follow), as the apps that own it register at start.
+_LANGUAGE_FOLLOWERS: list = []
+
+
+def user_language_follow(follower) -> None:
+    """Called from an app's ``ready()``: ``follower(user=, language=, actor=)`` is called each time a
+    user's language is set, changed or not, and must change nothing when its record agrees."""
+    if follower not in _LANGUAGE_FOLLOWERS:
+        _LANGUAGE_FOLLOWERS.append(follower)
+
+
 def user_language_set(*, user: User, language: str | None, actor=None) -> None:
-    """Make ``language`` the one the site and its emails use for ``user`` (one the site does not
-    offer changes nothing)."""
-    previous = user.preferred_language
-    if language == previous or not language_supported(language):
+    """Make ``language`` the one the site and its emails and texts use for ``user`` (one the site
+    does not offer changes nothing)."""
+    if not language_supported(language):
         return
-    User.objects.filter(pk=user.pk).update(preferred_language=language)
-    user.preferred_language = language
-    audit_log(actor=actor, action="accounts.user.language_changed", obj=user,
-              changes={"preferred_language": [previous, language]})
+    previous = user.preferred_language
+    with transaction.atomic():
+        if language != previous:
+            User.objects.filter(pk=user.pk).update(preferred_language=language)
+            user.preferred_language = language
+            audit_log(actor=actor, action="accounts.user.language_changed", obj=user,
+                      changes={"preferred_language": [previous, language]})
+        for follower in _LANGUAGE_FOLLOWERS:
+            follower(user=user, language=language, actor=actor)
 
 
 def _staff_group(role: Role) -> Group:

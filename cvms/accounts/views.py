@@ -12,7 +12,8 @@ from django.views.i18n import set_language
 from cvms.accounts.forms import InvitationRegisterForm
 from cvms.accounts.language import language_from_link
 from cvms.accounts.lockout import SignInPaused
-from cvms.accounts.selectors import home_url_for
+from cvms.accounts.models import Role
+from cvms.accounts.selectors import home_url_for, user_has_role
 from cvms.accounts.services import (
     InvitationInvalid,
     account_claimable,
@@ -24,6 +25,7 @@ from cvms.accounts.services import (
     invitation_register,
     user_language_set,
 )
+from cvms.core import links
 
 
 @require_http_methods(["GET", "POST"])
@@ -101,3 +103,12 @@ def confirm_email(request, key):
     if confirmation is not None:
         language_from_link(request, link=key, language=confirmation.email_address.user.preferred_language)
     return allauth_views.confirm_email(request, key=key)
+
+
+def email_manage(request):
+    """allauth's page of a person's email addresses. A recipient's email is their vaccine record's
+    too, so it changes on their preferences page only, where the new address is proven and the
+    record and the username follow it."""
+    if request.user.is_authenticated and user_has_role(request.user, Role.RECIPIENT):
+        return redirect(links.link_path(links.RECIPIENT_PREFERENCES))
+    return allauth_views.email(request)

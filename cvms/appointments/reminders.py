@@ -1,9 +1,10 @@
-"""Reminder emails that beat sends: the day before each booked appointment, and "your next dose is
+"""Reminders that beat sends: the day before each booked appointment, and "your next dose is
 due" once a recipient's last dose's interval has passed with no dose since and no appointment booked
 for the next one. Each is claimed before it is sent (``Appointment.reminder_sent_at``; a
 ``DoseReminder`` row, one per recipient and dose), so a retried or doubled run never sends it twice;
 a run claims at most ``CVMS_REMINDER_BATCH`` and queues the next run while more are waiting. Only
-recipients who chose email and have an address get them, in their own language."""
+recipients the program reaches on its own get them (by email or text, ``cvms.recipients.reach``), in
+their own language."""
 
 import datetime
 import logging
@@ -15,15 +16,16 @@ from django.utils.formats import date_format
 
 from cvms.appointments import choices as c
 from cvms.appointments.models import Appointment, DoseReminder, Slot
-from cvms.appointments.notices import appointment_context, mail_each
+from cvms.appointments.notices import REMINDER, Notice, appointment_context, appointment_text, deliver_each
 from cvms.core import links
 from cvms.core.mail import build_email
 from cvms.core.outbox import outbox_enqueue
+from cvms.core.sms import sms_render
 from cvms.immunizations.choices import ImmunizationStatus
 from cvms.immunizations.models import Immunization
 from cvms.inventory.models import InventoryLot, VaccineProduct
-from cvms.recipients.choices import ContactPreference
 from cvms.recipients.models import Recipient
+from cvms.recipients.reach import REACHABLE_PARAMS, REACHABLE_SQL
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +40,7 @@ _CLAIM_DAY_BEFORE = """
 WITH picked AS MATERIALIZED (
     SELECT a.id FROM {appointment} a JOIN {slot} s ON s.id = a.slot_id JOIN {recipient} r ON r.id = a.recipient_id
     WHERE a.status = %(booked)s AND a.reminder_sent_at IS NULL AND s.starts_at >= %(start)s AND s.starts_at < %(end)s
-      AND r.contact_preference = %(email)s AND r.email <> ''
+      AND {reachable}
     ORDER BY a.id LIMIT %(batch)s FOR UPDATE OF a SKIP LOCKED
 )
 UPDATE {appointment} SET reminder_sent_at = %(now)s FROM picked
@@ -53,10 +55,10 @@ def _claim_day_before(*, day: datetime.date, batch: int) -> list[int]:
     marked no longer matches."""
     start, end = _day_bounds(day)
     sql = _CLAIM_DAY_BEFORE.format(appointment=Appointment._meta.db_table, slot=Slot._meta.db_table,
-                                   recipient=Recipient._meta.db_table)
+                                   recipient=Recipient._meta.db_table, reachable=REACHABLE_SQL)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, {"now": timezone.now(), "booked": c.AppointmentStatus.BOOKED, "start": start, "end": end,
-                             "email": ContactPreference.EMAIL, "batch": batch})
+                             "batch": batch, **REACHABLE_PARAMS})
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -71,8 +73,9 @@ def day_before_reminders_send(*, batch: int | None = None) -> int:
                         .select_related("recipient", "location", "slot__schedule__product"))
     sent, failed = [], {}
     try:
-        mail_each({a.pk: (lambda a=a: _day_before_message(a)) for a in appointments}, sent=sent, failed=failed,
-                  addresses={a.pk: a.recipient.email for a in appointments})
+        deliver_each({a.pk: Notice(a.recipient, (lambda a=a: _day_before_message(a)),
+                                   (lambda a=a: appointment_text(a, REMINDER))) for a in appointments},
+                     sent=sent, failed=failed)
     finally:
         unsent = set(ids) - set(sent) - set(failed)
         Appointment.objects.filter(pk__in=unsent).update(reminder_sent_at=None)  # for the retry
@@ -102,7 +105,7 @@ WITH last AS (
 INSERT INTO {reminder} (recipient_id, dose_number, claimed_at, failure)
 SELECT last.recipient_id, last.dose_number + 1, %(now)s, ''
 FROM last JOIN {recipient} r ON r.id = last.recipient_id
-WHERE r.contact_preference = %(email)s AND r.email <> ''
+WHERE {reachable}
   AND last.min_interval_days IS NOT NULL AND last.dose_number < LEAST(COALESCE(last.series_doses, 6), 6)
   AND last.administered_on + last.min_interval_days <= %(today)s
   AND NOT EXISTS (SELECT 1 FROM {appointment} a WHERE a.recipient_id = r.id
@@ -121,11 +124,11 @@ def _claim_dose_reminders(*, batch: int) -> list[int]:
     sql = _CLAIM_DOSE_REMINDERS.format(
         immunization=Immunization._meta.db_table, lot=InventoryLot._meta.db_table,
         product=VaccineProduct._meta.db_table, reminder=DoseReminder._meta.db_table,
-        recipient=Recipient._meta.db_table, appointment=Appointment._meta.db_table)
+        recipient=Recipient._meta.db_table, appointment=Appointment._meta.db_table, reachable=REACHABLE_SQL)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, {"completed": ImmunizationStatus.COMPLETED, "now": timezone.now(),
-                             "email": ContactPreference.EMAIL, "today": timezone.localdate(),
-                             "booked": c.AppointmentStatus.BOOKED, "batch": batch})
+                             "today": timezone.localdate(), "booked": c.AppointmentStatus.BOOKED, "batch": batch,
+                             **REACHABLE_PARAMS})
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -143,8 +146,8 @@ def dose_reminders_send(*, batch: int | None = None) -> int:
         .select_related("lot__product").order_by("recipient_id", "-administered_at", "-pk").distinct("recipient_id"))}
     sent, failed = [], {}
     try:
-        mail_each({r.pk: (lambda r=r: _dose_message(r, last[r.recipient_id])) for r in reminders},
-                  sent=sent, failed=failed, addresses={r.pk: r.recipient.email for r in reminders})
+        deliver_each({r.pk: Notice(r.recipient, (lambda r=r: _dose_message(r, last[r.recipient_id])),
+                                   (lambda r=r: _dose_text(r))) for r in reminders}, sent=sent, failed=failed)
     finally:
         DoseReminder.objects.filter(pk__in=sent).update(sent_at=timezone.now())
         for pk, reason in failed.items():
@@ -167,3 +170,9 @@ def _dose_message(reminder: DoseReminder, last: Immunization):
                    "appointments_url": links.link_url(links.RECIPIENT_APPOINTMENTS)}
     return build_email(template_prefix="appointments/email/dose_due", context=context, to=[recipient.email],
                        language=recipient.preferred_language)
+
+
+def _dose_text(reminder: DoseReminder) -> str:
+    return sms_render("appointments/sms/dose_due.txt",
+                      {"dose_number": reminder.dose_number, "url": links.link_url(links.RECIPIENT_APPOINTMENTS)},
+                      language=reminder.recipient.preferred_language)

@@ -19,6 +19,10 @@ RECIPIENT_WELCOME = "recipient.welcome"
 RECIPIENT_APPOINTMENTS = "recipient.appointments"
 #: One of a recipient's appointments (argument: the appointment's id).
 RECIPIENT_APPOINTMENT = "recipient.appointment"
+#: A recipient's contact details and preferences, where their email is changed.
+RECIPIENT_PREFERENCES = "recipient.preferences"
+#: Where a recipient confirms a new email (argument: the signed token sent to it).
+RECIPIENT_EMAIL_CONFIRM = "recipient.email_confirm"
 #: A recipient's Find My Group result (recipient portal).
 RECIPIENT_GROUP = "recipient.group"
 #: The public "find a vaccine" page.
@@ -43,7 +47,7 @@ TRANSFER_QUEUE = "transfer.queue"
 BOOK_AT_LOCATION = "appointments.book_location"
 
 NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, RECIPIENT_APPOINTMENTS, RECIPIENT_APPOINTMENT, RECIPIENT_GROUP,
-          VACCINE_FINDER,
+          VACCINE_FINDER, RECIPIENT_EMAIL_CONFIRM, RECIPIENT_PREFERENCES,
           BOOK_AT_LOCATION, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
           MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS, TRANSFER, TRANSFER_QUEUE)
 

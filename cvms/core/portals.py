@@ -5,6 +5,7 @@ in all read this registry, so the core knows no portal's URL names and imports n
 Roles are plain strings here: the core sits below ``cvms.accounts``.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -37,6 +38,12 @@ class Portal:
     #: What a newcomer or visitor does first here, and where (the portal's home when unset).
     start_label: str = ""
     start_url_name: str = ""
+    #: What people can do here without an account (or before they have a role), as ``(label, url)``
+    #: pairs a function of the portal gives at each request (they may follow settings): the home
+    #: page, the sign-in page and a newcomer's "what you can do" list them.
+    ways_in: Callable[[], list[tuple[str, str]]] | None = None
+    #: A template of the portal's own page links, shown on its pages to the people who work there.
+    nav_template: str = ""
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(str(role) for role in self.roles))
@@ -49,6 +56,10 @@ class Portal:
     @property
     def start_url(self) -> str:
         return reverse(self.start_url_name or self.url_name)
+
+    @property
+    def entry_links(self) -> list[tuple[str, str]]:
+        return self.ways_in() if self.ways_in else []
 
     @property
     def namespace(self) -> str:

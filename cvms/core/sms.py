@@ -11,7 +11,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from cvms.core.phones import digits_only
@@ -45,6 +46,28 @@ def sms_backend():
 def sms_send(*, to: str, body: str) -> int:
     """Send one text message to a phone number (any common format)."""
     return sms_backend().send_messages([TextMessage(to=digits_only(to), body=body)])
+
+
+def sms_render(template_name: str, context: dict, *, language: str) -> str:
+    """A text message's body from a template, in ``language``, on one line (whitespace collapsed)."""
+    with translation.override(language):
+        return " ".join(render_to_string(template_name, context).split())
+
+
+def sms_send_each(messages: dict, *, sent: list, failed: dict) -> None:
+    """Send each ``key: (phone, build)`` message, noting each key in ``sent`` once the backend has
+    taken it, or in ``failed`` with the reason: one that cannot be built or that the backend refuses
+    is recorded and not tried again (a provider's refusal is its answer for that number), so one bad
+    number never holds back the others."""
+    backend = sms_backend()
+    for key, (phone, build) in messages.items():
+        try:
+            backend.send_messages([TextMessage(to=digits_only(phone), body=build())])
+        except Exception as exc:  # noqa: BLE001 -- any provider's error: recorded, never retried without end
+            failed[key] = f"text not sent: {type(exc).__name__}: {str(exc)[:160]}"
+            logger.warning("Text message %s was not sent (%s).", key, failed[key])
+            continue
+        sent.append(key)
 
 
 _NAME = re.compile(r"^[0-9]{8}-[0-9]{6}-[0-9]{6}-[0-9a-f]{8}\.json$")

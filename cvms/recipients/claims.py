@@ -101,7 +101,7 @@ def claim_code_send(*, claim_id: int) -> bool:
     """Choose the claim's code, keep its hash and send it (once: a second run sends nothing).
     The code is never stored, so it is chosen here, by the task, and not carried in the queue."""
     from cvms.core.mail import send_templated_email
-    from cvms.core.sms import sms_send
+    from cvms.core.sms import sms_render, sms_send
 
     with transaction.atomic():
         claim = (RecipientClaim.objects.select_for_update().select_related("recipient")
@@ -116,12 +116,8 @@ def claim_code_send(*, claim_id: int) -> bool:
             send_templated_email(template_prefix="recipients/email/claim_code", context=context,
                                  to=[recipient.email], language=recipient.preferred_language)
         else:
-            from django.template.loader import render_to_string
-            from django.utils import translation
-
-            with translation.override(recipient.preferred_language):
-                body = " ".join(render_to_string("recipients/sms/claim_code.txt", context).split())
-            sms_send(to=recipient.phone, body=body)
+            sms_send(to=recipient.phone, body=sms_render("recipients/sms/claim_code.txt", context,
+                                                         language=recipient.preferred_language))
     return True
 
 

@@ -77,7 +77,8 @@ class Recipient(Address):
     contact_preference = models.CharField(
         _("how to contact me"), max_length=5, choices=c.ContactPreference.choices, default=c.ContactPreference.EMAIL,
         db_default=c.ContactPreference.EMAIL.value,
-        help_text=_("Reminders and confirmations go by email only to people who chose email."),
+        help_text=_("Reminders and confirmations go by email to people who chose email, by text message to people "
+                    "who chose texts, and not at all to the others."),
     )
     # Indexes: a million-row load maintains every index of this table for every row, so each
     # one earns its place. The composite indexes below serve the foreign keys to locations and

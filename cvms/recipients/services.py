@@ -83,17 +83,34 @@ def recipient_update(*, recipient: Recipient, actor, **fields) -> dict:
 
 
 def recipient_preferences_set(*, recipient: Recipient, actor, email: str, phone: str, contact_preference: str,
-                              preferred_language: str) -> dict:
+                              preferred_language: str) -> str:
     """A recipient's own contact details and preferences (FAQ 31), audited through ``recipient_update``;
-    the language is the account's too, so the site and its emails follow it."""
+    the language is the account's too, so the site and its emails follow it. A new email is where
+    mail goes and what the sign-in is made of, so it is proven first (``email_change``): it is not
+    written here, a link is sent to it. Returns that address, or "" when none was asked for."""
+    from cvms.accounts.logins import normalize_login
     from cvms.accounts.services import user_language_set
+    from cvms.recipients.email_change import recipient_email_change_request
 
+    email = (email or "").strip()
+    asked = bool(recipient.user_id and email and normalize_login(email) != normalize_login(recipient.email))
     with transaction.atomic():
-        changed = recipient_update(recipient=recipient, actor=actor, email=email, phone=phone,
-                                   contact_preference=contact_preference, preferred_language=preferred_language)
+        recipient_update(recipient=recipient, actor=actor, email=recipient.email if asked else email, phone=phone,
+                         contact_preference=contact_preference, preferred_language=preferred_language)
+        if asked:
+            email = recipient_email_change_request(recipient=recipient, new_email=email, actor=actor)
         if recipient.user_id:
             user_language_set(user=recipient.user, language=preferred_language, actor=actor)
-    return changed
+    return email if asked else ""
+
+
+def recipient_language_follow(*, user, language: str, actor) -> None:
+    """The account's language is its recipient record's too, so the program's emails and texts
+    follow the language switcher (registered with ``user_language_follow``)."""
+    recipient = Recipient.objects.filter(user=user).exclude(preferred_language=language).first()
+    if recipient is not None:
+        audited_update(recipient, fields={"preferred_language": language}, actor=actor,
+                       action="registry.recipient.updated")
 
 
 def recipient_remove(*, recipient: Recipient, actor, reason: str) -> None:

@@ -42,3 +42,14 @@ def send_claim_code(self, claim_id: int) -> bool:
         return claim_code_send(claim_id=claim_id)
     except (smtplib.SMTPException, OSError) as exc:
         raise self.retry(exc=exc, countdown=10 * 2 ** self.request.retries) from exc
+
+
+
+@shared_task(bind=True, acks_late=True, max_retries=3, time_limit=60, soft_time_limit=50)
+def send_email_change_mail(self, kind: str, recipient_id: int, address: str) -> int:
+    from cvms.recipients.email_change import email_change_mail_send
+
+    try:
+        return email_change_mail_send(kind=kind, recipient_id=recipient_id, address=address)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise self.retry(exc=exc, countdown=10 * 2 ** self.request.retries) from exc
