@@ -64,3 +64,12 @@ urlpatterns += [
     path("health-card.smart-health-card", health_card_views.card_file, name="health_card_file"),
     path("health-card.pdf", health_card_views.card_pdf, name="health_card_pdf"),
 ]
+
+# The registration form, and requests for a correction of the record.
+from recipient_portal import registration_views  # noqa: E402
+
+urlpatterns += [
+    path("registration/", registration_views.registration, name="registration"),
+    path("requests/", registration_views.requests, name="requests"),
+    path("requests/correction/", registration_views.correction_request, name="correction_request"),
+]

@@ -42,3 +42,13 @@ def send_claim_code(self, claim_id: int) -> bool:
         return claim_code_send(claim_id=claim_id)
     except (smtplib.SMTPException, OSError) as exc:
         raise self.retry(exc=exc, countdown=10 * 2 ** self.request.retries) from exc
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, time_limit=60, soft_time_limit=50)
+def send_request_resolved_email(self, request_id: int) -> bool:
+    from cvms.recipients.requests import request_resolved_email_send
+
+    try:
+        return request_resolved_email_send(request_id=request_id)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries)) from exc
