@@ -195,3 +195,14 @@ def test_another_recipients_registration_is_never_read_or_changed(client, tenant
     client.post(URL, form_for(tenant_b.recipient, city="Asheville"))
     tenant_a.recipient.refresh_from_db()
     assert tenant_a.recipient.registered_at is None and tenant_a.recipient.city != "Asheville"
+
+
+@pytest.mark.parametrize("junk", ["nul\x00byte", "ｆｕｌｌ", "Ѕ" * 3, "x" * 10_000, "\u202e", "٣"])
+def test_no_field_of_either_form_answers_junk_with_a_500(client, tenant_a, junk):
+    client.force_login(tenant_a.recipient_user)
+    for name in form_for(tenant_a.recipient):
+        assert client.post(URL, form_for(tenant_a.recipient, **{name: junk})).status_code in (302, 400), name
+    for name in ("subject", "details", "wanted"):
+        data = {"subject": "name", "details": "wrong", "wanted": "", name: junk}
+        assert client.post(CORRECTION, data).status_code in (302, 400), name
+    assert client.get(CORRECTION, {"about": junk}).status_code == 200

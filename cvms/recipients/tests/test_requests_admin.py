@@ -63,3 +63,17 @@ def test_a_resolved_request_is_read_only(client, agent, asked):
 def test_people_outside_staff_do_not_see_the_queue(client, tenant_a, asked):
     client.force_login(tenant_a.manager)
     assert client.get(reverse("admin:recipients_recipientrequest_changelist")).status_code in (302, 403)
+
+
+def test_the_staff_groups_that_exist_already_are_given_the_requests(db):
+    import importlib
+
+    from django.apps import apps
+    from django.contrib.auth.models import Group
+
+    staff, agents = Group.objects.create(name="State staff"), Group.objects.create(name="Help desk agents")
+    importlib.import_module("cvms.recipients.migrations.0010_register_staff_act_on_requests").grant(apps, None)
+    assert {"view_recipientrequest", "change_recipientrequest", "change_recipient"} <= set(
+        staff.permissions.values_list("codename", flat=True))
+    assert {"view_recipientrequest", "change_recipientrequest"} <= set(
+        agents.permissions.values_list("codename", flat=True))
