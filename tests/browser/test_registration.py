@@ -13,7 +13,7 @@ from cvms.recipients import choices as c
 from cvms.recipients.bulk import NewRecipient, recipients_bulk_create
 from cvms.recipients.models import HealthScreening, Recipient, RecipientRequest
 from cvms.recipients.welcome import welcome_emails_send
-from tests.browser.conftest import PHONE, assert_accessible, assert_fits
+from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -90,3 +90,26 @@ def test_a_recipient_sets_a_password_registers_and_reaches_find_my_group_on_a_ph
     assert "Open" in page.get_by_test_id("request-status").first.inner_text()
     checked(page, "your requests")
     assert RecipientRequest.objects.get().recipient == loaded
+
+
+def test_once_vaccinated_name_and_birth_date_are_shown_locked_with_a_correction_link_on_a_phone(
+        page, tenant_a, password):
+    from django.utils import timezone
+
+    from cvms.immunizations.services.administer import immunization_record
+    from cvms.inventory.services.stock import lot_receive
+    from cvms.inventory.tests.factories import VaccineProductFactory
+
+    lot = lot_receive(location=tenant_a.location, product=VaccineProductFactory(), lot_number="LOCK1",
+                      expiration_date=timezone.localdate() + datetime.timedelta(days=30), doses=6)
+    immunization_record(recipient=tenant_a.recipient, lot=lot, given_by=tenant_a.vaccinator)
+    page.set_viewport_size(PHONE)
+    sign_in(page, tenant_a.recipient_user.email, password)
+    page.goto("/recipient/")
+    page.get_by_test_id("registration-link").first.click()
+    page.wait_for_url("**/recipient/registration/")
+    assert page.get_by_label("Legal last name").is_disabled()
+    checked(page, "the registration form of a vaccinated recipient")
+    page.get_by_test_id("identity-locked").get_by_test_id("correction-link").click()
+    page.wait_for_url("**/recipient/requests/correction/?about=name")
+    assert page.get_by_label("What needs correcting?").input_value() == "name"
