@@ -107,6 +107,8 @@ CVMS_CLAIM_CODE_MINUTES = env_int("CVMS_CLAIM_CODE_MINUTES", 15, minimum=1)
 CVMS_CLAIM_CODE_ATTEMPTS = env_int("CVMS_CLAIM_CODE_ATTEMPTS", 5, minimum=1)
 CVMS_CLAIM_CODES_PER_HOUR = env_int("CVMS_CLAIM_CODES_PER_HOUR", 3, minimum=1)
 CVMS_CLAIMS_PER_ADDRESS = env_int("CVMS_CLAIMS_PER_ADDRESS", 20, minimum=1)
+# "Request a correction": open requests one recipient may have waiting for staff at once.
+CVMS_RECIPIENT_OPEN_REQUESTS = env_int("CVMS_RECIPIENT_OPEN_REQUESTS", 3, minimum=1)
 # Welcome emails a dead worker left "sending" are queued again after this many minutes; emails
 # still pending this many hours after they were queued (a lost task) too.
 CVMS_WELCOME_STUCK_MINUTES = env_int("CVMS_WELCOME_STUCK_MINUTES", 15, minimum=1)

@@ -43,3 +43,10 @@ def access_chosen_slot(location, slot_id: str | None):
     if not slot_id or not slot_id.isascii() or not slot_id.isdigit() or len(slot_id) > 18:
         return None
     return open_slots(location=location).select_related("schedule__product").filter(pk=int(slot_id)).first()
+
+
+def access_recipient_requests(recipient) -> list:
+    """The requests about the signed-in recipient's own record, newest first."""
+    from cvms.recipients.models import RecipientRequest
+
+    return list(RecipientRequest.objects.filter(recipient=recipient).order_by("-created_at", "-pk"))

@@ -27,6 +27,7 @@ from cvms.recipients.claims import (
 )
 from cvms.recipients.models import Recipient
 from recipient_portal.claim_forms import ClaimCodeForm, ClaimFindForm, ClaimPasswordForm
+from recipient_portal.registration_views import landing_after_getting_in
 
 _SESSION = "recipient_portal.claim"
 
@@ -106,7 +107,7 @@ def claim_password(request):
             login(request, user)
             messages.success(request, _("Your record is yours now. Your username is %(username)s.")
                              % {"username": user.username})
-            return redirect("recipient_portal:home")
+            return redirect(landing_after_getting_in(claim.recipient))
     return render(request, "recipient_portal/claim/password.html", {"form": form, "recipient": claim.recipient})
 
 
@@ -120,7 +121,7 @@ def _claim_to_account(request, claim):
             return redirect("recipient_portal:claim")
         request.session.pop(_SESSION, None)
         messages.success(request, _("Your record is now part of your account."))
-        return redirect("recipient_portal:home")
+        return redirect(landing_after_getting_in(claim.recipient))
     return render(request, "recipient_portal/claim/password.html", {"form": None, "recipient": claim.recipient})
 
 

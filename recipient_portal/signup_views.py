@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from cvms.core.errors import ServiceError
 from cvms.recipients.models import Recipient
 from cvms.recipients.signup import AlreadyOnFile, recipient_self_register
+from recipient_portal.registration_views import landing_after_getting_in
 from recipient_portal.signup_forms import RegisterForm
 
 
@@ -24,7 +25,7 @@ def register(request):
     form = RegisterForm(request.POST or None) if open_ and user.is_authenticated else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            recipient_self_register(user=user, **form.cleaned_data)
+            recipient = recipient_self_register(user=user, **form.cleaned_data)
         except AlreadyOnFile as problem:
             messages.info(request, str(problem))
             return redirect("recipient_portal:claim")
@@ -32,5 +33,5 @@ def register(request):
             form.add_error(None, str(problem))
         else:
             messages.success(request, _("You are registered. Welcome to the COVID-19 Vaccine Portal."))
-            return redirect("recipient_portal:home")
+            return redirect(landing_after_getting_in(recipient))
     return render(request, "recipient_portal/register.html", {"form": form, "open": open_})

@@ -67,3 +67,11 @@ urlpatterns += [
 
 # Changing the email: the link sent to the new address confirms it.
 urlpatterns += [path("preferences/email/<str:email_token>/", preferences_views.email_confirm, name="email_confirm")]
+# The registration form, and requests for a correction of the record.
+from recipient_portal import registration_views  # noqa: E402
+
+urlpatterns += [
+    path("registration/", registration_views.registration, name="registration"),
+    path("requests/", registration_views.requests, name="requests"),
+    path("requests/correction/", registration_views.correction_request, name="correction_request"),
+]

@@ -26,6 +26,7 @@ from cvms.recipients.welcome import (
 )
 from recipient_portal.access import access_recipient_by_user
 from recipient_portal.forms import ResendWelcomeForm, SetPasswordForm
+from recipient_portal.registration_views import landing_after_getting_in
 
 
 @require_GET
@@ -68,7 +69,7 @@ def welcome(request, token):
             user_language_set(user=user, language=chosen, actor=user)
         login(request, user)
         messages.success(request, _("Your password is set. Welcome to the COVID-19 Vaccine Portal."))
-        return redirect("recipient_portal:home")
+        return redirect(landing_after_getting_in(recipient))
     return render(request, "recipient_portal/welcome.html", {"recipient": recipient, "form": form})
 
 

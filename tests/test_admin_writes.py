@@ -23,10 +23,13 @@ VACCINE_GROUPS = {("eligibility.vaccinegroup", "add"), ("eligibility.vaccinegrou
                   ("eligibility.vaccinegroup", "action open_groups"),
                   ("eligibility.vaccinegroup", "action close_groups"),
                   ("eligibility.vaccinegroup", "inline eligibility.groupcriterion")}
+#: Correcting a record and resolving a request about it: cvms/recipients/tests/test_requests_admin.py.
+RECIPIENT_REQUESTS = {("recipients.recipient", "change"), ("recipients.recipient", "action remove_recipients"),
+                      ("recipients.recipientrequest", "change")}
 EXPECTED_WRITES = {
-    "agent": {("recipients.recipient", "change"), ("recipients.recipient", "action remove_recipients"), LIFT_PAUSES},
+    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES},
     "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,
-                       *VACCINE_GROUPS},
+                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS},
 }
 
 

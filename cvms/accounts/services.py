@@ -23,6 +23,8 @@ from cvms.core.outbox import outbox_enqueue
 STATE_STAFF_GROUP_PERMISSIONS = ["view_vaccinegroup", "add_vaccinegroup", "change_vaccinegroup",
                                  "view_groupcriterion", "add_groupcriterion", "change_groupcriterion",
                                  "delete_groupcriterion", "view_eligibilityanswers"]
+#: Both act on requests about recipient records (cvms.recipients; migration 0012_register_* there).
+REQUEST_PERMISSIONS = ["view_recipientrequest", "change_recipientrequest"]
 #: Roles that work in Django admin, and the models their group may view or change there.
 STAFF_GROUPS = {
     Role.STATE_STAFF: ("State staff", ["view_auditlog", "view_organization", "change_organization",
@@ -33,12 +35,12 @@ STAFF_GROUPS = {
                                        "view_agreementversion", "view_versionlocation",
                                        "view_redistributionagreement", "view_invitation", "view_pausedsignin",
                                        "lift_signin_pause", "view_locationsettings", "view_productsettings",
-                                       *STATE_STAFF_GROUP_PERMISSIONS]),
+                                       *STATE_STAFF_GROUP_PERMISSIONS, *REQUEST_PERMISSIONS, "change_recipient"]),
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
                                                "view_recipient", "change_recipient", "view_user",
                                                "view_membership", "view_recipientupload", "view_uploaderror",
                                                "view_transfer", "view_pausedsignin",
-                                               "lift_signin_pause"]),
+                                               "lift_signin_pause", *REQUEST_PERMISSIONS]),
 }
 
 

@@ -54,7 +54,8 @@ class UswdsFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
-                widget.attrs["class"] += " usa-input--error"
+                # .get: a field a form added after this mixin's __init__ has no class yet.
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} usa-input--error".strip()
 
 
 def add_refusal(form: forms.Form, refusal) -> None:

@@ -4,13 +4,19 @@ through the trigram index, newest first by the primary key."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Case, When
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from cvms.core.admin import LargeTablePaginator, ServiceAdminMixin
 from cvms.core.errors import ServiceError
-from cvms.recipients.models import Recipient
+from cvms.recipients.choices import RequestStatus
+from cvms.recipients.models import Recipient, RecipientRequest
+from cvms.recipients.requests import recipient_request_resolve
 from cvms.recipients.services import recipient_remove, recipient_update
 
 
@@ -75,3 +81,63 @@ class RecipientAdmin(ServiceAdminMixin, admin.ModelAdmin):
         self.message_user(request, ngettext("%(count)s recipient removed.", "%(count)s recipients removed.",
                                             removed) % {"count": removed}, messages.SUCCESS)
         return None
+
+
+class RequestResolveForm(forms.ModelForm):
+    """Only the resolution is written here, through ``recipient_request_resolve``."""
+
+    status = forms.ChoiceField(label=_("status"), choices=RequestStatus.choices)
+
+    class Meta:
+        model = RecipientRequest
+        fields = ["status", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+@admin.register(RecipientRequest)
+class RecipientRequestAdmin(ServiceAdminMixin, admin.ModelAdmin):
+    """The queue of requests about recipient records: open ones first, oldest first. Staff correct
+    the record on the recipient's own page (linked here), then mark the request done or declined
+    with a note the recipient reads in the email they get."""
+
+    form = RequestResolveForm
+    list_display = ["pk", "kind", "subject", "recipient", "status", "created_at", "resolved_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["recipient"]
+    ordering = ["status", "created_at"]
+    readonly_fields = ["recipient_link", "kind", "subject", "details", "wanted", "requested_by", "created_at",
+                       "resolved_by", "resolved_at", "notified_at"]
+    fields = ["recipient_link", "kind", "subject", "details", "wanted", "requested_by", "created_at", "status",
+              "note", "resolved_by", "resolved_at", "notified_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).order_by(
+            Case(When(status=RequestStatus.OPEN, then=0), default=1), "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.status != RequestStatus.OPEN:
+            return [*self.readonly_fields, "status", "note"]  # resolved once, for good
+        return self.readonly_fields
+
+    @admin.display(description=_("recipient"))
+    def recipient_link(self, obj):
+        url = reverse("admin:recipients_recipient_change", args=[obj.recipient_id])
+        return format_html('<a href="{}">{}</a>', url, obj.recipient)
+
+    def change_through_service(self, obj, *, actor, fields):
+        if fields:
+            recipient_request_resolve(request=obj, actor=actor, status=fields.get("status", obj.status),
+                                      note=fields.get("note", obj.note))
+
+    def save_model(self, request, obj, form, change):
+        try:
+            super().save_model(request, obj, form, change)
+        except ServiceError as refusal:
+            request.refusal = refusal
+
+    def response_change(self, request, obj):
+        """A refusal is shown on the request's page again, not as a success."""
+        if refusal := getattr(request, "refusal", None):
+            self.message_user(request, str(refusal), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)

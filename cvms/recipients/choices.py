@@ -65,3 +65,45 @@ class ContactPreference(models.TextChoices):
     TEXT = "text", _("Text message")
     PHONE = "phone", _("Phone call")
     NONE = "none", _("Do not contact me")
+
+
+class HealthAnswer(models.TextChoices):
+    """An answer to a health question of the registration form."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    UNSAID = "unsaid", _("Prefer not to say")
+
+
+#: The COVID-19 vaccine screening questions of the registration form: column -> question.
+HEALTH_QUESTIONS = {
+    "severe_allergy": _("Have you ever had a severe allergic reaction (such as anaphylaxis) to a vaccine or an "
+                        "injectable medicine?"),
+    "pregnant": _("Are you pregnant or breastfeeding?"),
+    "bleeding_disorder": _("Do you have a bleeding disorder, or do you take a blood thinner?"),
+    "immunocompromised": _("Do you have a weakened immune system, or take medicine that weakens it?"),
+    "recent_covid": _("In the last 90 days, have you had COVID-19 or been treated with monoclonal antibodies or "
+                      "convalescent plasma for it?"),
+    "recent_vaccine": _("Have you had any other vaccine in the last 14 days?"),
+}
+
+
+class RequestKind(models.TextChoices):
+    """What a request about a recipient record asks staff to do."""
+
+    CORRECTION = "correction", _("Correction")
+    REMOVAL = "removal", _("Removal")
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Done")
+    DECLINED = "declined", _("Declined")
+
+
+class CorrectionSubject(models.TextChoices):
+    """What part of the record a correction is about (FAQ 31, 34)."""
+
+    NAME = "name", _("My legal name")
+    DATE_OF_BIRTH = "date_of_birth", _("My date of birth")
+    DOSE = "dose", _("A vaccination (dose) on my record")

@@ -211,3 +211,79 @@ class RecipientClaim(models.Model):
 
     def __str__(self):
         return f"claim {self.pk} of recipient {self.recipient_id}"
+
+
+def _one_of(field: str, choices) -> Q:
+    return Q(**{f"{field}__in": [value for value, _label in choices]})
+
+
+class HealthScreening(models.Model):
+    """A recipient's answers to the health questions of the registration form, one row per
+    recipient, replaced when they answer again (``cvms.recipients.registration``)."""
+
+    recipient = models.OneToOneField(Recipient, on_delete=models.CASCADE, related_name="health_screening")
+    severe_allergy = models.CharField(max_length=6, choices=c.HealthAnswer.choices)
+    pregnant = models.CharField(max_length=6, choices=c.HealthAnswer.choices)
+    bleeding_disorder = models.CharField(max_length=6, choices=c.HealthAnswer.choices)
+    immunocompromised = models.CharField(max_length=6, choices=c.HealthAnswer.choices)
+    recent_covid = models.CharField(max_length=6, choices=c.HealthAnswer.choices)
+    recent_vaccine = models.CharField(max_length=6, choices=c.HealthAnswer.choices)
+    answered_at = models.DateTimeField(_("answered"))
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(*(_one_of(name, c.HealthAnswer.choices) for name in c.HEALTH_QUESTIONS)),
+                                   name="health_screening_answers_known"),
+        ]
+        verbose_name = _("health screening")
+        verbose_name_plural = _("health screenings")
+
+    def __str__(self):
+        return f"health screening of recipient {self.recipient_id}"
+
+
+class RecipientRequest(models.Model):
+    """A request about a recipient record that staff act on: a correction a recipient asks for,
+    or the removal an organization asks for. Opened and resolved through
+    ``cvms.recipients.requests``; the recipient is emailed when it is resolved."""
+
+    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="requests",
+                                  verbose_name=_("recipient"))
+    kind = models.CharField(_("kind"), max_length=10, choices=c.RequestKind.choices)
+    subject = models.CharField(_("about"), max_length=16, choices=c.CorrectionSubject.choices, blank=True)
+    details = models.CharField(_("what is wrong"), max_length=1000)
+    wanted = models.CharField(_("what it should be"), max_length=1000, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("asked by"))
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=8, choices=c.RequestStatus.choices,
+                              default=c.RequestStatus.OPEN)
+    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+", verbose_name=_("resolved by"))
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    note = models.CharField(_("note to the recipient"), max_length=1000, blank=True)
+    notified_at = models.DateTimeField(_("recipient emailed"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Staff's queue of open requests, oldest first (few rows: resolved ones leave it).
+            models.Index(fields=["created_at"], name="recipient_request_open_idx", condition=Q(status="open")),
+            models.Index(fields=["recipient", "-created_at"], name="recipient_request_mine_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=_one_of("status", c.RequestStatus.choices),
+                                   name="recipient_request_status_known"),
+            models.CheckConstraint(condition=_one_of("kind", c.RequestKind.choices),
+                                   name="recipient_request_kind_known"),
+            # Open means unresolved; resolved means by someone (or by a removed account) at a time.
+            models.CheckConstraint(condition=Q(status="open", resolved_at__isnull=True)
+                                   | (~Q(status="open") & Q(resolved_at__isnull=False)),
+                                   name="recipient_request_resolved_when_closed"),
+            models.CheckConstraint(condition=~Q(details=""), name="recipient_request_details_present"),
+        ]
+        verbose_name = _("request about a recipient record")
+        verbose_name_plural = _("requests about recipient records")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk} ({self.get_status_display()})"

@@ -53,3 +53,13 @@ def send_email_change_mail(self, kind: str, recipient_id: int, address: str) -> 
         return email_change_mail_send(kind=kind, recipient_id=recipient_id, address=address)
     except (smtplib.SMTPException, OSError) as exc:
         raise self.retry(exc=exc, countdown=10 * 2 ** self.request.retries) from exc
+
+
+@shared_task(bind=True, acks_late=True, max_retries=5, time_limit=60, soft_time_limit=50)
+def send_request_resolved_email(self, request_id: int) -> bool:
+    from cvms.recipients.requests import request_resolved_email_send
+
+    try:
+        return request_resolved_email_send(request_id=request_id)
+    except (smtplib.SMTPException, OSError) as exc:
+        raise self.retry(exc=exc, countdown=min(600, 30 * 2 ** self.request.retries)) from exc

@@ -36,7 +36,7 @@ def test_a_walk_in_claims_their_record_with_the_emailed_code_and_lands_in_the_po
     response = client.post(CODE, {"code": emailed_code(mailoutbox)})
     assert response.status_code == 302 and response.url == PASSWORD
     response = client.post(PASSWORD, NEW_PASSWORD)
-    assert response.status_code == 302 and response.url == reverse("recipient_portal:home")
+    assert response.status_code == 302 and response.url == reverse("recipient_portal:registration")
     assert client.get(response.url).status_code == 200
     walk_in.refresh_from_db()
     assert walk_in.user.username == "rosa@example.com.covid19vaccine"

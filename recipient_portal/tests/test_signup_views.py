@@ -58,7 +58,7 @@ def test_a_visitor_is_asked_to_create_an_account_first(client, db):
 def test_a_signed_up_person_registers_and_lands_in_the_portal(client, newcomer):
     client.force_login(newcomer)
     response = client.post(REGISTER, ME)
-    assert response.status_code == 302 and response.url == HOME
+    assert response.status_code == 302 and response.url == reverse("recipient_portal:registration")
     recipient = Recipient.objects.get(user=newcomer)
     assert (recipient.first_name, recipient.date_of_birth, recipient.email) == ("Ana", DOB, "ana@example.com")
     assert recipient.source == c.RecipientSource.SELF_REGISTRATION
@@ -90,7 +90,7 @@ def test_a_signed_up_person_on_file_claims_the_record_into_their_account(client,
     code = re.search(r"\b([0-9]{6})\b", mailoutbox[-1].body).group(1)
     client.post(reverse("recipient_portal:claim_code"), {"code": code})
     response = client.post(reverse("recipient_portal:claim_password"))
-    assert response.status_code == 302 and response.url == HOME
+    assert response.status_code == 302 and response.url == reverse("recipient_portal:registration")
     walk_in.refresh_from_db()
     assert walk_in.user == newcomer and client.get(HOME).status_code == 200
 

@@ -48,8 +48,9 @@ def test_a_spanish_recipient_lands_on_spanish_pages_after_setting_the_password(c
     link = welcome_link("Rosa", "es")
     client.get(link)
     response = client.post(link, NEW_PASSWORD)
-    assert response.status_code == 302 and response.url == reverse("recipient_portal:home")
-    home = client.get(response.url)
+    assert response.status_code == 302 and response.url == reverse("recipient_portal:registration")
+    assert _spanish(client.get(response.url))
+    home = client.get(reverse("recipient_portal:home"))
     assert _spanish(home) and "Hola, Rosa." in home.content.decode()
     assert User.objects.get(username="rosa@example.com.covid19vaccine").preferred_language == "es"
 

@@ -84,7 +84,7 @@ def test_link_sets_the_password_once_and_signs_in(client, loaded, mailoutbox):
     page = client.get("/" + path)
     assert page.status_code == 200 and "ana@example.com.covid19vaccine" in page.content.decode()
     response = client.post("/" + path, {"password1": "a-strong-pass-2021", "password2": "a-strong-pass-2021"})
-    assert response.status_code == 302 and response.url == reverse("recipient_portal:home")
+    assert response.status_code == 302 and response.url == reverse("recipient_portal:registration")
     user = User.objects.get(username="ana@example.com.covid19vaccine")
     assert user.memberships.get().role == Role.RECIPIENT
     assert client.get(reverse("recipient_portal:home")).status_code == 200
