@@ -36,7 +36,7 @@ def test_coordinator_uploads_fixes_failed_rows_and_sees_registration(page, tenan
     sign_in(page, tenant_a.employer_coordinator.email, password)
     page.wait_for_url("**/organization/")
     assert_accessible(page)
-    page.get_by_role("link", name=employer.name).click()
+    page.get_by_role("link", name=employer.name, exact=True).click()
     page.wait_for_url("**/employees/")
     assert_accessible(page)
     _on_a_phone(page)
