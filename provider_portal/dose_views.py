@@ -36,6 +36,7 @@ from cvms.immunizations.services.administer import (
 )
 from cvms.inventory.roles import holds_role_at
 from cvms.recipients.models import Recipient
+from cvms.recipients.selectors import reported_health
 from provider_portal.access import (
     access_checkin_for_dose,
     access_immunization_by_user,
@@ -293,7 +294,8 @@ class _Screen:
         here = reverse("provider_portal:dose_new", args=[self.location.pk, self.recipient.pk])
         return render(request, "provider_portal/dose/new.html", {
             "location": self.location, "recipient": self.recipient, "history": recipient_doses(self.recipient),
-            "form": form, "scan": self.scan, "scanned": self.scanned and _scanned_text(self.scanned),
+            "reported_health": reported_health(self.recipient), "form": form, "scan": self.scan,
+            "scanned": self.scanned and _scanned_text(self.scanned),
             "paper": self.paper, "checkin": self.checkin, "checkin_refused": self.checkin_refused,
             "query": self.query, "post_url": _with_query(here, self.query),
             "paper_url": _with_query(here, {"paper": "1"}), "screen_url": here,

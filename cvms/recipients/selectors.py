@@ -201,3 +201,31 @@ def recipient_same_person(*, first_name: str, last_name: str, date_of_birth: dat
         "pk", "first_name", "last_name", "date_of_birth", "city", "county")
     return next((person for person in born_that_day.iterator(chunk_size=500)
                  if person_fold(person.last_name) == last and person_fold(person.first_name) == first), None)
+
+
+@dataclass(frozen=True)
+class ReportedHealth:
+    """The answers a recipient gave to the registration form's health questions, for the people
+    who vaccinate them: each question worded, the answer's label, and whether it was "yes"."""
+
+    answered_at: datetime.datetime
+    answers: list[tuple[str, str, bool]]
+
+    @property
+    def any_yes(self) -> bool:
+        return any(yes for _question, _answer, yes in self.answers)
+
+
+def reported_health(recipient: Recipient) -> ReportedHealth | None:
+    """The recipient's own health answers, or None when they have not registered them."""
+    from cvms.recipients.choices import HEALTH_QUESTIONS, HealthAnswer
+    from cvms.recipients.models import HealthScreening
+
+    screening = HealthScreening.objects.filter(recipient=recipient).first()
+    if screening is None:
+        return None
+    answers = []
+    for key, question in HEALTH_QUESTIONS.items():
+        value = getattr(screening, key)
+        answers.append((str(question), HealthAnswer(value).label, value == HealthAnswer.YES))
+    return ReportedHealth(answered_at=screening.answered_at, answers=answers)

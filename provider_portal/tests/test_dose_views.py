@@ -89,6 +89,23 @@ def test_the_screen_shows_the_recipient_their_doses_and_starts_in_the_scan_field
     assert "autofocus" in response.context["scan"].fields["barcode"].widget.attrs
 
 
+def test_the_screen_shows_the_health_answers_the_recipient_gave_when_registering(client, tenant_a, lot):
+    from cvms.recipients.choices import HEALTH_QUESTIONS
+    from cvms.recipients.models import HealthScreening
+
+    recipient = RecipientFactory(first_name="Ana", last_name="Lopez")
+    client.force_login(tenant_a.vaccinator)
+    assert "reported-health" not in client.get(_new_url(tenant_a, recipient)).content.decode()
+
+    answers = dict.fromkeys(HEALTH_QUESTIONS, "no") | {"bleeding_disorder": "yes", "pregnant": "unsaid"}
+    HealthScreening.objects.create(recipient=recipient, answered_at=timezone.now(), **answers)
+    body = client.get(_new_url(tenant_a, recipient)).content.decode()
+    assert "What the recipient told us when registering" in body
+    assert body.count('data-testid="reported-yes"') == 1
+    assert "Do you have a bleeding disorder, or do you take a blood thinner? <strong>Yes</strong>" in body
+    assert "Are you pregnant or breastfeeding? <strong>Prefer not to say</strong>" in body
+
+
 def test_only_unexpired_lots_with_doses_available_here_are_offered_grouped_by_product(client, tenant_a, lot):
     moderna = _lot(tenant_a, "MOD1", product=_moderna())
     expired = _lot(tenant_a, "OLD1")
