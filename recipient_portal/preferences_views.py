@@ -48,15 +48,15 @@ def email_confirm(request, email_token):
     nothing), signed in as the person who asked."""
     try:
         recipient, new_email = email_change_for_token(token=email_token, user=request.user)
+        language_from_link(request, link=email_token, language=recipient.preferred_language)
+        if request.method == "POST":
+            recipient = recipient_email_change_confirm(token=email_token, user=request.user)
+            messages.success(request, _("Your email is now %(email)s. Next time, sign in with %(username)s.")
+                             % {"email": recipient.email, "username": request.user.username})
+            return redirect("recipient_portal:preferences")
     except EmailChangeLinkInvalid as problem:
         status = 404 if isinstance(problem, EmailChangeLinkNotYours) else 410 if isinstance(
             problem, EmailChangeLinkGone) else 400
         return render(request, "recipient_portal/email_confirm.html", {"problem": problem}, status=status)
-    language_from_link(request, link=email_token, language=recipient.preferred_language)
-    if request.method == "POST":
-        recipient = recipient_email_change_confirm(token=email_token, user=request.user)
-        messages.success(request, _("Your email is now %(email)s. Next time, sign in with %(username)s.")
-                         % {"email": recipient.email, "username": request.user.username})
-        return redirect("recipient_portal:preferences")
     username = email_change_username(user=request.user, old_email=recipient.email, new_email=new_email)
     return render(request, "recipient_portal/email_confirm.html", {"new_email": new_email, "username": username})

@@ -13,7 +13,7 @@ another change is out of date."""
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from cvms.accounts.logins import normalize_login
@@ -41,6 +41,10 @@ class EmailChangeLinkGone(EmailChangeLinkInvalid):
 
 class EmailChangeLinkNotYours(EmailChangeLinkInvalid):
     """A link for another account than the one signed in."""
+
+
+class EmailChangeUsernameTaken(EmailChangeLinkInvalid):
+    """Another account took the username the new email gives at the same moment; the link still works."""
 
 
 def recipient_email_change_request(*, recipient: Recipient, new_email: str, actor) -> str:
@@ -115,8 +119,13 @@ def recipient_email_change_confirm(*, token: str, user) -> Recipient:
         account = User.objects.select_for_update().get(pk=user.pk)
         old_email, old_username = recipient.email, account.username
         username = email_change_username(user=account, old_email=old_email, new_email=new_email)
-        Recipient.objects.filter(pk=recipient.pk).update(email=new_email, portal_username=username)
-        User.objects.filter(pk=account.pk).update(email=new_email, username=username)
+        try:
+            with transaction.atomic():
+                Recipient.objects.filter(pk=recipient.pk).update(email=new_email, portal_username=username)
+                User.objects.filter(pk=account.pk).update(email=new_email, username=username)
+        except IntegrityError:  # another account confirmed the same new email at this moment
+            raise EmailChangeUsernameTaken(_("Another account took that username just now. Open the link again: "
+                                             "you will be given the next one.")) from None
         account.email, account.username = new_email, username
         address_proven(user=account, email=new_email, how="email_change")
         _old_addresses_dropped(user=account, new_email=new_email)

@@ -137,6 +137,35 @@ def test_a_username_another_account_holds_is_numbered(client, rosa):
     assert rosa.user.username == f"rosa.diaz@example.com{SUFFIX}2"
 
 
+def test_a_username_taken_by_another_account_at_the_same_moment_asks_to_open_the_link_again(client, rosa,
+                                                                                            monkeypatch):
+    link = _ask(client, rosa)
+    UserFactory(email="rosa.diaz@example.com", username=f"rosa.diaz@example.com{SUFFIX}")
+    # The other account took the username between the look and the write: the look saw it free.
+    monkeypatch.setattr(email_change, "email_change_username", lambda **kw: f"rosa.diaz@example.com{SUFFIX}")
+    response = client.post(link)
+    assert response.status_code == 400 and "Open the link again" in response.content.decode()
+    rosa.refresh_from_db()
+    assert rosa.email == "diaz.family@example.com"
+    monkeypatch.undo()
+    assert client.post(link).status_code == 302
+    rosa.refresh_from_db()
+    assert rosa.user.username == f"rosa.diaz@example.com{SUFFIX}2"
+
+
+def test_a_link_used_by_a_twin_request_while_confirming_answers_410_not_an_error(client, rosa, monkeypatch):
+    link = _ask(client, rosa)
+    real = email_change.email_change_for_token
+
+    def seen_before_the_other_request_wrote(*, token, user):
+        found = real(token=token, user=user)
+        type(rosa).objects.filter(pk=rosa.pk).update(email="other.twin@example.com")  # the twin wins the lock
+        return found
+    monkeypatch.setattr(email_change, "email_change_for_token", seen_before_the_other_request_wrote)
+    response = client.post(link)
+    assert response.status_code == 410 and "used already" in response.content.decode()
+
+
 def test_someone_who_signed_up_with_their_email_signs_in_with_the_new_email(client, db):
     user = UserFactory(email="pat@example.com", username="pat@example.com")
     membership_grant(user=user, role=Role.RECIPIENT)
