@@ -35,7 +35,16 @@ from cvms.organizations.services import (
     organization_create,
     storage_unit_create,
 )
-from cvms.recipients.choices import Ethnicity, Industry, Race, RecipientSource, Sex
+from cvms.recipients.choices import (
+    HEALTH_QUESTIONS,
+    CorrectionSubject,
+    Ethnicity,
+    HealthAnswer,
+    Industry,
+    Race,
+    RecipientSource,
+    Sex,
+)
 from cvms.recipients.models import Recipient
 from cvms.recipients.services import recipient_create, recipient_register_walk_in
 
@@ -201,6 +210,7 @@ def _seed_stock_and_recipients(raleigh, durham, employer):
         immunization_record(recipient=rosa, lot=InventoryLot.objects.get(pk=lot.pk), dose_number=1,
                             site=Site.LEFT_DELTOID, given_by=vaccinator,
                             administered_at=timezone.now() - datetime.timedelta(days=21))
+    _seed_registration(rosa, recipient_user)
     if not Transfer.objects.exists():  # one request waiting in the state's approval queue
         transfer_request(lot=InventoryLot.objects.get(pk=lot.pk), to_location=durham, doses=60, actor=manager,
                          reason="Durham's walk-in clinic ran out of Pfizer 12+ doses this week.")
@@ -210,6 +220,25 @@ def _seed_stock_and_recipients(raleigh, durham, employer):
                    email=_demo_email(first, last),
                    source=RecipientSource.BULK_UPLOAD, source_location=raleigh, created_by=manager,
                    industry=Industry.MANUFACTURING)
+
+
+def _seed_registration(rosa, user):
+    """Rosa has filled in the registration form, and asks for a correction of her dose's date:
+    state staff and help desk agents find it in admin's queue of requests."""
+    from cvms.recipients.registration import recipient_registration_complete
+    from cvms.recipients.requests import recipient_request_open
+
+    rosa.refresh_from_db()
+    if rosa.registered_at is None:
+        recipient_registration_complete(
+            recipient=rosa, actor=user, first_name=rosa.first_name, last_name=rosa.last_name,
+            date_of_birth=rosa.date_of_birth, sex=Sex.FEMALE, race=[Race.WHITE], ethnicity=Ethnicity.HISPANIC,
+            address_line1="210 Fayetteville St", city="Raleigh", state="NC", zip_code="27601", county="Wake",
+            phone=rosa.phone, industry=Industry.RETAIL, health=dict.fromkeys(HEALTH_QUESTIONS, HealthAnswer.NO))
+    if not rosa.requests.exists():
+        recipient_request_open(recipient=rosa, actor=user, subject=CorrectionSubject.DOSE,
+                               details="My first dose shows the left arm; it was given in my right arm.",
+                               wanted="Right arm")
 
 
 def _seed_checkin_queue(raleigh):
