@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-#: The loaded recipients' registration filter (FAQ 17): a portal account, or not yet.
+#: The loaded recipients' registration filter (FAQ 17): the registration form completed, or not yet.
 REGISTRATION_FILTERS = {"completed": True, "not_yet": False}
 
 

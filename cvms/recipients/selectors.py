@@ -19,7 +19,7 @@ MATCH_COUNT_CAP = 1000
 #: sorts the matches instead (see _search_rows).
 SEARCH_PROBE_ROWS = 2000
 _LIST_FIELDS = ("id", "first_name", "last_name", "date_of_birth", "email", "welcome_email_status",
-                "welcome_email_failure", "user_id")
+                "welcome_email_failure", "registered_at")
 
 
 @dataclass
@@ -41,11 +41,11 @@ def _decode_cursor(cursor: str, sort: str):
 
 def _matching(recipients, *, search: str, registered: bool | None):
     """``recipients`` whose names match ``search`` and, unless ``registered`` is None, who have
-    (True) or have not yet (False) completed their registration: a portal account."""
+    (True) or have not yet (False) completed their registration form (`registered_at`)."""
     if search.strip():
         recipients = recipients.search(search)
     if registered is not None:
-        recipients = recipients.filter(user__isnull=not registered)
+        recipients = recipients.filter(registered_at__isnull=not registered)
     return recipients
 
 

@@ -1,5 +1,5 @@
-"""FAQ 17: the location's loaded recipients show who completed their registration (a portal
-account) and the doses recorded for them, and can be narrowed to either group."""
+"""FAQ 17: the location's loaded recipients show who completed their registration (the
+registration form of the Recipient Portal) and the doses recorded for them, and can be narrowed to either group."""
 
 import datetime
 
@@ -23,12 +23,15 @@ DAY = datetime.timedelta(days=1)
 
 def _loaded(tenant, count: int, *, registered_every: int = 0, start: int = 0) -> list[Recipient]:
     """``count`` recipients loaded at the tenant's location (one in ``registered_every`` with a
-    portal account), besides the tenant's own two."""
+    portal account and the registration form completed), besides the tenant's own two, of whom
+    the one with an account has completed it."""
+    Recipient.objects.filter(pk=tenant.recipient.pk).update(registered_at=timezone.now())
     people = []
     for n in range(start, start + count):
-        user = UserFactory() if registered_every and n % registered_every == 0 else None
+        registered = registered_every and n % registered_every == 0
         people.append(RecipientFactory(first_name=f"Ann{n:03d}", last_name="Loaded", source_location=tenant.location,
-                                       user=user))
+                                       user=UserFactory() if registered else None,
+                                       registered_at=timezone.now() if registered else None))
     return people
 
 
@@ -47,7 +50,7 @@ def test_each_loaded_recipient_shows_their_registration_and_doses(client, tenant
     give(tenant_a, lot, local(TODAY - 2 * DAY), recipient=registered)
     wrong = give(tenant_a, lot, local(TODAY - DAY), recipient=waiting)
     immunization_mark_entered_in_error(immunization=wrong, reason="Wrong recipient", actor=tenant_a.manager)
-    Recipient.objects.filter(pk=registered.pk).update(welcome_email_status="sent")
+    Recipient.objects.filter(pk=registered.pk).update(welcome_email_status="sent", registered_at=timezone.now())
     client.force_login(tenant_a.manager)
     body = client.get(_url(tenant_a)).content.decode()
     row = _row(body, registered)
@@ -93,7 +96,7 @@ def test_paging_through_the_registered_gives_each_once_in_order_however_they_are
     monkeypatch.setattr(selectors, "SEARCH_PROBE_ROWS", probe_rows)
     monkeypatch.setattr(selectors, "MATCH_COUNT_CAP", 3)
     _loaded(tenant_a, 20, registered_every=3)
-    expected = list(Recipient.objects.loaded_at(tenant_a.location).filter(user__isnull=False)
+    expected = list(Recipient.objects.loaded_at(tenant_a.location).filter(registered_at__isnull=False)
                     .order_by("first_name", "pk").values_list("pk", flat=True))
     seen, cursor = [], ""
     while True:
