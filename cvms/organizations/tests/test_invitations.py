@@ -135,6 +135,13 @@ def test_the_invitation_email_goes_out_in_the_contacts_language(lhd_wake, mailou
     assert "Coordinador de la organización de Acme Foods" in message.body
 
 
+def test_the_employer_contact_is_pointed_to_the_cvms_help_desk_not_the_providers(lhd_wake, mailoutbox):
+    invitation_email_send(invitation_id=_invite(lhd_wake).pk)
+    [message] = mailoutbox
+    assert "Call the CVMS Help Desk at" in message.body and "provider help desk" not in message.body
+    assert "Call the CVMS Help Desk at" in message.alternatives[0][0]
+
+
 def test_an_address_that_already_coordinates_the_employer_is_refused(lhd_wake):
     invitation = _invite(lhd_wake)
     invitation_register(invitation=invitation, first_name="Pat", last_name="Lee", password=PASSWORD)
