@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from cvms.immunizations import choices as c
 from cvms.immunizations.services.administer import immunization_mark_entered_in_error
 from cvms.immunizations.tests.history_fixtures import give, local, receive
+from cvms.recipients.models import Recipient
 from cvms.recipients.tests.factories import RecipientFactory
 from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_in
 
@@ -92,7 +93,8 @@ def test_the_paper_forms_download_as_pdfs_in_english_and_spanish_on_a_phone(page
 
 def test_the_loaded_recipients_show_and_filter_who_completed_their_registration(page, tenant_a, password):
     lot = receive(tenant_a, "FN7934")
-    give(tenant_a, lot, local(TODAY - DAY), recipient=tenant_a.recipient)  # registered, vaccinated
+    give(tenant_a, lot, local(TODAY - DAY), recipient=tenant_a.recipient)  # vaccinated, and registered:
+    Recipient.objects.filter(pk=tenant_a.recipient.pk).update(registered_at=timezone.now())  # the form filled in
     RecipientFactory(first_name="Walter", last_name="Waiting", source_location=tenant_a.location)
     _open_location(page, tenant_a, password)
     page.get_by_test_id("bulk-registration-link").click()
