@@ -139,9 +139,8 @@ def _remove(request: RecipientRequest, *, actor) -> None:
     if recipient is None:  # removed already (by the recipient admin's action): nothing left to do
         return
     try:
-        recipient_remove(recipient=recipient, actor=actor,
-                         reason=_("Removal request #%(number)d: %(reason)s") % {"number": request.pk,
-                                                                                 "reason": request.details})
+        # The audit log's words, not a reader's: the same in every language.
+        recipient_remove(recipient=recipient, actor=actor, reason=f"removal request #{request.pk}: {request.details}")
     except ServiceError as refusal:
         raise ServiceError(_("%(refusal)s Decline the request with a note to the employer instead.")
                            % {"refusal": refusal}, field="status") from None

@@ -96,3 +96,10 @@ def test_another_employers_coordinator_gets_404(client, tenant_a, tenant_b):
 def test_providers_get_403(client, tenant_a):
     client.force_login(tenant_a.manager)
     assert client.get(_url("removal_requests", tenant_a)).status_code == 403
+
+
+def test_the_employee_does_not_see_their_employers_removal_request_among_their_own(client, tenant_a, coordinator):
+    client.post(_url("removal_request", tenant_a, tenant_a.recipient.pk), {"reason": "Left in May"})
+    client.force_login(tenant_a.recipient_user)
+    page = client.get(reverse("recipient_portal:requests"))
+    assert page.status_code == 200 and "Left in May" not in page.content.decode()
