@@ -107,6 +107,7 @@ def test_an_invited_employer_uploads_its_staff_one_registers_and_another_is_aske
     _employee_row(page, "McNair").get_by_role("link", name="Request removal of Ron McNair").click()
     page.wait_for_url("**/removal/")
     assert_accessible(page)
+    on_a_phone(page, "the removal request")
     page.get_by_role("button", name="Request removal").click()  # no reason yet: the field says so
     assert page.locator(".usa-error-message").count() >= 1
     assert_accessible(page)
