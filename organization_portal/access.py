@@ -9,6 +9,8 @@ from cvms.accounts.selectors import user_has_role
 from cvms.organizations.choices import OrganizationKind
 from cvms.organizations.invitations import departments_of
 from cvms.organizations.models import Organization
+from cvms.recipients.employees import EMPLOYEE_FIELDS
+from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload
 
 ORGANIZATION_PORTAL_ROLES = (Role.ORG_COORDINATOR, Role.LHD_STAFF)
@@ -44,6 +46,13 @@ def access_employee_upload_by_user(user, employer_id: int, upload_id: int) -> Re
     employer = access_employer_by_user(user, employer_id)
     return get_object_or_404(RecipientUpload.objects.select_related("organization", "uploaded_by"),
                              pk=upload_id, organization=employer, location__isnull=True)
+def access_employee_by_user(user, employer_id: int, employee_id: int) -> Recipient:
+    """One of an employer's own employees, with only what an employer may read of them."""
+    employer = access_employer_by_user(user, employer_id)
+    return get_object_or_404(Recipient.objects.filter(employer=employer).only(*EMPLOYEE_FIELDS, "employer"),
+                             pk=employee_id)
+
+
 # --- Invited organizations and their coordinators
 
 #: Who invites employers: local health department staff (in their counties) and state staff.

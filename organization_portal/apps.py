@@ -10,6 +10,7 @@ class OrganizationPortalConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from cvms.accounts.models import Role
+        from cvms.core import links
         from cvms.core.portals import Portal, portal_register
         from organization_portal.access import ORGANIZATION_PORTAL_ROLES
 
@@ -18,3 +19,4 @@ class OrganizationPortalConfig(AppConfig):
             description=_("Invited employers upload their eligible employees."),
             roles=frozenset(ORGANIZATION_PORTAL_ROLES), visiting_roles=frozenset({Role.STATE_STAFF}),
         ))
+        links.link_serve(links.EMPLOYEE_REMOVAL_REQUESTS, "organization_portal:removal_requests")

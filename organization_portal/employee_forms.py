@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cvms.core.forms import UswdsFormMixin
 from cvms.recipients.employees import EMPLOYEE_SORTS
 from cvms.uploads.forms import RecipientFileForm
 from cvms.uploads.services.employers import attestation_text
@@ -24,3 +25,10 @@ class EmployeeSearchForm(forms.Form):
     dir = forms.ChoiceField(required=False, choices=[("asc", "asc"), ("desc", "desc")])
     after = forms.CharField(required=False, max_length=500)
     before = forms.CharField(required=False, max_length=500)
+
+
+class RemovalRequestForm(UswdsFormMixin, forms.Form):
+    reason = forms.CharField(label=_("Why should this employee be removed?"), max_length=1000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("For example: no longer works here, or uploaded by mistake. State or help "
+                                         "desk staff read it and act on the request."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organization_portal import employee_views, invitation_views, views
+from organization_portal import employee_views, invitation_views, removal_views, views
 
 app_name = "organization_portal"
 urlpatterns = [
@@ -38,4 +38,10 @@ urlpatterns += [
     path("invitations/<int:invitation_id>/resend/", invitation_views.invitation_resend, name="invitation_resend"),
     path("invitations/<int:invitation_id>/withdraw/", invitation_views.invitation_withdraw,
          name="invitation_withdraw"),
+]
+
+# Removing an employee: a request that state or help desk staff act on (removal_views.py).
+urlpatterns += [
+    path(employees + "<int:employee_id>/removal/", removal_views.removal_request, name="removal_request"),
+    path(employees + "removal-requests/", removal_views.removal_requests, name="removal_requests"),
 ]

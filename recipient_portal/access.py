@@ -46,7 +46,10 @@ def access_chosen_slot(location, slot_id: str | None):
 
 
 def access_recipient_requests(recipient) -> list:
-    """The requests about the signed-in recipient's own record, newest first."""
+    """The requests the recipient made about their own record, newest first: not the removal an
+    employer asked staff for, which is between the employer and staff."""
+    from cvms.recipients.choices import RequestKind
     from cvms.recipients.models import RecipientRequest
 
-    return list(RecipientRequest.objects.filter(recipient=recipient).order_by("-created_at", "-pk"))
+    return list(RecipientRequest.objects.filter(recipient=recipient, kind=RequestKind.CORRECTION)
+                .order_by("-created_at", "-pk"))

@@ -197,6 +197,8 @@ TENANT_A_OBJECTS = {
     # An employer and its upload of employees: only its own coordinators reach them.
     "employer_id": lambda a: a.employer.pk,
     "employee_upload_id": lambda a: _employee_upload(a).pk,
+    # One of tenant A's employer's employees (its removal request page).
+    "employee_id": lambda a: a.recipient.pk,
     "invitation_id": lambda a: _coordinator_invitation(a).pk,
     # The link that confirms a recipient's new email works for that recipient's account only.
     "email_token": lambda a: _email_change_token(a),

@@ -43,13 +43,16 @@ TRANSFER = "transfer.detail"
 #: The Immunization Branch's queue of transfer requests to approve or reject.
 TRANSFER_QUEUE = "transfer.queue"
 
+#: An employer's requests to remove employees, with their status (argument: the employer's id).
+EMPLOYEE_REMOVAL_REQUESTS = "organization.employee_removal_requests"
+
 #: Booking at a location, online (argument: the location's id; ``?slot=<id>`` picks the time).
 BOOK_AT_LOCATION = "appointments.book_location"
 
 NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, RECIPIENT_APPOINTMENTS, RECIPIENT_APPOINTMENT, RECIPIENT_GROUP,
           VACCINE_FINDER, RECIPIENT_EMAIL_CONFIRM, RECIPIENT_PREFERENCES,
           BOOK_AT_LOCATION, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
-          MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS, TRANSFER, TRANSFER_QUEUE)
+          MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS, TRANSFER, TRANSFER_QUEUE, EMPLOYEE_REMOVAL_REQUESTS)
 
 _served: dict[str, str] = {}
 

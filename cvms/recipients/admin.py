@@ -92,23 +92,26 @@ class RequestResolveForm(forms.ModelForm):
         model = RecipientRequest
         fields = ["status", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"note": _("Whoever asked reads it: the recipient for a correction, the employer's coordinator "
+                                "for a removal (never write health or vaccination details for them).")}
 
 
 @admin.register(RecipientRequest)
 class RecipientRequestAdmin(ServiceAdminMixin, admin.ModelAdmin):
     """The queue of requests about recipient records: open ones first, oldest first. Staff correct
     the record on the recipient's own page (linked here), then mark the request done or declined
-    with a note the recipient reads in the email they get."""
+    with a note whoever asked reads in the email they get. A removal marked done removes the record
+    (``recipient_remove``: never one with doses, so such a request is declined)."""
 
     form = RequestResolveForm
-    list_display = ["pk", "kind", "subject", "recipient", "status", "created_at", "resolved_at"]
+    list_display = ["pk", "kind", "subject", "recipient_name", "organization", "status", "created_at", "resolved_at"]
     list_filter = ["status", "kind"]
-    list_select_related = ["recipient"]
+    list_select_related = ["organization"]
     ordering = ["status", "created_at"]
-    readonly_fields = ["recipient_link", "kind", "subject", "details", "wanted", "requested_by", "created_at",
-                       "resolved_by", "resolved_at", "notified_at"]
-    fields = ["recipient_link", "kind", "subject", "details", "wanted", "requested_by", "created_at", "status",
-              "note", "resolved_by", "resolved_at", "notified_at"]
+    readonly_fields = ["recipient_link", "kind", "subject", "organization", "details", "wanted", "requested_by",
+                       "created_at", "resolved_by", "resolved_at", "notified_at"]
+    fields = ["recipient_link", "kind", "subject", "organization", "details", "wanted", "requested_by", "created_at",
+              "status", "note", "resolved_by", "resolved_at", "notified_at"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).order_by(
@@ -121,6 +124,8 @@ class RecipientRequestAdmin(ServiceAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("recipient"))
     def recipient_link(self, obj):
+        if obj.recipient_id is None:  # removed: the name it was asked about stays
+            return format_html("{} ({})", obj.recipient_name, _("removed"))
         url = reverse("admin:recipients_recipient_change", args=[obj.recipient_id])
         return format_html('<a href="{}">{}</a>', url, obj.recipient)
 

@@ -8,12 +8,13 @@ Pages are keyset pages (``cvms.core.keyset``) over an index of each sort, so the
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Field, Func, Q, Value
+from django.db.models import Exists, F, Field, Func, OuterRef, Q, Value
 from django.db.models.functions import Lower
 from django.db.models.lookups import GreaterThan, LessThan
 
 from cvms.core.keyset import cursor_decode, cursor_encode
-from cvms.recipients.models import REGISTERED_KEY, REGISTRATION_NOT_YET, SEARCH_NAME, Recipient
+from cvms.recipients import choices as c
+from cvms.recipients.models import REGISTERED_KEY, REGISTRATION_NOT_YET, SEARCH_NAME, Recipient, RecipientRequest
 
 #: What an employer may read of its employees.
 EMPLOYEE_FIELDS = ("id", "first_name", "last_name", "email", "created_at", "welcome_email_status",
@@ -94,11 +95,17 @@ def _decode(cursor: str, columns) -> tuple | None:
     return values, decoded[1]
 
 
+#: Whether the employee's removal waits for staff (one look-up of a unique index per row shown).
+_REMOVAL_WAITING = Exists(RecipientRequest.objects.filter(recipient=OuterRef("pk"), kind=c.RequestKind.REMOVAL,
+                                                          status=c.RequestStatus.OPEN))
+
+
 def employees_page(*, employer, search: str = "", sort: str = "name", descending: bool = False,
                    after: str = "", before: str = "", size: int = EMPLOYEES_PER_PAGE) -> EmployeePage:
     """A page of ``employer``'s employees (``EMPLOYEE_FIELDS`` only) sorted by name, date added or
     registration (the earliest first, those not registered yet last), after or before a cursor,
-    with the count of all that match. A cursor that does not read is the first page."""
+    with the count of all that match. Each row says whether its removal was requested
+    (``removal_requested``). A cursor that does not read is the first page."""
     columns = EMPLOYEE_SORTS.get(sort, EMPLOYEE_SORTS["name"])
     matching = employees_of(employer, search=search).alias(registered_key=REGISTERED_KEY)
     cursor = _decode(after or before, columns) if (after or before) else None
@@ -106,7 +113,7 @@ def employees_page(*, employer, search: str = "", sort: str = "name", descending
     ascending = forward != descending
     beyond = matching if cursor is None else matching.filter(_beyond(columns, *cursor, ascending=ascending))
     order = [F(c).asc() if ascending else F(c).desc() for c in (*columns, "pk")]
-    rows = list(beyond.order_by(*order).only(*EMPLOYEE_FIELDS)[:size + 1])
+    rows = list(beyond.order_by(*order).only(*EMPLOYEE_FIELDS).annotate(removal_requested=_REMOVAL_WAITING)[:size + 1])
     more = len(rows) > size
     rows = rows[:size]
     if not forward:

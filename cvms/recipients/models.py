@@ -244,11 +244,18 @@ class HealthScreening(models.Model):
 
 class RecipientRequest(models.Model):
     """A request about a recipient record that staff act on: a correction a recipient asks for,
-    or the removal an organization asks for. Opened and resolved through
-    ``cvms.recipients.requests``; the recipient is emailed when it is resolved."""
+    or the removal an employer's coordinator asks for. Opened and resolved through
+    ``cvms.recipients.requests``; whoever asked is emailed when it is resolved (the recipient for
+    a correction, the coordinator for a removal). A request outlives the record it was about (a
+    removal done): the name it was about is kept, never the date of birth."""
 
-    recipient = models.ForeignKey(Recipient, on_delete=models.CASCADE, related_name="requests",
-                                  verbose_name=_("recipient"))
+    recipient = models.ForeignKey(Recipient, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="requests", verbose_name=_("recipient"))
+    #: The record's name when the request was made, read once the record is gone.
+    recipient_name = models.CharField(_("name on the record"), max_length=201, blank=True)
+    #: The employer whose coordinator asked for a removal (empty for a recipient's own request).
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE,
+                                     related_name="recipient_requests", verbose_name=_("asked by the organization"))
     kind = models.CharField(_("kind"), max_length=10, choices=c.RequestKind.choices)
     subject = models.CharField(_("about"), max_length=16, choices=c.CorrectionSubject.choices, blank=True)
     details = models.CharField(_("what is wrong"), max_length=1000)
@@ -270,6 +277,9 @@ class RecipientRequest(models.Model):
             # Staff's queue of open requests, oldest first (few rows: resolved ones leave it).
             models.Index(fields=["created_at"], name="recipient_request_open_idx", condition=Q(status="open")),
             models.Index(fields=["recipient", "-created_at"], name="recipient_request_mine_idx"),
+            # An employer's removal requests, newest first (its coordinators' list).
+            models.Index(fields=["organization", "-created_at"], name="recipient_request_org_idx",
+                         condition=Q(organization__isnull=False)),
         ]
         constraints = [
             models.CheckConstraint(condition=_one_of("status", c.RequestStatus.choices),
@@ -281,6 +291,13 @@ class RecipientRequest(models.Model):
                                    | (~Q(status="open") & Q(resolved_at__isnull=False)),
                                    name="recipient_request_resolved_when_closed"),
             models.CheckConstraint(condition=~Q(details=""), name="recipient_request_details_present"),
+            # Only a removal is asked for by an organization, and a removal always is.
+            models.CheckConstraint(condition=Q(kind="removal", organization__isnull=False)
+                                   | (~Q(kind="removal") & Q(organization__isnull=True)),
+                                   name="recipient_request_removal_by_organization"),
+            # One removal of a record waits at a time, however many coordinators ask.
+            models.UniqueConstraint(fields=["recipient"], condition=Q(kind="removal", status="open"),
+                                    name="recipient_request_one_open_removal"),
         ]
         verbose_name = _("request about a recipient record")
         verbose_name_plural = _("requests about recipient records")

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -114,7 +114,9 @@ def recipient_language_follow(*, user, language: str, actor) -> None:
 
 
 def recipient_remove(*, recipient: Recipient, actor, reason: str) -> None:
-    """Remove a loaded recipient who has no immunization record (a help desk request)."""
+    """Remove a loaded recipient who has no immunization record (a help desk request, or an
+    employer's removal request done). A record with doses stays: it is the person's vaccination
+    history. So does one with an appointment or a check-in, which a provider holds on to."""
     if not reason.strip():
         raise ServiceError(_("A reason is required to remove a recipient."))
     if recipient.immunizations.exists():
@@ -126,7 +128,14 @@ def recipient_remove(*, recipient: Recipient, actor, reason: str) -> None:
             Location.objects.filter(pk=recipient.source_location_id, loaded_recipient_count__gt=0).update(
                 loaded_recipient_count=F("loaded_recipient_count") - 1
             )
-        recipient.delete()
+        try:
+            with transaction.atomic():
+                recipient.delete()
+        except ProtectedError as protected:
+            if any(o._meta.model_name == "immunization" for o in protected.protected_objects):
+                raise ServiceError(_("A recipient with immunization records cannot be removed.")) from None
+            raise ServiceError(_("A recipient with appointments or check-ins cannot be removed: cancel them "
+                                 "first.")) from None
 
 
 # --- Walk-ins and look-ups at check-in

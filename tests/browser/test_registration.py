@@ -14,6 +14,7 @@ from cvms.recipients.bulk import NewRecipient, recipients_bulk_create
 from cvms.recipients.models import HealthScreening, Recipient, RecipientRequest
 from cvms.recipients.welcome import welcome_emails_send
 from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_in
+from tests.browser.steps import registration_form_fill
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,10 +24,6 @@ NEW_PASSWORD = "a-strong-pass-2021"
 def checked(page, where=""):
     assert_accessible(page)
     assert_fits(page, where)
-
-
-def _choose(page, name: str, value: str) -> None:
-    page.locator(f'input[name="{name}"][value="{value}"] + label').click()
 
 
 def test_a_recipient_sets_a_password_registers_and_reaches_find_my_group_on_a_phone(page, tenant_a):
@@ -52,24 +49,7 @@ def test_a_recipient_sets_a_password_registers_and_reaches_find_my_group_on_a_ph
     assert page.locator(".usa-error-message").count() >= 5
     checked(page, "the registration form with errors")
 
-    page.get_by_label("Sex").select_option("F")
-    _choose(page, "race", "2054-5")
-    page.get_by_label("Ethnicity").select_option("2186-5")
-    page.get_by_label("Street address").fill("1 Moon Way")
-    page.locator("[name=city]").fill("Raleigh")
-    page.locator("[name=state]").fill("NC")
-    page.get_by_label("ZIP code").fill("27601")
-    county = page.locator("[name=county]")
-    if county.evaluate("el => el.tagName") == "SELECT":
-        county.select_option("Wake")
-    else:
-        county.fill("Wake")
-    page.locator("[name=phone]").fill("919.555.0100")
-    page.get_by_label("Industry").select_option("healthcare")
-    for question in ("severe_allergy", "pregnant", "bleeding_disorder", "immunocompromised", "recent_covid",
-                     "recent_vaccine"):
-        _choose(page, question, "no")
-    _choose(page, "pregnant", "unsaid")
+    registration_form_fill(page, phone="919.555.0100", pregnant="unsaid")
     page.get_by_test_id("registration-save").click()
     page.wait_for_url("**/recipient/my-group/questions/")
     checked(page, "Find My Group after registering")

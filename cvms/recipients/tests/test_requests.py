@@ -115,6 +115,8 @@ def test_a_recipient_without_an_email_is_not_emailed(tenant_a, agent):
 
 
 def test_the_organization_portal_may_ask_for_a_removal(tenant_a):
-    request = recipient_request_open(recipient=tenant_a.recipient, actor=tenant_a.employer_coordinator,
-                                     kind="removal", details="No longer works here")
+    from cvms.recipients.requests import employee_removal_request_open
+
+    request = employee_removal_request_open(employer=tenant_a.employer, recipient=tenant_a.recipient,
+                                            actor=tenant_a.employer_coordinator, reason="No longer works here")
     assert request.kind == "removal" and request.subject == ""

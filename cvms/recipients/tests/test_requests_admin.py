@@ -82,3 +82,42 @@ def test_the_staff_groups_that_exist_already_are_given_the_requests(db):
         staff.permissions.values_list("codename", flat=True))
     assert {"view_recipientrequest", "change_recipientrequest"} <= set(
         agents.permissions.values_list("codename", flat=True))
+
+
+@pytest.fixture
+def removal(tenant_a):
+    from cvms.recipients.requests import employee_removal_request_open
+
+    return employee_removal_request_open(employer=tenant_a.employer, recipient=tenant_a.recipient,
+                                         actor=tenant_a.employer_coordinator, reason="No longer works here")
+
+
+@pytest.mark.parametrize("staff", ["agent", "state_reviewer"])
+def test_staff_resolve_a_removal_as_done_and_the_record_is_removed(request, client, tenant_a, removal, staff):
+    from cvms.recipients.models import Recipient
+
+    user = request.getfixturevalue(staff)
+    client.force_login(user)
+    url = reverse("admin:recipients_recipientrequest_change", args=[removal.pk])
+    page = client.get(url).content.decode()
+    assert tenant_a.employer.name in page and "No longer works here" in page
+    assert client.post(url, {"status": "done", "note": ""}).status_code == 302
+    assert not Recipient.objects.filter(pk=tenant_a.recipient.pk).exists()
+    removal.refresh_from_db()
+    assert (removal.status, removal.resolved_by) == ("done", user)
+    assert AuditLog.objects.filter(action="registry.recipient.removed", actor=user).exists()
+    assert "(removed)" in client.get(url).content.decode()  # the request still reads
+    assert client.get(reverse("admin:recipients_recipientrequest_changelist")).status_code == 200
+
+
+def test_a_removal_of_an_employee_with_doses_is_refused_in_admin_and_stays_open(client, tenant_a, removal, agent):
+    from cvms.recipients.models import Recipient
+    from cvms.recipients.tests.test_removal_requests import _dose
+
+    _dose(tenant_a)
+    client.force_login(agent)
+    url = reverse("admin:recipients_recipientrequest_change", args=[removal.pk])
+    response = client.post(url, {"status": "done", "note": ""}, follow=True)
+    assert "cannot be removed" in response.content.decode()
+    removal.refresh_from_db()
+    assert removal.status == "open" and Recipient.objects.filter(pk=tenant_a.recipient.pk).exists()
