@@ -160,7 +160,7 @@ def test_declining_a_removal_needs_a_note_for_the_coordinator(tenant_a, agent):
 
 
 @pytest.mark.parametrize("status,note,words", [
-    ("done", "", "We removed"), ("declined", "Still on the payroll", "We did not remove")])
+    ("done", "", "Eliminamos a"), ("declined", "Still on the payroll", "No eliminamos a")])
 def test_the_coordinator_is_emailed_the_outcome_in_their_language_not_the_employee(tenant_a, agent, status, note,
                                                                                      words):
     from cvms.accounts.models import User
