@@ -41,7 +41,11 @@ def kb_article_save(*, article: KnowledgeArticle, actor, changed: list[str]) -> 
     adding = article.pk is None
     article.plain_en = kb_plain_text(article.body_en)
     article.plain_es = kb_plain_text(article.body_es)
-    article.save()
+    if adding:
+        article.save()
+    else:  # only what this edit changed: two people editing one article keep each other's work
+        article.save(update_fields=[*[n for n in changed if n in _ARTICLE_FIELDS], "plain_en", "plain_es",
+                                    "updated_at"])
     audit_log(actor=actor, action=f"helpdesk.kb_article.{'created' if adding else 'changed'}", obj=article,
               changes={name: getattr(article, name) for name in changed if name in _ARTICLE_FIELDS})
     return article

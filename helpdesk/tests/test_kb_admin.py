@@ -8,6 +8,7 @@ from django.urls import reverse
 from cvms.core.models import AuditLog
 from helpdesk.kb_models import KnowledgeArticle
 from helpdesk.kb_selectors import kb_search
+from helpdesk.kb_services import kb_article_save
 from helpdesk.tests.factories import KnowledgeArticleFactory
 
 FORM = {"slug": "second-dose", "audience": "recipient", "published": "on",
@@ -71,3 +72,15 @@ def test_a_second_article_at_the_same_address_is_refused_naming_the_field(client
 def test_providers_do_not_reach_the_knowledge_base_in_admin(client, tenant_b):
     client.force_login(tenant_b.manager)
     assert client.get(reverse("admin:helpdesk_knowledgearticle_changelist")).status_code in (302, 403)
+
+
+
+def test_two_saves_of_one_article_from_copies_read_before_either_keep_both_changes(agent, state_reviewer):
+    article = KnowledgeArticleFactory(title_en="Old title", body_es="Respuesta antigua")
+    first, second = KnowledgeArticle.objects.get(pk=article.pk), KnowledgeArticle.objects.get(pk=article.pk)
+    first.title_en = "New title"
+    kb_article_save(article=first, actor=agent, changed=["title_en"])
+    second.body_es = "Respuesta nueva"
+    kb_article_save(article=second, actor=state_reviewer, changed=["body_es"])
+    article.refresh_from_db()
+    assert (article.title_en, article.body_es, article.plain_es) == ("New title", "Respuesta nueva", "Respuesta nueva")

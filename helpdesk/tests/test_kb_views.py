@@ -131,3 +131,8 @@ def test_an_address_asking_too_often_gets_429_with_retry_after(client, proof, se
 def test_an_unknown_audience_means_every_article(client, proof):
     assert len(client.get(SUGGEST, {"q": "proof", "audience": "nobody"}).json()["results"]) == 1
     assert KnowledgeArticle.objects.count() == 1
+
+
+def test_the_help_desk_home_offers_the_knowledge_base_search(client, proof):
+    body = client.get(reverse("helpdesk:home")).content.decode()
+    assert 'data-testid="kb-search-box"' in body and f'action="{reverse("helpdesk:kb_search")}"' in body

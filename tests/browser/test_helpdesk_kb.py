@@ -59,3 +59,11 @@ def test_the_knowledge_base_search_page_finds_the_article_with_the_words_marked(
     page.get_by_role("link", name="How can I upload more than 100 eligible employees?").wait_for()
     assert page.locator("mark").first.inner_text().lower() in ("high", "volume")
     assert_accessible(page)
+
+
+def test_a_visitor_searches_the_knowledge_base_from_the_help_desk_home(page, upload_article):
+    page.goto("/helpdesk/")
+    assert_accessible(page)
+    page.get_by_label("Search the knowledge base").fill("employees")
+    page.get_by_label("Search the knowledge base").press("Enter")
+    page.get_by_role("link", name="How can I upload more than 100 eligible employees?").wait_for()
