@@ -136,3 +136,14 @@ def test_an_unknown_audience_means_every_article(client, proof):
 def test_the_help_desk_home_offers_the_knowledge_base_search(client, proof):
     body = client.get(reverse("helpdesk:home")).content.decode()
     assert 'data-testid="kb-search-box"' in body and f'action="{reverse("helpdesk:kb_search")}"' in body
+
+
+def test_suggestions_still_answer_while_redis_is_down(client, proof, settings):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = f"redis://127.0.0.1:{probe.getsockname()[1]}/1"
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": dead}}
+    response = client.get(SUGGEST, {"q": "proof of vaccination"})
+    assert response.status_code == 200 and len(response.json()["results"]) == 1
