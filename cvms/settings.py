@@ -484,6 +484,10 @@ CVMS_SHC_TRUSTED_ISSUERS = env_str("CVMS_SHC_TRUSTED_ISSUERS", "").strip()
 # a burst a minute and a sustained number an hour, counted in the cache.
 CVMS_VERIFY_CHECKS_PER_MINUTE = env_int("CVMS_VERIFY_CHECKS_PER_MINUTE", 1000 if CVMS_ENV == "test" else 20, minimum=1)
 CVMS_VERIFY_CHECKS_PER_HOUR = env_int("CVMS_VERIFY_CHECKS_PER_HOUR", 10000 if CVMS_ENV == "test" else 300, minimum=1)
+# Knowledge base suggestions while a description is typed: lookups one client address may make in a
+# minute (counted in the cache), and how long one query's answer is kept.
+CVMS_KB_SUGGESTIONS_PER_MINUTE = env_int("CVMS_KB_SUGGESTIONS_PER_MINUTE", 60, minimum=1)
+CVMS_KB_SUGGEST_CACHE_SECONDS = env_int("CVMS_KB_SUGGEST_CACHE_SECONDS", 60, minimum=1, maximum=3600)
 
 # --- Security
 SESSION_COOKIE_HTTPONLY = True

@@ -26,10 +26,12 @@ VACCINE_GROUPS = {("eligibility.vaccinegroup", "add"), ("eligibility.vaccinegrou
 #: Correcting a record and resolving a request about it: cvms/recipients/tests/test_requests_admin.py.
 RECIPIENT_REQUESTS = {("recipients.recipient", "change"), ("recipients.recipient", "action remove_recipients"),
                       ("recipients.recipientrequest", "change")}
+#: Knowledge base articles, written through kb_article_save: helpdesk/tests/test_kb_admin.py.
+KB_ARTICLES = {("helpdesk.knowledgearticle", "add"), ("helpdesk.knowledgearticle", "change")}
 EXPECTED_WRITES = {
-    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES},
+    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *KB_ARTICLES},
     "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,
-                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS},
+                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES},
 }
 
 

@@ -202,7 +202,15 @@ TENANT_A_OBJECTS = {
     "invitation_id": lambda a: _coordinator_invitation(a).pk,
     # The link that confirms a recipient's new email works for that recipient's account only.
     "email_token": lambda a: _email_change_token(a),
+    # Knowledge base articles are public once published; a draft is read by nobody outside admin.
+    "slug": lambda a: _draft_article().slug,
 }
+
+
+def _draft_article():
+    from helpdesk.tests.factories import KnowledgeArticleFactory
+
+    return KnowledgeArticleFactory(slug="tenant-a-draft", published=False)
 
 
 def _walk(patterns, namespace=None):
