@@ -26,10 +26,13 @@ VACCINE_GROUPS = {("eligibility.vaccinegroup", "add"), ("eligibility.vaccinegrou
 #: Correcting a record and resolving a request about it: cvms/recipients/tests/test_requests_admin.py.
 RECIPIENT_REQUESTS = {("recipients.recipient", "change"), ("recipients.recipient", "action remove_recipients"),
                       ("recipients.recipientrequest", "change")}
+#: Working help desk cases, each step through its service: helpdesk/tests/test_admin.py.
+CASES = {("helpdesk.case", "change"), ("helpdesk.case", "action assign_to_me"),
+         ("helpdesk.case", "action close_resolved")}
 EXPECTED_WRITES = {
-    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES},
+    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *CASES},
     "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,
-                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS},
+                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *CASES},
 }
 
 

@@ -25,6 +25,8 @@ STATE_STAFF_GROUP_PERMISSIONS = ["view_vaccinegroup", "add_vaccinegroup", "chang
                                  "delete_groupcriterion", "view_eligibilityanswers"]
 #: Both act on requests about recipient records (cvms.recipients; migration 0012_register_* there).
 REQUEST_PERMISSIONS = ["view_recipientrequest", "change_recipientrequest"]
+#: Both work help desk cases (the helpdesk app's models; its migration 0002_hdcases_* there).
+CASE_PERMISSIONS = ["view_case", "change_case", "view_casemessage", "view_caseattachment"]
 #: Roles that work in Django admin, and the models their group may view or change there.
 STAFF_GROUPS = {
     Role.STATE_STAFF: ("State staff", ["view_auditlog", "view_organization", "change_organization",
@@ -35,12 +37,13 @@ STAFF_GROUPS = {
                                        "view_agreementversion", "view_versionlocation",
                                        "view_redistributionagreement", "view_invitation", "view_pausedsignin",
                                        "lift_signin_pause", "view_locationsettings", "view_productsettings",
-                                       *STATE_STAFF_GROUP_PERMISSIONS, *REQUEST_PERMISSIONS, "change_recipient"]),
+                                       *STATE_STAFF_GROUP_PERMISSIONS, *REQUEST_PERMISSIONS, "change_recipient",
+                                       *CASE_PERMISSIONS]),
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
                                                "view_recipient", "change_recipient", "view_user",
                                                "view_membership", "view_recipientupload", "view_uploaderror",
                                                "view_transfer", "view_pausedsignin",
-                                               "lift_signin_pause", *REQUEST_PERMISSIONS]),
+                                               "lift_signin_pause", *REQUEST_PERMISSIONS, *CASE_PERMISSIONS]),
 }
 
 
