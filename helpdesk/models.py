@@ -101,9 +101,10 @@ class Case(models.Model):
                                  related_name="helpdesk_assigned_cases", verbose_name=_("assigned to"))
     location = models.ForeignKey("organizations.Location", null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="+", verbose_name=_("location"))
-    recipient = models.ForeignKey("recipients.Recipient", null=True, blank=True, on_delete=models.PROTECT,
+    # A recipient removed on request (the case that asked, often) leaves the case and its history.
+    recipient = models.ForeignKey("recipients.Recipient", null=True, blank=True, on_delete=models.SET_NULL,
                                   related_name="+", verbose_name=_("recipient"))
-    upload = models.ForeignKey("uploads.RecipientUpload", null=True, blank=True, on_delete=models.PROTECT,
+    upload = models.ForeignKey("uploads.RecipientUpload", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("upload"))
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

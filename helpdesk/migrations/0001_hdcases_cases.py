@@ -46,9 +46,9 @@ class Migration(migrations.Migration):
                 ('confirmation_sent_at', models.DateTimeField(blank=True, editable=False, null=True)),
                 ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='helpdesk_assigned_cases', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
                 ('location', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organizations.location', verbose_name='location')),
-                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='recipients.recipient', verbose_name='recipient')),
+                ('recipient', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='recipients.recipient', verbose_name='recipient')),
                 ('requester', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='helpdesk_cases', to=settings.AUTH_USER_MODEL, verbose_name='requester')),
-                ('upload', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='uploads.recipientupload', verbose_name='upload')),
+                ('upload', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='uploads.recipientupload', verbose_name='upload')),
             ],
             options={
                 'verbose_name': 'case',

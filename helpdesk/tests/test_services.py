@@ -260,3 +260,14 @@ def test_a_failed_send_is_tried_again_by_the_retry(provider_case, monkeypatch):
         case_confirmation_send(case_id=provider_case.pk)
     monkeypatch.undo()
     assert case_confirmation_send(case_id=provider_case.pk) is True and len(mail.outbox) == 1
+
+
+def test_a_recipient_a_case_is_about_can_still_be_removed(tenant_a, agent):
+    from cvms.recipients.services import recipient_remove
+
+    loaded = tenant_a.upload.location.loaded_recipients.get(first_name="UpA")
+    case = case_open(actor=tenant_a.manager, channel="provider", request_type="recipient_removal",
+                     description="Please remove UpA.", provider_organization="Health System A", recipient=loaded)
+    recipient_remove(recipient=loaded, actor=agent, reason=case.number)
+    case.refresh_from_db()
+    assert case.recipient is None and case.description == "Please remove UpA."
