@@ -169,3 +169,43 @@ def test_another_requester_gets_404_for_my_case_and_its_files(client, provider_c
                                   args=[provider_case.number, attachment.pk])).status_code == 404
         assert client.post(reverse("helpdesk:case_reply", args=[provider_case.number]),
                            {"body": "hi"}).status_code == 404
+
+
+def _urls(case):
+    attachment = case.attachments.first()
+    return {
+        "list": reverse("helpdesk:case_list"),
+        "detail": reverse("helpdesk:case_detail", args=[case.number]),
+        "reply": reverse("helpdesk:case_reply", args=[case.number]),
+        "file": reverse("helpdesk:case_attachment", args=[case.number, attachment.pk]),
+    }
+
+
+def test_anonymous_visitors_are_sent_to_sign_in_for_every_case_page(client, tenant_a):
+    from helpdesk.services import case_open
+
+    case = case_open(actor=tenant_a.manager, channel="provider", request_type="other", description="Help",
+                     provider_organization="Health System A", attachments=[pdf()])
+    for name, url in _urls(case).items():
+        response = client.post(url) if name == "reply" else client.get(url)
+        assert response.status_code == 302 and "login" in response.url, name
+
+
+@pytest.mark.parametrize("name,method", [("helpdesk:recipient_new", "put"), ("helpdesk:case_submitted", "post"),
+                                         ("helpdesk:case_list", "post")])
+def test_wrong_methods_are_refused(client, tenant_a, name, method):
+    client.force_login(tenant_a.manager)
+    assert getattr(client, method)(reverse(name)).status_code == 405
+
+
+def test_a_case_page_and_its_files_are_read_only(client, provider_case, tenant_a):
+    client.force_login(tenant_a.manager)
+    assert client.post(reverse("helpdesk:case_detail", args=[provider_case.number])).status_code == 405
+
+
+def test_a_huge_request_is_answered_400_not_500(client, db, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    data = {"requester_name": "Rosa Diaz", "requester_email": "rosa@example.com", "request_type": "other",
+            "description": "x" * 50_000, "website": ""}
+    assert client.post(reverse("helpdesk:recipient_new"), data).status_code == 400
+    assert not Case.objects.exists()
