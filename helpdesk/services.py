@@ -41,6 +41,7 @@ from helpdesk.models import (
     Priority,
     RequestType,
 )
+from helpdesk.tasks import send_case_confirmation, send_case_message
 
 MAX_TEXT = 4000
 MAX_ORGANIZATION = 200
@@ -138,8 +139,6 @@ def case_open(*, actor, channel: str, request_type: str, description: str, provi
         audit_log(actor=actor, action="helpdesk.case.opened", obj=case,
                   changes={"channel": channel, "request_type": request_type,
                            "provider_organization": case.provider_organization})
-        from helpdesk.tasks import send_case_confirmation
-
         outbox_enqueue(task=send_case_confirmation, args=[case.pk])
     return case
 
@@ -199,8 +198,6 @@ def _message(*, case: Case, actor, kind: str, body: str, label: str | None = Non
     message = CaseMessage.objects.create(case=case, kind=kind, body=body, author=actor if signed_in else None,
                                          author_label=label or (actor.email if signed_in else case.requester_label))
     if kind in EMAILED:
-        from helpdesk.tasks import send_case_message
-
         outbox_enqueue(task=send_case_message, args=[message.pk])
     return message
 
