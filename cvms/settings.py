@@ -135,6 +135,17 @@ CVMS_UPLOAD_MAX_CELLS = env_int("CVMS_UPLOAD_MAX_CELLS", 500_000, minimum=1)
 CVMS_UPLOAD_READ_SECONDS = env_int("CVMS_UPLOAD_READ_SECONDS", 20, minimum=1)
 # Runs an upload gets (a worker killed, an error) before it is marked failed and its uploader told.
 CVMS_UPLOAD_MAX_ATTEMPTS = env_int("CVMS_UPLOAD_MAX_ATTEMPTS", 5, minimum=1)
+# Help desk cases: hours from opening to the due time by priority; attachments (a size cap, which
+# the upload cap above also bounds, the file types accepted, files per message); cases the public
+# recipient form takes an hour from one client address (counted in the cache).
+CVMS_CASE_DUE_HOURS_HIGH = env_int("CVMS_CASE_DUE_HOURS_HIGH", 4, minimum=1)
+CVMS_CASE_DUE_HOURS_NORMAL = env_int("CVMS_CASE_DUE_HOURS_NORMAL", 24, minimum=1)
+CVMS_CASE_DUE_HOURS_LOW = env_int("CVMS_CASE_DUE_HOURS_LOW", 72, minimum=1)
+CVMS_CASE_ATTACHMENT_MAX_BYTES = env_int("CVMS_CASE_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
+CVMS_CASE_ATTACHMENT_TYPES = [t.lower().lstrip(".") for t in env_list(
+    "CVMS_CASE_ATTACHMENT_TYPES", ["pdf", "png", "jpg", "jpeg", "csv", "txt", "xlsx", "docx"])]
+CVMS_CASE_ATTACHMENTS_PER_MESSAGE = env_int("CVMS_CASE_ATTACHMENTS_PER_MESSAGE", 5, minimum=1)
+CVMS_RECIPIENT_CASES_PER_ADDRESS = env_int("CVMS_RECIPIENT_CASES_PER_ADDRESS", 5, minimum=1)
 # Vaccines.gov: the daily file is written at this time of day (HH:MM in CELERY_TIMEZONE, UTC: 10:00
 # is 05:00 or 06:00 Eastern, before the 07:00 ET cut-off for same-day changes) into this folder of
 # the private file storage; figures not updated for this many days show "Call to confirm".

@@ -13,3 +13,17 @@ urlpatterns += [
     path("kb/suggest", kb_views.kb_suggest_json, name="kb_suggest"),
     path("kb/<slug:slug>/", kb_views.kb_article, name="kb_article"),
 ]
+
+# Cases: filing, the confirmation screen, My Lists.
+from helpdesk import case_views  # noqa: E402
+
+urlpatterns += [
+    path("provider/new/", case_views.provider_new, name="provider_new"),
+    path("recipient/new/", case_views.recipient_new, name="recipient_new"),
+    path("submitted/", case_views.case_submitted, name="case_submitted"),
+    path("cases/", case_views.case_list, name="case_list"),
+    path("cases/<str:case_number>/", case_views.case_detail, name="case_detail"),
+    path("cases/<str:case_number>/reply/", case_views.case_reply, name="case_reply"),
+    path("cases/<str:case_number>/files/<int:attachment_id>/", case_views.attachment_download,
+         name="case_attachment"),
+]

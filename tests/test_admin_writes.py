@@ -28,10 +28,13 @@ RECIPIENT_REQUESTS = {("recipients.recipient", "change"), ("recipients.recipient
                       ("recipients.recipientrequest", "change")}
 #: Knowledge base articles, written through kb_article_save: helpdesk/tests/test_kb_admin.py.
 KB_ARTICLES = {("helpdesk.knowledgearticle", "add"), ("helpdesk.knowledgearticle", "change")}
+#: Working help desk cases, each step through its service: helpdesk/tests/test_admin.py.
+CASES = {("helpdesk.case", "change"), ("helpdesk.case", "action assign_to_me"),
+         ("helpdesk.case", "action close_resolved")}
 EXPECTED_WRITES = {
-    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *KB_ARTICLES},
+    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *KB_ARTICLES, *CASES},
     "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,
-                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES},
+                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES, *CASES},
 }
 
 

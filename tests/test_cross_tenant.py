@@ -172,6 +172,19 @@ def _coordinator_invitation(a):
                                          organization=a.employer, actor=a.employer_coordinator)
 
 
+def _case(a):
+    """A help desk case tenant A's manager filed, with a file: only they follow it in My Lists."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from helpdesk.models import Case
+    from helpdesk.services import case_open
+
+    case = Case.objects.filter(requester=a.manager).first()
+    return case or case_open(actor=a.manager, channel="provider", request_type="other", description="Help",
+                             provider_organization=a.organization.name,
+                             attachments=[SimpleUploadedFile("note.txt", b"hello")])
+
+
 TENANT_A_OBJECTS = {
     "location_id": lambda a: a.location.pk,
     "agreement_id": lambda a: _agreement(a).pk,
@@ -204,6 +217,9 @@ TENANT_A_OBJECTS = {
     "email_token": lambda a: _email_change_token(a),
     # Knowledge base articles are public once published; a draft is read by nobody outside admin.
     "slug": lambda a: _draft_article().slug,
+    # A help desk case and its files: its requester's own, nobody else's (agents work it in admin).
+    "case_number": lambda a: _case(a).number,
+    "attachment_id": lambda a: _case(a).attachments.first().pk,
 }
 
 

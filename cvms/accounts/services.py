@@ -27,6 +27,8 @@ STATE_STAFF_GROUP_PERMISSIONS = ["view_vaccinegroup", "add_vaccinegroup", "chang
 REQUEST_PERMISSIONS = ["view_recipientrequest", "change_recipientrequest"]
 #: Both write the help desk's knowledge base (helpdesk; migration 0002_hdkb_* there).
 KB_PERMISSIONS = ["view_knowledgearticle", "add_knowledgearticle", "change_knowledgearticle"]
+#: Both work help desk cases (the helpdesk app's models; its migration 0004_hdcases_* there).
+CASE_PERMISSIONS = ["view_case", "change_case", "view_casemessage", "view_caseattachment"]
 #: Roles that work in Django admin, and the models their group may view or change there.
 STAFF_GROUPS = {
     Role.STATE_STAFF: ("State staff", ["view_auditlog", "view_organization", "change_organization",
@@ -38,12 +40,13 @@ STAFF_GROUPS = {
                                        "view_redistributionagreement", "view_invitation", "view_pausedsignin",
                                        "lift_signin_pause", "view_locationsettings", "view_productsettings",
                                        *STATE_STAFF_GROUP_PERMISSIONS, *REQUEST_PERMISSIONS, "change_recipient",
-                                       *KB_PERMISSIONS]),
+                                       *KB_PERMISSIONS, *CASE_PERMISSIONS]),
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
                                                "view_recipient", "change_recipient", "view_user",
                                                "view_membership", "view_recipientupload", "view_uploaderror",
                                                "view_transfer", "view_pausedsignin",
-                                               "lift_signin_pause", *REQUEST_PERMISSIONS, *KB_PERMISSIONS]),
+                                               "lift_signin_pause", *REQUEST_PERMISSIONS, *KB_PERMISSIONS,
+                                               *CASE_PERMISSIONS]),
 }
 
 

@@ -10,13 +10,15 @@ import datetime
 import json
 from functools import cached_property
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connection
+from django.http import HttpResponseRedirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cvms.core.audit import audit_log
+from cvms.core.errors import ServiceError
 from cvms.core.models import AuditLog
 from cvms.core.phones import digits_only
 
@@ -70,6 +72,23 @@ class ServiceAdminMixin:
         stored = type(obj)._default_manager.get(pk=obj.pk)
         self.change_through_service(stored, actor=request.user,
                                     fields={name: form.cleaned_data[name] for name in form.changed_data})
+
+
+class RefusalShownMixin:
+    """Put before ``ServiceAdminMixin``: a service's refusal is shown on the object's page again,
+    as an error, not as a success."""
+
+    def save_model(self, request, obj, form, change):
+        try:
+            super().save_model(request, obj, form, change)
+        except ServiceError as refusal:
+            request.refusal = refusal
+
+    def response_change(self, request, obj):
+        if refusal := getattr(request, "refusal", None):
+            self.message_user(request, str(refusal), messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
 
 class AuditedAdminMixin:

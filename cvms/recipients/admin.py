@@ -5,14 +5,13 @@ through the trigram index, newest first by the primary key."""
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import Case, When
-from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cvms.core.admin import LargeTablePaginator, ServiceAdminMixin
+from cvms.core.admin import LargeTablePaginator, RefusalShownMixin, ServiceAdminMixin
 from cvms.core.errors import ServiceError
 from cvms.recipients.choices import RequestStatus
 from cvms.recipients.models import Recipient, RecipientRequest
@@ -97,7 +96,7 @@ class RequestResolveForm(forms.ModelForm):
 
 
 @admin.register(RecipientRequest)
-class RecipientRequestAdmin(ServiceAdminMixin, admin.ModelAdmin):
+class RecipientRequestAdmin(RefusalShownMixin, ServiceAdminMixin, admin.ModelAdmin):
     """The queue of requests about recipient records: open ones first, oldest first. Staff correct
     the record on the recipient's own page (linked here), then mark the request done or declined
     with a note whoever asked reads in the email they get. A removal marked done removes the record
@@ -133,16 +132,3 @@ class RecipientRequestAdmin(ServiceAdminMixin, admin.ModelAdmin):
         if fields:
             recipient_request_resolve(request=obj, actor=actor, status=fields.get("status", obj.status),
                                       note=fields.get("note", obj.note))
-
-    def save_model(self, request, obj, form, change):
-        try:
-            super().save_model(request, obj, form, change)
-        except ServiceError as refusal:
-            request.refusal = refusal
-
-    def response_change(self, request, obj):
-        """A refusal is shown on the request's page again, not as a success."""
-        if refusal := getattr(request, "refusal", None):
-            self.message_user(request, str(refusal), messages.ERROR)
-            return HttpResponseRedirect(request.path)
-        return super().response_change(request, obj)

@@ -1,0 +1,22 @@
+"""The only way the help desk's pages fetch cases: a requester sees their own, and nobody else's
+(404). Agents work cases in admin."""
+
+from django.shortcuts import get_object_or_404
+
+from helpdesk.models import REQUESTER_VISIBLE, Case, CaseAttachment
+
+
+def cases_for_requester(user):
+    return Case.objects.for_requester(user)
+
+
+def access_case_by_requester(user, case_number: str) -> Case:
+    return get_object_or_404(cases_for_requester(user), number=case_number)
+
+
+def access_attachment_by_requester(user, case_number: str, attachment_id: int) -> CaseAttachment:
+    """An attachment of the requester's own case, sent with the case or a message they can read."""
+    case = access_case_by_requester(user, case_number)
+    return get_object_or_404(
+        case.attachments.filter(message__isnull=True) | case.attachments.filter(message__kind__in=REQUESTER_VISIBLE),
+        pk=attachment_id)
