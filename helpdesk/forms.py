@@ -7,6 +7,8 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cvms.core.forms import UswdsFormMixin
+from helpdesk.kb_forms import kb_suggest_attrs
+from helpdesk.kb_models import Audience
 from helpdesk.models import PROVIDER_REQUEST_TYPES, RECIPIENT_REQUEST_TYPES
 from helpdesk.services import MAX_ORGANIZATION, MAX_TEXT
 
@@ -39,9 +41,10 @@ def _attachments_field():
     return MultipleFileField(label=_("Attachments"), help_text=lazy(_attachments_hint, str)())
 
 
-def _description_field(label=None):
+def _description_field(label=None, *, audience: str):
+    """The description, with knowledge base articles suggested as it is typed (``js/kb-suggest.js``)."""
     return forms.CharField(label=label or _("Description of request"), max_length=MAX_TEXT,
-                           widget=forms.Textarea(attrs={"rows": 6}))
+                           widget=forms.Textarea(attrs={"rows": 6, **kb_suggest_attrs(audience)}))
 
 
 class ProviderCaseForm(UswdsFormMixin, forms.Form):
@@ -53,7 +56,7 @@ class ProviderCaseForm(UswdsFormMixin, forms.Form):
                     "your primary organization or type the name of another (secondary) one."))
     request_type = forms.ChoiceField(label=_("Request type"), choices=[(t.value, t.label)
                                                                       for t in PROVIDER_REQUEST_TYPES])
-    description = _description_field()
+    description = _description_field(audience=Audience.PROVIDER)
     attachments = _attachments_field()
 
 
@@ -66,7 +69,7 @@ class RecipientCaseForm(UswdsFormMixin, forms.Form):
     requester_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
     request_type = forms.ChoiceField(label=_("Request type"), choices=[(t.value, t.label)
                                                                       for t in RECIPIENT_REQUEST_TYPES])
-    description = _description_field(_("How can we help?"))
+    description = _description_field(_("How can we help?"), audience=Audience.RECIPIENT)
     website = forms.CharField(label=_("Leave this field empty"), max_length=200, required=False)
 
 

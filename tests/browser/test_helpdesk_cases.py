@@ -7,6 +7,7 @@ from django.core import mail
 
 from helpdesk.models import Case, CaseStatus
 from helpdesk.services import case_confirmation_send, case_message_send
+from helpdesk.tests.factories import KnowledgeArticleFactory
 from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,7 +50,18 @@ def test_a_provider_files_a_case_replies_when_asked_and_is_emailed_the_resolutio
     checked(page, "Get Help")
     page.get_by_label("Organization name").fill("Health System A")
     page.get_by_label("Request type").select_option(label="Inventory")
-    page.get_by_label("Description of request").fill("Lot LOT-1 shows 10 doses; we counted 12.")
+    KnowledgeArticleFactory(slug="count-differs", audience="provider",
+                            title_en="What if the doses we count differ from the inventory?",
+                            body_en="Record an adjustment with its reason, or ask the Help Desk.",
+                            title_es="¿Y si las dosis contadas no coinciden con el inventario?",
+                            body_es="Registre un ajuste con su motivo, o consulte a la Mesa de Ayuda.")
+    description = page.get_by_label("Description of request")
+    description.press_sequentially("The doses we count differ from the inventory", delay=10)
+    suggested = page.locator("[aria-live=polite]").get_by_role("link", name="What if the doses we count differ "
+                                                                              "from the inventory?")
+    suggested.wait_for()  # a knowledge base article is suggested while the request is typed
+    checked(page, "Get Help with a suggested article")
+    description.fill("Lot LOT-1 shows 10 doses; we counted 12.")
     page.locator("#id_attachments").set_input_files({"name": "count.csv", "mimeType": "text/csv",
                                                       "buffer": b"Lot,Doses\nLOT-1,12\n"})
     page.get_by_role("button", name="Submit").click()
