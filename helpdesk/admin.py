@@ -127,13 +127,13 @@ class CaseAdmin(RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAd
     actions = ["assign_to_me", "close_resolved"]
     readonly_fields = ["number", "status", "channel", "request_type", "requester_label", "requester_email",
                        "requester_phone", "language", "provider_organization", "secondary_organization",
-                       "description", "case_files", "location", "recipient", "upload", "created_at", "age",
-                       "due_at", "overdue", "resolved_at", "closed_at"]
+                       "description", "case_files", "location", "recipient", "upload", "recipient_request",
+                       "created_at", "age", "due_at", "overdue", "resolved_at", "closed_at"]
     fieldsets = [
         (None, {"fields": ["number", "status", "channel", "request_type", "description", "case_files"]}),
         (_("Requester"), {"fields": ["requester_label", "requester_email", "requester_phone", "language",
                                      "provider_organization", "secondary_organization"]}),
-        (_("Concerns"), {"fields": ["location", "recipient", "upload"]}),
+        (_("Concerns"), {"fields": ["location", "recipient", "upload", "recipient_request"]}),
         (_("Timing"), {"fields": ["created_at", "age", "due_at", "overdue", "resolved_at", "closed_at"]}),
         (_("Work"), {"fields": ["assignee", "priority", "work", "text"]}),
     ]

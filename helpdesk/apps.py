@@ -21,4 +21,7 @@ class HelpdeskConfig(AppConfig):
         ))
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.HELP_CENTER, "helpdesk:home")
-        from helpdesk import kb_demo  # noqa: F401  (connects its seed_demo receiver)
+        from helpdesk import (
+            kb_demo,  # noqa: F401  (connects its seed_demo receiver)
+            requests,  # noqa: F401  (a case for each request about a recipient record)
+        )

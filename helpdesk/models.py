@@ -71,6 +71,7 @@ class Priority(models.TextChoices):
 class Channel(models.TextChoices):
     PROVIDER = "provider", _("Vaccine Provider")
     RECIPIENT = "recipient", _("Vaccine Recipient")
+    ORGANIZATION = "organization", _("Organization")
 
 
 class CaseQuerySet(models.QuerySet):
@@ -106,6 +107,11 @@ class Case(models.Model):
                                   related_name="+", verbose_name=_("recipient"))
     upload = models.ForeignKey("uploads.RecipientUpload", null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="+", verbose_name=_("upload"))
+    #: The request about a recipient record this case follows (a recipient's correction, an
+    #: employer's removal: ``helpdesk.requests``); staff act on the request, which resolves the case.
+    recipient_request = models.OneToOneField("recipients.RecipientRequest", null=True, blank=True,
+                                             on_delete=models.SET_NULL, related_name="case",
+                                             verbose_name=_("request about a recipient record"))
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     due_at = models.DateTimeField(_("due"))

@@ -24,6 +24,7 @@ from cvms.core.mail import build_email
 from cvms.core.outbox import outbox_enqueue
 from cvms.core.phones import phone_check
 from cvms.core.validators import is_mail_address, validate_mail_address
+from cvms.recipients import choices as rc
 from cvms.recipients.names import alphabets_check, name_check
 from helpdesk.attachments import attachment_check
 from helpdesk.models import (
@@ -367,3 +368,50 @@ def _cases_url(case: Case) -> str:
     with translation.override(None):
         return settings.SITE_URL.rstrip("/") + reverse("helpdesk:case_detail", args=[case.number])
 
+
+# --- Requests about a recipient record (``cvms.recipients.requests``) have a case each:
+# they reach the queues with a number and show in the requester's My Lists; staff act on the request,
+# which resolves its case (``helpdesk.requests`` connects these to the core's signals).
+
+def _request_description(request) -> str:
+    lines = [request.details]
+    if request.kind == rc.RequestKind.CORRECTION:
+        lines.insert(0, f"[{rc.CorrectionSubject(request.subject).label}]" if request.subject else "")
+        if request.wanted:
+            lines.append(f"→ {request.wanted}")
+    return "\n".join(line for line in lines if line)
+
+
+def case_open_for_request(*, request) -> Case:
+    """Open the request's case (audited), and email the requester its number once this commits."""
+    asker = request.requested_by
+    removal = request.kind == rc.RequestKind.REMOVAL
+    recipient = request.recipient
+    now = timezone.now()
+    case = Case.objects.create(
+        number=case_number_next(), due_at=case_due_at(priority=Priority.NORMAL, opened_at=now),
+        channel=Channel.ORGANIZATION if removal else Channel.RECIPIENT,
+        request_type=RequestType.RECIPIENT_REMOVAL if removal else RequestType.RECIPIENT_CORRECTION,
+        description=_request_description(request), requester=asker,
+        requester_name=(asker.get_full_name() if asker else "") or request.recipient_name,
+        requester_email=(asker.email if asker else "") or (recipient.email if recipient else ""),
+        language=(asker.preferred_language if asker else "") or "en",
+        provider_organization=request.organization.name if removal and request.organization else "",
+        recipient=recipient, recipient_request=request)
+    audit_log(actor=asker, action="helpdesk.case.opened", obj=case,
+              changes={"channel": case.channel, "request_type": case.request_type, "recipient_request": request.pk})
+    outbox_enqueue(task=send_case_confirmation, args=[case.pk])
+    return case
+
+
+def case_resolve_with_request(*, request, actor) -> None:
+    """The request was answered in admin: its case is resolved too, noted for the agents (the
+    request's own email told whoever asked)."""
+    case = Case.objects.filter(recipient_request=request, status__in=OPEN_STATUSES).first()
+    if case is None:
+        return
+    case = _transition(case, actor=actor, to=CaseStatus.RESOLVED, allowed_from=OPEN_STATUSES,
+                       action="helpdesk.case.resolved", fields={"resolved_at": timezone.now()})
+    status = rc.RequestStatus(request.status).label
+    _message(case=case, actor=actor, kind=MessageKind.INTERNAL,
+             body=f"{status} (request #{request.pk}). {request.note}".strip())

@@ -10,6 +10,7 @@ import smtplib
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +28,12 @@ from cvms.recipients.services import recipient_remove
 log = logging.getLogger(__name__)
 
 MAX_DETAILS = 1000
+
+#: Sent, inside the transaction, when a request is opened (``request``) and when it is resolved
+#: (``request``, ``actor``): the help desk keeps a case for each (``helpdesk.requests``), so the
+#: core knows no portal.
+request_opened = Signal()
+request_resolved = Signal()
 
 
 class TooManyOpenRequests(ServiceError):
@@ -58,6 +65,7 @@ def recipient_request_open(*, recipient: Recipient, actor, kind: str = c.Request
                                                   recipient_name=_name(recipient))
         audit_log(actor=actor, action="recipients.request.opened", obj=request,
                   changes={"recipient": recipient, "kind": kind, "subject": subject})
+        request_opened.send(sender=RecipientRequest, request=request)
     return request
 
 
@@ -94,6 +102,7 @@ def employee_removal_request_open(*, employer, recipient: Recipient, actor, reas
             audit_log(actor=actor, action="recipients.request.opened", obj=request,
                       changes={"recipient": recipient, "kind": c.RequestKind.REMOVAL, "organization": employer,
                                "reason": reason})
+            request_opened.send(sender=RecipientRequest, request=request)
     except IntegrityError:  # the unique index: another coordinator asked at the same moment
         raise refusal from None
     return request
@@ -130,7 +139,8 @@ def recipient_request_resolve(*, request: RecipientRequest, actor, status: str, 
         if removal and status == c.RequestStatus.DONE:
             _remove(request, actor=actor)
         outbox_enqueue(task=send_request_resolved_email, args=[request.pk])
-    request.refresh_from_db()
+        request.refresh_from_db()
+        request_resolved.send(sender=RecipientRequest, request=request, actor=actor)
     return request
 
 
