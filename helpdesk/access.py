@@ -20,3 +20,19 @@ def access_attachment_by_requester(user, case_number: str, attachment_id: int) -
     return get_object_or_404(
         case.attachments.filter(message__isnull=True) | case.attachments.filter(message__kind__in=REQUESTER_VISIBLE),
         pk=attachment_id)
+
+
+def access_loaded_recipient_for_provider(user, recipient_id) -> tuple:
+    """A recipient loaded at a location where ``user`` works, with that location: what a provider
+    may ask the help desk to remove (404 for anyone else's, or an id that is not a number)."""
+    from django.http import Http404
+
+    from cvms.organizations.models import Location
+    from cvms.recipients.models import Recipient
+
+    text = str(recipient_id or "")
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise Http404("No such recipient.")
+    recipient = get_object_or_404(Recipient.objects.select_related("source_location"), pk=int(text),
+                                  source_location__in=Location.objects.for_user(user))
+    return recipient, recipient.source_location

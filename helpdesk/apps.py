@@ -21,6 +21,7 @@ class HelpdeskConfig(AppConfig):
         ))
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.HELP_CENTER, "helpdesk:home")
+        links.link_serve(links.HELP_PROVIDER_CASE, "helpdesk:provider_new")
         from helpdesk import (
             kb_demo,  # noqa: F401  (connects its seed_demo receiver)
             requests,  # noqa: F401  (a case for each request about a recipient record)

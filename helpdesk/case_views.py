@@ -13,8 +13,9 @@ from django_ratelimit.core import is_ratelimited
 from cvms.core.client_ip import client_ip
 from cvms.core.errors import ServiceError
 from helpdesk import access
+from helpdesk.access import access_loaded_recipient_for_provider
 from helpdesk.forms import CaseReplyForm, ProviderCaseForm, RecipientCaseForm
-from helpdesk.models import REQUESTER_VISIBLE, CaseStatus, Channel
+from helpdesk.models import REQUESTER_VISIBLE, CaseStatus, Channel, RequestType
 from helpdesk.services import case_open, case_requester_reply, provider_organization_default
 
 _SUBMITTED = "helpdesk_case_submitted"
@@ -32,11 +33,15 @@ def _submitted(request, case):
 @login_required
 @require_http_methods(["GET", "POST"])
 def provider_new(request):
-    form = ProviderCaseForm(request.POST or None, request.FILES or None)
+    about = request.POST.get("about") or request.GET.get("about")
+    recipient, location = access_loaded_recipient_for_provider(request.user, about) if about else (None, None)
+    form = ProviderCaseForm(request.POST or None, request.FILES or None,
+                            initial=_removal_initial(recipient, location) if recipient else None)
     if request.method == "POST" and form.is_valid():
+        form.cleaned_data.pop("about")
         try:
             case = case_open(actor=request.user, channel=Channel.PROVIDER, language=translation.get_language(),
-                             **form.cleaned_data)
+                             recipient=recipient, location=location, **form.cleaned_data)
         except ServiceError as refusal:
             _refuse(form, refusal)
         else:
@@ -44,6 +49,14 @@ def provider_new(request):
     return render(request, "helpdesk/cases/provider_new.html", {
         "form": form, "default_organization": provider_organization_default(user=request.user)},
         status=400 if form.errors else 200)
+
+
+def _removal_initial(recipient, location) -> dict:
+    return {"about": recipient.pk, "request_type": RequestType.RECIPIENT_REMOVAL,
+            "description": _("Please remove %(name)s, born %(born)s, loaded at %(location)s (%(pin)s). Reason: ") % {
+                "name": f"{recipient.first_name} {recipient.last_name}",
+                "born": recipient.date_of_birth.strftime("%m/%d/%Y"), "location": location.name,
+                "pin": location.provider_pin or "—"}}
 
 
 @require_http_methods(["GET", "POST"])

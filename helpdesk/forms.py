@@ -58,6 +58,8 @@ class ProviderCaseForm(UswdsFormMixin, forms.Form):
                                                                       for t in PROVIDER_REQUEST_TYPES])
     description = _description_field(audience=Audience.PROVIDER)
     attachments = _attachments_field()
+    #: The loaded recipient a removal is asked for (the "Request removal" link of Bulk Registration).
+    about = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
 
 
 class RecipientCaseForm(UswdsFormMixin, forms.Form):

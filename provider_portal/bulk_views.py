@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cvms.accounts.decorators import role_required
 from cvms.accounts.models import PROVIDER_ROLES
+from cvms.core import links
 from cvms.immunizations.selectors import with_dose_summaries
 from cvms.recipients.selectors import loaded_recipients_page
 from cvms.uploads import pages
@@ -34,6 +35,7 @@ def _bulk_page(request, location, *, low_form=None, high_form=None, status=200):
         "high_form": high_form or RecipientFileForm(prefix="high"), "page": page, "search": params,
         "recipients": with_dose_summaries(page.rows), "registration_filters": search.fields["registration"].choices,
         "recent": _with_urls(location.recipient_uploads.select_related("uploaded_by")[:5]), **pages.upload_limits(),
+        "removal_url": links.link_path(links.HELP_PROVIDER_CASE),
     }, status=status)
 
 

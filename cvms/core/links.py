@@ -29,6 +29,9 @@ RECIPIENT_GROUP = "recipient.group"
 VACCINE_FINDER = "recipient.find"
 #: The help center.
 HELP_CENTER = "help.home"
+#: The help desk's Get Help form for providers; ``?about=<recipient id>`` asks for the removal of a
+#: recipient loaded at one of the provider's locations, prefilled.
+HELP_PROVIDER_CASE = "help.provider_case"
 #: A location's upload's failed records as CSV (arguments: the location's id, the upload's id).
 UPLOAD_FAILED_RECORDS = "upload.failed_records"
 #: A location's Vaccines.gov settings page (argument: the location's id).
@@ -52,7 +55,8 @@ BOOK_AT_LOCATION = "appointments.book_location"
 NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, RECIPIENT_APPOINTMENTS, RECIPIENT_APPOINTMENT, RECIPIENT_GROUP,
           VACCINE_FINDER, RECIPIENT_EMAIL_CONFIRM, RECIPIENT_PREFERENCES,
           BOOK_AT_LOCATION, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
-          MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS, TRANSFER, TRANSFER_QUEUE, EMPLOYEE_REMOVAL_REQUESTS)
+          MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS, TRANSFER, TRANSFER_QUEUE, EMPLOYEE_REMOVAL_REQUESTS,
+          HELP_PROVIDER_CASE)
 
 _served: dict[str, str] = {}
 

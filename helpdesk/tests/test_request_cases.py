@@ -53,3 +53,36 @@ def test_another_requester_never_sees_the_case(client, tenant_a, tenant_b):
     client.force_login(tenant_b.recipient_user)
     assert client.get(reverse("helpdesk:case_detail", args=[case.number])).status_code == 404
     assert case.number not in client.get(reverse("helpdesk:case_list")).content.decode()
+
+
+def test_a_provider_asks_to_remove_a_recipient_loaded_at_their_location_from_a_prefilled_case(client, tenant_a):
+    from cvms.recipients.models import Recipient
+
+    Recipient.objects.filter(pk=tenant_a.recipient.pk).update(source_location=tenant_a.location)
+    client.force_login(tenant_a.manager)
+    bulk = client.get(reverse("provider_portal:bulk", args=[tenant_a.location.pk])).content.decode()
+    assert f'/helpdesk/provider/new/?about={tenant_a.recipient.pk}"' in bulk
+    url = reverse("helpdesk:provider_new") + f"?about={tenant_a.recipient.pk}"
+    form = client.get(url).context["form"]
+    assert form["request_type"].value() == RequestType.RECIPIENT_REMOVAL
+    assert tenant_a.recipient.last_name in form["description"].value() and tenant_a.location.name in \
+        form["description"].value()
+    response = client.post(url, {"about": tenant_a.recipient.pk, "provider_organization": "Health System A",
+                                 "request_type": RequestType.RECIPIENT_REMOVAL,
+                                 "description": form["description"].value() + "a duplicate of another record."})
+    assert response.status_code == 302
+    case = Case.objects.get(requester=tenant_a.manager)
+    assert (case.recipient, case.location, case.request_type) == (tenant_a.recipient, tenant_a.location,
+                                                                  RequestType.RECIPIENT_REMOVAL)
+
+
+def test_a_provider_cannot_ask_about_a_recipient_loaded_elsewhere(client, tenant_a, tenant_b):
+    from cvms.recipients.models import Recipient
+
+    Recipient.objects.filter(pk=tenant_b.recipient.pk).update(source_location=tenant_b.location)
+    client.force_login(tenant_a.manager)
+    for about in (tenant_b.recipient.pk, "x", "٣"):
+        assert client.get(reverse("helpdesk:provider_new"), {"about": about}).status_code == 404
+    response = client.post(reverse("helpdesk:provider_new"), {
+        "about": tenant_b.recipient.pk, "provider_organization": "A", "request_type": "other", "description": "x"})
+    assert response.status_code == 404 and not Case.objects.exists()
