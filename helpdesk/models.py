@@ -1,0 +1,1 @@
+from helpdesk.registration_models import *  # noqa: F403
