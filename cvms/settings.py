@@ -243,6 +243,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cvms.core.context_processors.jurisdiction",
+                "cvms.core.context_processors.downtime",
                 "cvms.accounts.context_processors.navigation",
             ],
         },

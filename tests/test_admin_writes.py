@@ -26,10 +26,13 @@ VACCINE_GROUPS = {("eligibility.vaccinegroup", "add"), ("eligibility.vaccinegrou
 #: Correcting a record and resolving a request about it: cvms/recipients/tests/test_requests_admin.py.
 RECIPIENT_REQUESTS = {("recipients.recipient", "change"), ("recipients.recipient", "action remove_recipients"),
                       ("recipients.recipientrequest", "change")}
+#: Downtime notices: cvms/core/tests/test_downtime.py checks each goes through cvms.core.downtime, audited.
+DOWNTIME = {("core.downtimenotice", "add"), ("core.downtimenotice", "change"), ("core.downtimenotice", "delete"),
+            ("core.downtimenotice", "action delete_selected")}
 EXPECTED_WRITES = {
     "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES},
     "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,
-                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS},
+                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *DOWNTIME},
 }
 
 

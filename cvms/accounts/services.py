@@ -25,6 +25,9 @@ STATE_STAFF_GROUP_PERMISSIONS = ["view_vaccinegroup", "add_vaccinegroup", "chang
                                  "delete_groupcriterion", "view_eligibilityanswers"]
 #: Both act on requests about recipient records (cvms.recipients; migration 0012_register_* there).
 REQUEST_PERMISSIONS = ["view_recipientrequest", "change_recipientrequest"]
+#: State staff schedule downtime notices (cvms.core; migration 0005_hdaccess_* there); agents see them.
+DOWNTIME_PERMISSIONS = ["view_downtimenotice", "add_downtimenotice", "change_downtimenotice",
+                        "delete_downtimenotice"]
 #: Roles that work in Django admin, and the models their group may view or change there.
 STAFF_GROUPS = {
     Role.STATE_STAFF: ("State staff", ["view_auditlog", "view_organization", "change_organization",
@@ -35,12 +38,13 @@ STAFF_GROUPS = {
                                        "view_agreementversion", "view_versionlocation",
                                        "view_redistributionagreement", "view_invitation", "view_pausedsignin",
                                        "lift_signin_pause", "view_locationsettings", "view_productsettings",
-                                       *STATE_STAFF_GROUP_PERMISSIONS, *REQUEST_PERMISSIONS, "change_recipient"]),
+                                       *STATE_STAFF_GROUP_PERMISSIONS, *REQUEST_PERMISSIONS, "change_recipient",
+                                       *DOWNTIME_PERMISSIONS]),
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
                                                "view_recipient", "change_recipient", "view_user",
                                                "view_membership", "view_recipientupload", "view_uploaderror",
                                                "view_transfer", "view_pausedsignin",
-                                               "lift_signin_pause", *REQUEST_PERMISSIONS]),
+                                               "lift_signin_pause", *REQUEST_PERMISSIONS, "view_downtimenotice"]),
 }
 
 

@@ -44,6 +44,8 @@ class Portal:
     ways_in: Callable[[], list[tuple[str, str]]] | None = None
     #: A template of the portal's own page links, shown on its pages to the people who work there.
     nav_template: str = ""
+    #: The people of its roles are emailed about scheduled downtime (``cvms.core.downtime``).
+    downtime_notices: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(str(role) for role in self.roles))

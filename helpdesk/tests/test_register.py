@@ -132,11 +132,13 @@ def test_bad_input_is_refused_naming_the_field(client, clinic, field, value, mes
     assert not RequesterRegistration.objects.exists()
 
 
-def test_the_registration_email_is_in_the_language_registered_in(client, clinic, mailoutbox):
+def test_the_account_keeps_the_language_registered_in_for_its_emails(client, clinic, mailoutbox):
     client.cookies["django_language"] = "es"
     client.post(URL, form())
     user = User.objects.get(username="pat@clinic.example.com")
     assert user.preferred_language == "es"
+    requester_credentials_send(user_id=user.pk)
+    assert '<html lang="es">' in mailoutbox[0].alternatives[0][0]
 
 
 def test_the_form_and_terms_are_public_and_a_signed_in_person_goes_home(client, clinic, provider_a):

@@ -75,3 +75,30 @@ def test_a_provider_registers_with_a_pin_and_sets_a_permanent_password(page, cel
     assert page.get_by_test_id("helpdesk-tiles").is_visible()
     assert_accessible(page)
     assert_fits(page)
+
+
+def test_a_provider_page_shows_the_downtime_banner_during_a_notice(page):
+    import datetime
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from cvms.accounts.models import Role
+    from cvms.accounts.services import membership_grant
+    from cvms.accounts.tests.factories import PASSWORD, UserFactory
+    from cvms.core.downtime import downtime_notice_create
+
+    clinic = LocationFactory(provider_pin="NCA650003", name="Birch Clinic")
+    manager = UserFactory(email="lee.manager@birchclinic.example")
+    membership_grant(user=manager, role=Role.LOCATION_MANAGER, location=clinic)
+    cache.clear()
+    now, hour = timezone.now(), datetime.timedelta(hours=1)
+    downtime_notice_create(actor=None, notice_from=now - hour, starts_at=now + 24 * hour, ends_at=now + 27 * hour,
+                           message_en="Inventory pages will be read-only.", message_es="Inventario solo de lectura.")
+    page.set_viewport_size(PHONE)
+    sign_in(page, manager.email, PASSWORD)
+    page.goto("/provider/")
+    banner = page.get_by_test_id("downtime-banner")
+    assert "Inventory pages will be read-only." in banner.inner_text()
+    assert_accessible(page)
+    assert_fits(page)
