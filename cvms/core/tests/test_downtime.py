@@ -138,6 +138,8 @@ def test_every_page_shows_the_banner_during_the_notice_period_and_the_window(
     assert 'data-testid="downtime-banner"' in body and "Upgrading the database." in body
     client.cookies["django_language"] = "es"
     assert "Actualizando la base de datos." in client.get(reverse("home")).content.decode()
+    client.force_login(state_reviewer)
+    assert 'data-testid="downtime-banner"' in client.get(reverse("admin:index")).content.decode()
 
 
 def test_the_banner_shows_from_the_notice_period_until_the_window_ends(state_reviewer, db):
