@@ -6,6 +6,7 @@ notice's start until the window ends.
 The banner reads the notices still to come from the cache (``downtime_banner``), so a page costs
 no query; a change to a notice drops the cached list once it commits."""
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cvms.core.audit import audit_log, diff_fields
+from cvms.core.cache import REDIS_DOWN
 from cvms.core.errors import ServiceError
 from cvms.core.mail import build_email, send_many
 from cvms.core.models import DowntimeEmail, DowntimeNotice
@@ -150,13 +152,24 @@ def downtime_banner(*, language: str, now: datetime | None = None) -> Banner | N
 
 
 def _upcoming() -> list[dict]:
-    notices = cache.get(_CACHE_KEY)
+    """The notices not over yet, from the cache; read from the database when the cache has none or
+    cannot be reached (whatever cache is configured: a page never fails for its banner)."""
+    try:
+        notices = cache.get(_CACHE_KEY)
+    except REDIS_DOWN:
+        return _upcoming_read()
     if notices is None:
-        notices = list(DowntimeNotice.objects.filter(ends_at__gt=timezone.now()).order_by("starts_at")
-                       .values(*DOWNTIME_FIELDS)[:20])
-        cache.set(_CACHE_KEY, notices, _CACHE_SECONDS)
+        notices = _upcoming_read()
+        with suppress(*REDIS_DOWN):
+            cache.set(_CACHE_KEY, notices, _CACHE_SECONDS)
     return notices
 
 
+def _upcoming_read() -> list[dict]:
+    return list(DowntimeNotice.objects.filter(ends_at__gt=timezone.now()).order_by("starts_at")
+                .values(*DOWNTIME_FIELDS)[:20])
+
+
 def _forget() -> None:
-    cache.delete(_CACHE_KEY)
+    with suppress(*REDIS_DOWN):
+        cache.delete(_CACHE_KEY)

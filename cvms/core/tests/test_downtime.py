@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -161,3 +162,12 @@ def test_the_banner_costs_no_query_once_cached_and_a_change_shows_at_once(state_
     with django_capture_on_commit_callbacks(execute=True):
         downtime_notice_change(notice=notice, actor=state_reviewer, fields={"message_en": "Moved to Sunday."})
     assert downtime.downtime_banner(language="en").message == "Moved to Sunday."
+
+
+@override_settings(CACHES={"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                                       "LOCATION": "redis://127.0.0.1:1/0"}})
+def test_pages_still_show_the_banner_when_the_cache_cannot_be_reached(client, provider_a, state_reviewer):
+    schedule(state_reviewer)
+    client.force_login(provider_a)
+    response = client.get(reverse("provider_portal:home"))
+    assert response.status_code == 200 and "Upgrading the database." in response.content.decode()
