@@ -152,3 +152,15 @@ def test_the_form_and_terms_are_public_and_a_signed_in_person_goes_home(client, 
 def test_wrong_method_is_405(client, db):
     assert client.put(URL).status_code == 405
     assert client.post(reverse("helpdesk:terms")).status_code == 405
+
+
+def test_a_help_desk_requester_lands_on_the_help_desk_and_may_still_enroll_like_a_newcomer(client, db):
+    from cvms.accounts.selectors import home_url_for, portals_for_user
+    from cvms.accounts.services import membership_grant, user_create
+
+    user = user_create(email="new.provider@example.com", verified=True)
+    membership_grant(user=user, role=Role.HELPDESK_REQUESTER)
+    assert home_url_for(user) == reverse("helpdesk:home")
+    assert {"helpdesk", "enrollment"} <= {portal.key for portal in portals_for_user(user)}
+    client.force_login(user)
+    assert client.get(reverse("home")).context["CVMS_HAS_NO_ROLE"] is True
