@@ -115,6 +115,10 @@ CVMS_WELCOME_STUCK_MINUTES = env_int("CVMS_WELCOME_STUCK_MINUTES", 15, minimum=1
 CVMS_WELCOME_LOST_HOURS = env_int("CVMS_WELCOME_LOST_HOURS", 6, minimum=1)
 CVMS_WELCOME_SMTP_CONNECTIONS = env_int("CVMS_WELCOME_SMTP_CONNECTIONS", 2, minimum=1)  # per batch, used at once
 CVMS_INVITATION_DAYS = env_int("CVMS_INVITATION_DAYS", 14, minimum=1)
+# Help desk registration: hours the emailed temporary password works, and registrations one client
+# address may send in an hour (cache; a wrong registration code also counts in the sign-in lockout).
+CVMS_TEMPORARY_PASSWORD_HOURS = env_int("CVMS_TEMPORARY_PASSWORD_HOURS", 72, minimum=1, maximum=24 * 30)
+CVMS_HELPDESK_REGISTRATIONS_PER_ADDRESS = env_int("CVMS_HELPDESK_REGISTRATIONS_PER_ADDRESS", 10, minimum=1)
 CVMS_UPLOAD_MAX_BYTES = env_int("CVMS_UPLOAD_MAX_BYTES", 5 * 1024 * 1024, minimum=1)
 # Rows committed together: the progress bar of a portal upload moves once per chunk; back-end
 # loads of any size take bigger chunks.
@@ -227,6 +231,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "cvms.accounts.middleware.SignInMiddleware",
+    # A temporary password is replaced by a permanent one before anything else.
+    "cvms.accounts.middleware.PermanentPasswordMiddleware",
 ]
 
 if PRODUCTION:
@@ -248,6 +254,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cvms.core.context_processors.jurisdiction",
+                "cvms.core.context_processors.downtime",
                 "cvms.accounts.context_processors.navigation",
             ],
         },
@@ -415,7 +422,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "cvms.api.authentication.LockoutBasicAuthentication",
         "cvms.api.authentication.ApiTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "cvms.api.authentication.ApiSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

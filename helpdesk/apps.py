@@ -16,7 +16,9 @@ class HelpdeskConfig(AppConfig):
         portal_register(Portal(
             key="helpdesk", name=_("Help Desk Portal"), url_name="helpdesk:home", order=50,
             description=_("Providers, employers and recipients get answers and submit requests for help."),
-            roles=frozenset({Role.HELPDESK_AGENT}), visitors=True, everyone=True,
+            roles=frozenset({Role.HELPDESK_AGENT, Role.HELPDESK_REQUESTER}),
+            # Registering to ask for help makes nobody less of a newcomer: they may still enroll.
+            newcomer_roles=frozenset({Role.HELPDESK_REQUESTER}), visitors=True, everyone=True,
             start_label=_("Get help"),
         ))
         # The pages of this portal that the core links to (emails, API answers).

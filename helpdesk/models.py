@@ -242,3 +242,4 @@ class CaseAttachment(models.Model):
 
 
 from helpdesk.kb_models import *  # noqa: E402,F401,F403
+from helpdesk.registration_models import *  # noqa: E402,F401,F403

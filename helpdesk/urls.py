@@ -27,3 +27,12 @@ urlpatterns += [
     path("cases/<str:case_number>/files/<int:attachment_id>/", case_views.attachment_download,
          name="case_attachment"),
 ]
+
+# Registration (a Provider PIN or the generic code, an emailed temporary password).
+from helpdesk import registration_views  # noqa: E402
+
+urlpatterns += [
+    path("register/", registration_views.register, name="register"),
+    path("register/sent/", registration_views.register_sent, name="register_sent"),
+    path("terms/", registration_views.terms, name="terms"),
+]

@@ -20,6 +20,7 @@ class ProviderPortalConfig(AppConfig):
             roles=frozenset(PROVIDER_ROLES),
             # State staff approve transfers here and see every location's stock.
             visiting_roles=frozenset({Role.STATE_STAFF}),
+            downtime_notices=True,  # FAQ 5: Provider Portal users are emailed about scheduled downtime
         ))
         # The pages of this portal that the core links to (emails, API answers).
         links.link_serve(links.UPLOAD_FAILED_RECORDS, "provider_portal:bulk_failed_csv")

@@ -31,10 +31,13 @@ KB_ARTICLES = {("helpdesk.knowledgearticle", "add"), ("helpdesk.knowledgearticle
 #: Working help desk cases, each step through its service: helpdesk/tests/test_admin.py.
 CASES = {("helpdesk.case", "change"), ("helpdesk.case", "action assign_to_me"),
          ("helpdesk.case", "action close_resolved")}
+#: Downtime notices: cvms/core/tests/test_downtime.py checks each goes through cvms.core.downtime, audited.
+DOWNTIME = {("core.downtimenotice", "add"), ("core.downtimenotice", "change"), ("core.downtimenotice", "delete"),
+            ("core.downtimenotice", "action delete_selected")}
 EXPECTED_WRITES = {
     "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *KB_ARTICLES, *CASES},
     "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,
-                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES, *CASES},
+                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES, *CASES, *DOWNTIME},
 }
 
 

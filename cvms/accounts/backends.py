@@ -10,6 +10,7 @@ from cvms.accounts.devices import device_vouching_for
 from cvms.accounts.lockout import SignInPaused, signin_attempt_begin, signin_attempt_failed, signin_attempt_succeeded
 from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import SignInAttempt, User
+from cvms.accounts.temporary import temporary_password_expired
 from cvms.core.client_ip import client_ip
 
 #: Where a refused sign-in is noted on the request, for ``SignInMiddleware`` and the API.
@@ -72,7 +73,8 @@ class SignInBackend(AuthenticationBackend):
 
     def _first_with_password(self, candidates: list[User], password: str) -> User | None:
         for candidate in candidates:
-            if self._check_password(candidate, password):
+            # An emailed temporary password past its time is a wrong password.
+            if self._check_password(candidate, password) and not temporary_password_expired(candidate):
                 return candidate
         if not candidates:
             self._mitigate_timing_attack(password)  # as long as a login that names an account

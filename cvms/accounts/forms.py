@@ -170,3 +170,20 @@ class InvitationRegisterForm(NewPasswordForm):
     def password_owner(self) -> User:
         names = {name: self.cleaned_data.get(name, "") for name in ("first_name", "last_name")}
         return User(username=self.invitation.email, email=self.invitation.email, **names)
+
+
+class PermanentPasswordForm(NewPasswordForm):
+    """The password that replaces an emailed temporary one (signing in with it proved it)."""
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def password_owner(self) -> User:
+        return self.user
+
+    def clean_password1(self):
+        password = self.cleaned_data["password1"]
+        if self.user.check_password(password):
+            raise forms.ValidationError(_("Choose a new password, not the temporary one from the email."))
+        return password

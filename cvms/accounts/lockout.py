@@ -214,7 +214,8 @@ class NewPasswordLiftsPause:
     ``User.save()`` calls whenever it stores a new password, whichever way it was set: allauth's
     reset and change, admin's forms, an invitation or welcome link, ``changepassword`` and any
     later path. A new password lifts a pause on the account (``signin_failures_clear``) and ends
-    the account's API tokens, which the old password issued; it checks nothing."""
+    the account's API tokens, which the old password issued, and it is no longer an emailed
+    temporary password (``temporary.temporary_mark_end``); it checks nothing."""
 
     def validate(self, password, user=None):
         return None
@@ -226,6 +227,9 @@ class NewPasswordLiftsPause:
         if user is not None and user.pk is not None:
             signin_failures_clear(user=user, integration="new password")
             api_tokens_revoke_all(user=user, integration="new password")
+            from cvms.accounts.temporary import temporary_mark_end
+
+            temporary_mark_end(user)
 
 
 class _ArrayOf(Func):

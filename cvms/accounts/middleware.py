@@ -1,5 +1,8 @@
+from django.shortcuts import redirect
+
 from cvms.accounts.backends import signin_paused_for
 from cvms.accounts.devices import device_cookie_for_response, device_cookie_set
+from cvms.accounts.temporary import password_change_required
 from cvms.accounts.views import signin_paused
 
 
@@ -21,3 +24,28 @@ class SignInMiddleware:
         if device_cookie is not None:
             device_cookie_set(response, device_cookie)
         return response
+
+
+#: URL names a person with a temporary password may still open: choosing the permanent one,
+#: signing out, and the language switcher.
+_WHILE_TEMPORARY = frozenset({"password_permanent", "account_logout", "set_language"})
+
+
+class PermanentPasswordMiddleware:
+    """Someone signed in with an emailed temporary password chooses a permanent one before anything
+    else, whichever way they came in (the sign-in page, Django admin): every other page sends them
+    to ``password_permanent``. The API refuses such an account itself (``cvms.api.authentication``)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not password_change_required(getattr(request, "user", None)):
+            return None
+        match = request.resolver_match
+        if match is None or match.url_name in _WHILE_TEMPORARY or match.namespaces[:1] == ["api"]:
+            return None
+        return redirect("password_permanent")

@@ -76,6 +76,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    #: Set while the password is a temporary one the system emailed: it stops working then, and
+    #: signing in with it leads to choosing a permanent one before anything else.
+    password_expires_at = models.DateTimeField(_("temporary password expires"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -121,10 +124,11 @@ class Role(models.TextChoices):
     ORG_COORDINATOR = "org_coordinator", _("Organization Coordinator")
     RECIPIENT = "recipient", _("Recipient")
     HELPDESK_AGENT = "helpdesk_agent", _("Help Desk Agent")
+    HELPDESK_REQUESTER = "helpdesk_requester", _("Help Desk requester")
 
 
 #: Roles held across the whole jurisdiction, with no organization or location.
-GLOBAL_ROLES = frozenset({Role.STATE_STAFF, Role.HELPDESK_AGENT, Role.RECIPIENT})
+GLOBAL_ROLES = frozenset({Role.STATE_STAFF, Role.HELPDESK_AGENT, Role.HELPDESK_REQUESTER, Role.RECIPIENT})
 #: Roles held at one organization.
 ORGANIZATION_ROLES = frozenset({Role.ORG_ADMIN, Role.ORG_COORDINATOR, Role.LHD_STAFF})
 #: Roles held at one location (the organization is the location's).

@@ -29,6 +29,9 @@ REQUEST_PERMISSIONS = ["view_recipientrequest", "change_recipientrequest"]
 KB_PERMISSIONS = ["view_knowledgearticle", "add_knowledgearticle", "change_knowledgearticle"]
 #: Both work help desk cases (the helpdesk app's models; its migration 0004_hdcases_* there).
 CASE_PERMISSIONS = ["view_case", "change_case", "view_casemessage", "view_caseattachment"]
+#: State staff schedule downtime notices (cvms.core; migration 0005_hdaccess_* there); agents see them.
+DOWNTIME_PERMISSIONS = ["view_downtimenotice", "add_downtimenotice", "change_downtimenotice",
+                        "delete_downtimenotice"]
 #: Roles that work in Django admin, and the models their group may view or change there.
 STAFF_GROUPS = {
     Role.STATE_STAFF: ("State staff", ["view_auditlog", "view_organization", "change_organization",
@@ -40,13 +43,14 @@ STAFF_GROUPS = {
                                        "view_redistributionagreement", "view_invitation", "view_pausedsignin",
                                        "lift_signin_pause", "view_locationsettings", "view_productsettings",
                                        *STATE_STAFF_GROUP_PERMISSIONS, *REQUEST_PERMISSIONS, "change_recipient",
-                                       *KB_PERMISSIONS, *CASE_PERMISSIONS]),
+                                       *KB_PERMISSIONS, *CASE_PERMISSIONS,
+                                       *DOWNTIME_PERMISSIONS]),
     Role.HELPDESK_AGENT: ("Help desk agents", ["view_auditlog", "view_organization", "view_location",
                                                "view_recipient", "change_recipient", "view_user",
                                                "view_membership", "view_recipientupload", "view_uploaderror",
                                                "view_transfer", "view_pausedsignin",
                                                "lift_signin_pause", *REQUEST_PERMISSIONS, *KB_PERMISSIONS,
-                                               *CASE_PERMISSIONS]),
+                                               *CASE_PERMISSIONS, "view_downtimenotice"]),
 }
 
 

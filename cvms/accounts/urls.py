@@ -4,6 +4,7 @@ from cvms.accounts import views
 
 urlpatterns = [
     path("invitation/<str:token>/", views.invitation, name="invitation"),
+    path("password/permanent/", views.password_permanent, name="password_permanent"),
     # allauth's pages behind its emails, first given the addressee's language (same paths and names).
     re_path(r"^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$", views.password_reset_from_key,
             name="account_reset_password_from_key"),

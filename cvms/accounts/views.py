@@ -2,14 +2,15 @@ from allauth.account import views as allauth_views
 from allauth.account.forms import UserTokenForm
 from allauth.account.models import get_emailconfirmation_model
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, update_session_auth_hash
+from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
-from cvms.accounts.forms import InvitationRegisterForm
+from cvms.accounts.forms import InvitationRegisterForm, PermanentPasswordForm
 from cvms.accounts.language import language_from_link
 from cvms.accounts.lockout import SignInPaused
 from cvms.accounts.models import Role
@@ -25,6 +26,7 @@ from cvms.accounts.services import (
     invitation_register,
     user_language_set,
 )
+from cvms.accounts.temporary import password_change_required, password_make_permanent
 from cvms.core import links
 
 
@@ -112,3 +114,19 @@ def email_manage(request):
     if request.user.is_authenticated and user_has_role(request.user, Role.RECIPIENT):
         return redirect(links.link_path(links.RECIPIENT_PREFERENCES))
     return allauth_views.email(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def password_permanent(request):
+    """Signed in with an emailed temporary password: choose the permanent one before anything else
+    (``PermanentPasswordMiddleware`` sends every other page here)."""
+    if not password_change_required(request.user):
+        return redirect(home_url_for(request.user))
+    form = PermanentPasswordForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        password_make_permanent(user=request.user, password=form.cleaned_data["password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your permanent password is set. Use it from now on."))
+        return redirect(home_url_for(request.user))
+    return render(request, "accounts/password_permanent.html", {"form": form})

@@ -4,9 +4,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions
-from rest_framework.authentication import BasicAuthentication
+from rest_framework.authentication import BasicAuthentication, SessionAuthentication
 
 from cvms.accounts.backends import signin_paused_for
+from cvms.accounts.temporary import password_change_required
+
+
+class PermanentPasswordRequired:
+    """An account still on an emailed temporary password gets nothing from the API, however it
+    authenticates: its permanent password is chosen on the sign-in page first (403, saying so)."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and password_change_required(result[0]):
+            raise exceptions.PermissionDenied(_("Sign in on the website and set a permanent password before "
+                                                "using the API."))
+        return result
 
 
 class SignInPausedError(exceptions.APIException):
@@ -18,7 +31,7 @@ class SignInPausedError(exceptions.APIException):
         self.wait = wait  # DRF's handler sends it as Retry-After
 
 
-class LockoutBasicAuthentication(BasicAuthentication):
+class LockoutBasicAuthentication(PermanentPasswordRequired, BasicAuthentication):
     """HTTP Basic through ``authenticate()``, so the sign-in lockout counts and refuses here as on
     every other way in. A wrong password answers 401, a paused sign-in 429 with ``Retry-After``;
     both say why in JSON."""
@@ -37,7 +50,7 @@ class LockoutBasicAuthentication(BasicAuthentication):
         return user, None
 
 
-class ApiTokenAuthentication(TokenAuthentication):
+class ApiTokenAuthentication(PermanentPasswordRequired, TokenAuthentication):
     """``Authorization: Token <token>`` (``POST /api/v1/tokens/``), checked in one query: knox's
     own check also reads every other token of the user on every call to sweep expired ones, which
     ``api_token_issue`` does instead."""
@@ -47,3 +60,7 @@ class ApiTokenAuthentication(TokenAuthentication):
             auth_token.delete()
             return True
         return False
+
+
+class ApiSessionAuthentication(PermanentPasswordRequired, SessionAuthentication):
+    """A browser's session, as Django REST framework reads it (CSRF checked)."""

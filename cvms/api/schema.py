@@ -1,6 +1,6 @@
 """OpenAPI descriptions drf-spectacular cannot derive on its own (loaded by ``ApiConfig.ready``)."""
 
-from drf_spectacular.authentication import BasicScheme
+from drf_spectacular.authentication import BasicScheme, SessionScheme
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
 
 
@@ -14,3 +14,9 @@ class ApiTokenScheme(KnoxTokenScheme):
 
     target_class = "cvms.api.authentication.ApiTokenAuthentication"
     name = "apiToken"
+
+
+class ApiSessionScheme(SessionScheme):
+    """A browser's session cookie, as on the website."""
+
+    target_class = "cvms.api.authentication.ApiSessionAuthentication"

@@ -5,13 +5,12 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from knox.models import AuthToken
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication
 from rest_framework.decorators import api_view, authentication_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from cvms.accounts.tokens import api_token_issue, api_token_revoke
-from cvms.api.authentication import ApiTokenAuthentication, LockoutBasicAuthentication
+from cvms.api.authentication import ApiSessionAuthentication, ApiTokenAuthentication, LockoutBasicAuthentication
 
 _ISSUED = inline_serializer("ApiToken", {"token": serializers.CharField(help_text="Shown once"),
                                          "expiry": serializers.DateTimeField()})
@@ -20,7 +19,7 @@ _ISSUED = inline_serializer("ApiToken", {"token": serializers.CharField(help_tex
 @extend_schema(request=None, responses={201: _ISSUED},
                summary="A token for later calls (sign in with HTTP Basic; a token cannot make another)")
 @api_view(["POST"])
-@authentication_classes([LockoutBasicAuthentication, SessionAuthentication])
+@authentication_classes([LockoutBasicAuthentication, ApiSessionAuthentication])
 def token_issue(request):
     token, secret = api_token_issue(user=request.user)
     return Response({"token": secret, "expiry": token.expiry}, status=status.HTTP_201_CREATED)

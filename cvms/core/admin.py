@@ -10,6 +10,7 @@ import datetime
 import json
 from functools import cached_property
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.paginator import Paginator
 from django.db import connection
@@ -18,8 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cvms.core.audit import audit_log
+from cvms.core.downtime import (
+    DOWNTIME_FIELDS,
+    DowntimeInvalid,
+    check_downtime_times,
+    downtime_notice_change,
+    downtime_notice_create,
+    downtime_notice_delete,
+)
 from cvms.core.errors import ServiceError
-from cvms.core.models import AuditLog
+from cvms.core.forms import add_refusal
+from cvms.core.models import AuditLog, DowntimeNotice
 from cvms.core.phones import digits_only
 
 
@@ -217,3 +227,46 @@ class AuditLogAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         if "@" in term and " " not in term:
             return queryset.filter(actor_label=term.lower()), False
         return queryset.search(term), False
+
+
+class DowntimeNoticeForm(forms.ModelForm):
+    class Meta:
+        model = DowntimeNotice
+        fields = list(DOWNTIME_FIELDS)
+
+    def clean(self):
+        cleaned = super().clean()
+        times = {name: cleaned.get(name) for name in ("notice_from", "starts_at", "ends_at")}
+        if all(times.values()):
+            try:
+                check_downtime_times(**times)
+            except DowntimeInvalid as problem:
+                add_refusal(self, problem)
+        return cleaned
+
+
+@admin.register(DowntimeNotice)
+class DowntimeNoticeAdmin(admin.ModelAdmin):
+    """State staff schedule maintenance windows; saving one emails provider users through
+    ``cvms.core.downtime``, which also audits each change and cancellation."""
+
+    form = DowntimeNoticeForm
+    list_display = ["starts_at", "ends_at", "notice_from", "message_en"]
+    ordering = ["-starts_at"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = DowntimeNotice.objects.get(pk=obj.pk)
+            downtime_notice_change(notice=stored, actor=request.user,
+                                   fields={name: form.cleaned_data[name] for name in form.changed_data})
+        else:
+            created = downtime_notice_create(actor=request.user,
+                                             **{name: form.cleaned_data[name] for name in DOWNTIME_FIELDS})
+            obj.pk = created.pk
+
+    def delete_model(self, request, obj):
+        downtime_notice_delete(notice=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for notice in queryset:
+            downtime_notice_delete(notice=notice, actor=request.user)

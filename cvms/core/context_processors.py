@@ -25,3 +25,13 @@ def helpdesk_hours() -> str:
     from django.utils.translation import get_language
 
     return {"es": settings.CVMS_HELPDESK_HOURS_ES}.get(get_language(), settings.CVMS_HELPDESK_HOURS)
+
+
+def downtime(request):
+    """The downtime banner every page shows during a notice period and its window (read from the
+    cache: no query)."""
+    from django.utils.translation import get_language
+
+    from cvms.core.downtime import downtime_banner
+
+    return {"CVMS_DOWNTIME": downtime_banner(language=get_language())}

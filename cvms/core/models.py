@@ -75,3 +75,50 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task}{tuple(self.args)}"
+
+
+class DowntimeNotice(models.Model):
+    """A scheduled maintenance window (FAQ 5): provider users are emailed when it is saved, and
+    every page shows a banner from ``notice_from`` until the window ends (``cvms.core.downtime``)."""
+
+    notice_from = models.DateTimeField(_("show the banner from"))
+    starts_at = models.DateTimeField(_("downtime starts"))
+    ends_at = models.DateTimeField(_("downtime ends"))
+    message_en = models.CharField(_("message in English"), max_length=500)
+    message_es = models.CharField(_("message in Spanish"), max_length=500)
+    #: Raised each time the times change: emails about earlier times that are not sent yet are dropped.
+    times_version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_at__gt=models.F("starts_at")),
+                                   name="downtime_ends_after_start"),
+            models.CheckConstraint(condition=models.Q(notice_from__lte=models.F("starts_at")),
+                                   name="downtime_notice_before_start"),
+        ]
+        indexes = [models.Index(fields=["ends_at"], name="downtime_ends_idx")]
+        verbose_name = _("downtime notice")
+        verbose_name_plural = _("downtime notices")
+
+    def __str__(self):
+        return f"{timezone.localtime(self.starts_at):%Y-%m-%d %H:%M} – {timezone.localtime(self.ends_at):%H:%M}"
+
+    def message(self, language: str) -> str:
+        return self.message_es if language == "es" and self.message_es else self.message_en
+
+
+class DowntimeEmail(models.Model):
+    """One provider user to email about one notice at one version of its times: written when the
+    notice is saved, claimed by the batch that sends it (so each is sent once), and dropped with
+    the notice or when its times change before it was sent."""
+
+    notice = models.ForeignKey(DowntimeNotice, on_delete=models.CASCADE, related_name="emails")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    times_version = models.PositiveIntegerField()
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["notice", "user", "times_version"],
+                                               name="downtime_email_once")]

@@ -44,10 +44,16 @@ class Portal:
     ways_in: Callable[[], list[tuple[str, str]]] | None = None
     #: A template of the portal's own page links, shown on its pages to the people who work there.
     nav_template: str = ""
+    #: The people of its roles are emailed about scheduled downtime (``cvms.core.downtime``).
+    downtime_notices: bool = False
+    #: Its roles that leave a person a newcomer everywhere else (someone registered only to ask the
+    #: help desk may still start an enrollment).
+    newcomer_roles: frozenset[str] = frozenset()
 
     def __post_init__(self):
         object.__setattr__(self, "roles", frozenset(str(role) for role in self.roles))
         object.__setattr__(self, "visiting_roles", frozenset(str(role) for role in self.visiting_roles))
+        object.__setattr__(self, "newcomer_roles", frozenset(str(role) for role in self.newcomer_roles))
 
     @property
     def url(self) -> str:
@@ -92,8 +98,15 @@ def portals_for(*, signed_in: bool, roles: set[str]) -> list[Portal]:
     to newcomers; a role visiting a portal sees it too."""
     if not signed_in:
         return [p for p in portals() if p.visitors]
+    newcomer = is_newcomer(roles)
     return [p for p in portals()
-            if (p.roles | p.visiting_roles) & roles or p.everyone or (p.newcomers and not roles)]
+            if (p.roles | p.visiting_roles) & roles or p.everyone or (p.newcomers and newcomer)]
+
+
+def is_newcomer(roles: set[str]) -> bool:
+    """Whether these roles are none yet, for what newcomers may do: only roles a portal declares
+    ``newcomer_roles`` (a help desk requester's) do not count."""
+    return not (set(roles) - {role for p in portals() for role in p.newcomer_roles})
 
 
 def portal_homes_for(roles: set[str]) -> list[Portal]:

@@ -135,7 +135,7 @@ def test_an_unknown_audience_means_every_article(client, proof):
 
 def test_the_help_desk_home_offers_the_knowledge_base_search(client, proof):
     body = client.get(reverse("helpdesk:home")).content.decode()
-    assert 'data-testid="kb-search-box"' in body and f'action="{reverse("helpdesk:kb_search")}"' in body
+    assert 'data-testid="kb-search"' in body and f'action="{reverse("helpdesk:kb_search")}"' in body
 
 
 def test_suggestions_still_answer_while_redis_is_down(client, proof, settings):

@@ -22,3 +22,37 @@ def test_providers_do_not_get_agent_tools(client, tenant_b):
 
 def test_wrong_method_is_405(client, db):
     assert client.post(reverse("helpdesk:home")).status_code == 405
+
+
+def test_the_home_shows_the_three_tiles_and_a_visitor_may_register(client, db):
+    body = client.get(reverse("helpdesk:home")).content.decode()
+    for tile in ("provider", "recipient", "onboarding"):
+        assert f'data-tile="{tile}"' in body
+    for name in ("Vaccine Provider", "Vaccine Recipient", "HCP Onboarding & Recipient Bulk Upload"):
+        assert name in body
+    assert reverse("helpdesk:register") in body
+
+
+def test_tiles_link_to_the_pages_other_parts_of_the_help_desk_serve_once_they_exist(client, db, monkeypatch):
+    """Until a page exists its tile shows no link to it (and the home still works); once its URL name
+    resolves, the tile links there and the knowledge base search box appears."""
+    from django.urls import NoReverseMatch
+    from django.urls import reverse as real_reverse
+
+    served = {"helpdesk:provider_new": "/helpdesk/provider/new/", "helpdesk:kb_search": "/helpdesk/kb/",
+              "helpdesk:recipient_new": "/helpdesk/recipient/new/", "helpdesk:onboarding": "/helpdesk/onboarding/"}
+
+    def reverse_with_future_pages(viewname, *args, **kwargs):
+        if viewname in served:
+            return served[viewname]
+        return real_reverse(viewname, *args, **kwargs)
+
+    body = client.get(reverse("helpdesk:home")).content.decode()
+    assert 'data-testid="kb-search"' not in body and "/helpdesk/recipient/new/" not in body
+    try:
+        real_reverse("helpdesk:kb_search")
+    except NoReverseMatch:
+        monkeypatch.setattr("django.urls.reverse", reverse_with_future_pages)  # as {% url %} finds it
+    body = client.get(reverse("helpdesk:home")).content.decode()
+    assert 'action="/helpdesk/kb/"' in body and 'href="/helpdesk/recipient/new/"' in body
+    assert "/helpdesk/onboarding/" in body
