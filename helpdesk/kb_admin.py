@@ -16,6 +16,13 @@ class KnowledgeArticleForm(forms.ModelForm):
         fields = ["slug", "audience", "published", "title_en", "body_en", "title_es", "body_es"]
         widgets = {"body_en": forms.Textarea(attrs={"rows": 12}), "body_es": forms.Textarea(attrs={"rows": 12})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:  # a new article's audience is chosen, never assumed
+            self.initial.pop("audience", None)
+            self.fields["audience"].initial = None
+            self.fields["audience"].choices = [("", "---------"), *KnowledgeArticle._meta.get_field("audience").choices]
+
 
 @admin.register(KnowledgeArticle)
 class KnowledgeArticleAdmin(admin.ModelAdmin):
