@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 NEW_PASSWORD = "a-strong-pass-2021"
 LOT = "JRN0417"
+BIRTH_DATE = datetime.date(1985, 5, 2)
 SEND_WELCOME = "cvms.recipients.tasks.send_welcome_emails"
 
 
@@ -48,6 +49,8 @@ class Language:
     saved: str
     texts: str
     pdf: str
+    #: How a date in figures reads (the project's own short date format for the language).
+    day: str
     verify: str
     valid: str
 
@@ -57,14 +60,14 @@ ENGLISH = Language(
     registration="COVID-19 Vaccination Registration", locked="cannot be changed here", questions="Find My Group",
     group="Group 3", home="Your COVID-19 vaccinations", preferences="How should we contact you?",
     saved="Your contact details and preferences are saved.", texts="Text message",
-    pdf="COVID-19 Vaccination Record", verify="Verify a SMART Health Card", valid="Valid card")
+    pdf="COVID-19 Vaccination Record", day="%m/%d/%Y", verify="Verify a SMART Health Card", valid="Valid card")
 SPANISH = Language(
     code="es", browser_locale="es-US", email_subject="Portal de Vacunas contra el COVID-19",
     welcome="Cree su contraseña", registration="Registro para la Vacunación contra el COVID-19",
     locked="no se pueden cambiar aquí", questions="Encontrar Mi Grupo", group="Grupo 3",
     home="Sus vacunas contra el COVID-19", preferences="¿Cómo debemos contactarle?",
     saved="Sus datos de contacto y preferencias están guardados.", texts="Mensaje de texto",
-    pdf="Registro de vacunación contra el COVID-19", verify="Verificar una SMART Health Card",
+    pdf="Registro de vacunación contra el COVID-19", day="%d/%m/%Y", verify="Verificar una SMART Health Card",
     valid="Tarjeta válida")
 
 
@@ -82,7 +85,7 @@ def _choose(page, name: str, value: str) -> None:
 
 
 def _vaccinated_at_a_walk_in(tenant, language: Language) -> Recipient:
-    resident = RecipientFactory(first_name="Lucia", last_name="Journey", date_of_birth=datetime.date(1985, 5, 2),
+    resident = RecipientFactory(first_name="Lucia", last_name="Journey", date_of_birth=BIRTH_DATE,
                                 email="lucia@example.com", source=c.RecipientSource.WALK_IN,
                                 preferred_language=language.code, user=None)
     lot = lot_receive(location=tenant.location, product=VaccineProductFactory(cvx="217", display_name="Pfizer 12+"),
@@ -165,6 +168,10 @@ def _downloads(page, language: Language, tmp_path):
         page.get_by_test_id("health-card-pdf").click()
     text = _pdf_text(pdf.value.path())
     assert language.pdf in text and LOT in text and "Journey" in text
+    # The page and the PDF write the birth date and the dose's day the same way, the language's way.
+    days = [BIRTH_DATE.strftime(language.day), timezone.localdate().strftime(language.day)]
+    shown = page.get_by_test_id("recipient-record").inner_text() + page.get_by_test_id("vaccinations").inner_text()
+    assert [day for day in days if day not in shown or day not in text] == [], (days, shown)
     with page.expect_download() as card:
         page.get_by_test_id("health-card-file").click()
     saved = tmp_path / card.value.suggested_filename
