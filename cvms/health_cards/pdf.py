@@ -1,6 +1,8 @@
 """A recipient's proof of vaccination on paper: their record (product with cap color, lot, date,
 where) and their SMART Health Card's QR code, in the language asked for (ReportLab)."""
 
+import re
+
 from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -12,6 +14,8 @@ from cvms.immunizations.paper_forms import INK, RULE, SHADE, WIDTH, _p, _pdf
 from cvms.immunizations.selectors import recipient_doses
 
 QR_SIZE = 3.2 * inch
+#: A reference product name's closing "(... Cap)", in English.
+_NAMED_CAP = re.compile(r"\s*\([^()]*\bcap\)\s*$", re.IGNORECASE)
 
 
 class QrCode(Flowable):
@@ -64,6 +68,9 @@ def health_card_pdf(*, recipient, language: str, actor=None) -> bytes:
 
 
 def _vaccine(product) -> str:
+    """The product and its cap color in the reader's language; a reference name that already ends in
+    its cap in English ("... (Gray Cap)") is shown without it, so the cap is named once."""
     if product.cap_color:
-        return _("%(vaccine)s (%(cap)s cap)") % {"vaccine": product.display_name, "cap": product.cap_color}
+        name = _NAMED_CAP.sub("", product.display_name)
+        return _("%(vaccine)s (%(cap)s cap)") % {"vaccine": name, "cap": product.cap_color_label}
     return product.display_name

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class LedgerKind(models.TextChoices):
@@ -77,3 +78,15 @@ class OfferRequestStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
     DECLINED = "declined", _("Declined")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+#: The cap colors of the reference products (stored as their English names), worded in the reader's
+#: language; the context tells a translator the word describes a vial's cap.
+CAP_COLORS = {
+    "purple": pgettext_lazy("cap color", "purple"),
+    "gray": pgettext_lazy("cap color", "gray"),
+    "orange": pgettext_lazy("cap color", "orange"),
+    "maroon": pgettext_lazy("cap color", "maroon"),
+    "red": pgettext_lazy("cap color", "red"),
+    "dark blue": pgettext_lazy("cap color", "dark blue"),
+}

@@ -72,6 +72,11 @@ class VaccineProduct(models.Model):
     def __str__(self):
         return self.display_name
 
+    @property
+    def cap_color_label(self) -> str:
+        """The cap color in the active language (a color the list does not know, as stored)."""
+        return str(c.CAP_COLORS.get(self.cap_color.strip().lower(), self.cap_color))
+
 
 class InventoryLot(models.Model):
     """Doses of one product and lot at one location. ``on_hand`` is kept by the database from the
