@@ -22,6 +22,7 @@ from cvms.core.admin import ReadOnlyAdminMixin, RefusalShownMixin, ServiceAdminM
 from cvms.core.errors import ServiceError
 from helpdesk import services
 from helpdesk.models import OPEN_STATUSES, Case, CaseAttachment, CaseMessage, CaseStatus
+from helpdesk.onboarding import onboarding_process
 from helpdesk.services import MAX_TEXT
 
 
@@ -124,7 +125,7 @@ class CaseAdmin(RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAd
     search_help_text = _("A case number, or the requester's name, email or organization.")
     ordering = ["due_at"]
     inlines = [CaseMessageInline]
-    actions = ["assign_to_me", "close_resolved"]
+    actions = ["assign_to_me", "close_resolved", "process_onboarding"]
     readonly_fields = ["number", "status", "channel", "request_type", "requester_label", "requester_email",
                        "requester_phone", "language", "provider_organization", "secondary_organization",
                        "description", "case_files", "location", "recipient", "upload", "created_at", "age",
@@ -182,6 +183,11 @@ class CaseAdmin(RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAd
     def close_resolved(self, request, queryset):
         self._each(request, queryset.filter(status=CaseStatus.RESOLVED),
                    lambda case: services.case_close(case=case, actor=request.user))
+
+    @admin.action(description=_("Process the HCP User Onboarding file of the selected cases"),
+                  permissions=["change"])
+    def process_onboarding(self, request, queryset):
+        self._each(request, queryset, lambda case: onboarding_process(case=case, actor=request.user))
 
     def _each(self, request, queryset, change):
         done = 0

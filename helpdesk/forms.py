@@ -76,3 +76,13 @@ class RecipientCaseForm(UswdsFormMixin, forms.Form):
 class CaseReplyForm(UswdsFormMixin, forms.Form):
     body = forms.CharField(label=_("Your reply"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 5}))
     attachments = _attachments_field()
+
+
+class OnboardingForm(UswdsFormMixin, forms.Form):
+    """HCP User Onboarding: the template, filled in, with a description."""
+
+    provider_organization = ProviderCaseForm.base_fields["provider_organization"]
+    description = _description_field(audience=Audience.PROVIDER)
+    file = forms.FileField(label=_("HCP User Onboarding Template"),
+                           help_text=_("The template filled in: one person a row (Name, Email, Location PIN, Role), "
+                                       "saved as .csv or .xlsx."))

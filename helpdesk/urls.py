@@ -27,3 +27,14 @@ urlpatterns += [
     path("cases/<str:case_number>/files/<int:attachment_id>/", case_views.attachment_download,
          name="case_attachment"),
 ]
+
+# HCP onboarding and recipient bulk upload through the help desk.
+from helpdesk import onboarding_views  # noqa: E402
+
+urlpatterns += [
+    path("onboarding/", onboarding_views.onboarding, name="onboarding"),
+    path("onboarding/template.csv", onboarding_views.onboarding_template, {"kind": "csv"},
+         name="onboarding_template_csv"),
+    path("onboarding/template.xlsx", onboarding_views.onboarding_template, {"kind": "xlsx"},
+         name="onboarding_template_xlsx"),
+]

@@ -31,10 +31,12 @@ KB_ARTICLES = {("helpdesk.knowledgearticle", "add"), ("helpdesk.knowledgearticle
 #: Working help desk cases, each step through its service: helpdesk/tests/test_admin.py.
 CASES = {("helpdesk.case", "change"), ("helpdesk.case", "action assign_to_me"),
          ("helpdesk.case", "action close_resolved")}
+#: Processing an HCP User Onboarding file, through its service: helpdesk/tests/test_onboarding.py.
+ONBOARDING = {("helpdesk.case", "action process_onboarding")}
 EXPECTED_WRITES = {
-    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *KB_ARTICLES, *CASES},
+    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *KB_ARTICLES, *CASES, *ONBOARDING},
     "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,
-                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES, *CASES},
+                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES, *CASES, *ONBOARDING},
 }
 
 
