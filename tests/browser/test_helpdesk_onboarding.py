@@ -11,6 +11,7 @@ from cvms.accounts.services import invitation_email_send
 from helpdesk.models import Case
 from helpdesk.services import case_confirmation_send, case_message_send
 from tests.browser.conftest import assert_accessible, assert_fits, sign_in
+from tests.browser.steps import create_account
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,12 +69,7 @@ def test_an_onboarding_file_lets_two_people_sign_in_to_the_provider_portal_at_th
         page.goto(_invitation_path(email))
         assert_accessible(page)
         first, last = name.split()
-        page.get_by_label("First name").fill(first)
-        page.get_by_label("Last name").fill(last)
-        page.locator('[name="password1"]').fill(password)
-        page.locator('[name="password2"]').fill(password)
-        page.get_by_role("button", name="Create account").click()
-        page.wait_for_url("**/provider/**")
+        create_account(page, first=first, last=last, password=password, lands="**/provider/**")
         page.context.clear_cookies()
         sign_in(page, email, password)
         page.wait_for_url("**/provider/**")
