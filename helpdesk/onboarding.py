@@ -33,6 +33,8 @@ from helpdesk.services import _agent_check, case_note, case_open, case_reply
 COLUMNS = ["Name", "Email", "Location PIN", "Role"]
 ERROR_COLUMN = "Error"
 ONBOARDING_TYPES = ("csv", "xlsx")
+#: Blank rows a file may hold besides twice its allowance of people (spacing, trailing rows).
+BLANK_LINES = 100
 
 
 def onboarding_template_csv() -> bytes:
@@ -80,6 +82,9 @@ def onboarding_rows(handle, *, name: str) -> list[tuple[int, list[str]]]:
                                % {"name": name, "columns": ", ".join(COLUMNS)}, field="file")
         rows, limit = [], settings.CVMS_ONBOARDING_MAX_ROWS
         for line, cells in enumerate(table, start=2):
+            if line > 2 * limit + BLANK_LINES:  # blank rows cost reading too: a workbook can hold millions
+                raise ServiceError(_("%(name)s has more rows than the %(max)d people a file may list; delete its "
+                                     "empty rows or split it.") % {"name": name, "max": limit}, field="file")
             values = [_fold(cell) for cell in (list(cells) + [""] * len(COLUMNS))[:len(COLUMNS)]]
             if not any(values):
                 continue

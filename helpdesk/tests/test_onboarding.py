@@ -230,3 +230,11 @@ def test_a_provider_cannot_reach_the_admin_action(client, tenant_a, two_people):
                            {"action": "process_onboarding", "_selected_action": [case.pk]})
     assert response.status_code == 302 and "login" in response.url
     assert not Invitation.objects.filter(location=tenant_a.location).exists()
+
+
+def test_a_file_of_endless_blank_rows_is_refused_without_reading_them_all(tenant_a, settings):
+    from cvms.core.errors import ServiceError
+
+    settings.CVMS_ONBOARDING_MAX_ROWS = 2
+    with pytest.raises(ServiceError, match="more rows than the 2 people"):
+        file_case(tenant_a, ",,,\n" * 5000 + "a,a@example.com,X,Y\n")
