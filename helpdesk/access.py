@@ -20,3 +20,11 @@ def access_attachment_by_requester(user, case_number: str, attachment_id: int) -
     return get_object_or_404(
         case.attachments.filter(message__isnull=True) | case.attachments.filter(message__kind__in=REQUESTER_VISIBLE),
         pk=attachment_id)
+
+
+def locations_for_provider(user):
+    """The locations a provider may send a recipient file for: where they hold a provider role."""
+    from cvms.accounts.models import PROVIDER_ROLES
+    from cvms.organizations.models import Location
+
+    return Location.objects.for_user(user, roles=PROVIDER_ROLES).order_by("name")

@@ -1,9 +1,15 @@
-"""HCP User Onboarding through the help desk (issue 15, FAQ 21): a provider files a case with the
+"""HCP User Onboarding and Recipient Bulk Upload through the help desk (issue 15, FAQ 21).
+
+HCP User Onboarding: a provider files a case with the
 HCP User Onboarding Template attached (Name, Email, Location PIN, Role); an agent processes it
 with one click. Each usable row invites the person to hold the role at the location named by PIN
 (an account with that address proven gets the role at once and is told; anyone else gets a link to
 set a password), the rows that could not be used are reported as a file on the case, and the
-requester is answered through the case's reply path. Running it again invites nobody twice."""
+requester is answered through the case's reply path. Running it again invites nobody twice.
+
+Recipient Bulk Upload: a provider sends a recipient file of any number of rows for a location they
+work at; it is kept as a back-end upload held for the agent (``cvms.uploads``), linked to the
+case, and loaded by the worker when the agent releases it with one click."""
 
 import csv
 import io
@@ -25,7 +31,10 @@ from cvms.core.errors import ServiceError
 from cvms.core.spreadsheet import csv_bytes, xlsx_value
 from cvms.core.validators import validate_mail_address
 from cvms.organizations.models import Location
-from helpdesk.attachments import attachment_check
+from cvms.uploads.models import UploadChannel
+from cvms.uploads.parsing import FileRefused
+from cvms.uploads.services.intake import upload_create, upload_release
+from helpdesk.attachments import attachment_check, attachment_name
 from helpdesk.models import Case, CaseAttachment, RequestType
 from helpdesk.services import _agent_check, case_note, case_open, case_reply
 
@@ -237,3 +246,42 @@ def _outcome(*, case: Case, actor, counts: dict, failed: list) -> None:
                                     "%(failed)s rows could not be used; the agent will write to you about them.",
                                     counts["failed"]) % counts
         case_reply(case=case, actor=actor, body=reply)
+
+
+def recipient_upload_case_open(*, actor, location, file, description: str, provider_organization: str = "",
+                               language: str = "en") -> Case:
+    """Open a Recipient Bulk Upload case for ``location`` (where ``actor`` holds a provider role)
+    with the file kept as a held back-end upload: any number of rows, the portal's byte cap."""
+    if location is None or not Location.objects.for_user(actor, roles=PROVIDER_ROLES).filter(pk=location.pk).exists():
+        raise ServiceError(_("Choose a location you work at."), field="location")
+    name = attachment_name(getattr(file, "name", ""))
+    with transaction.atomic():
+        try:
+            upload = upload_create(file=file, filename=name, channel=UploadChannel.BACKEND, location=location,
+                                   uploaded_by=actor, held=True)
+        except FileRefused as refusal:
+            raise ServiceError(str(refusal), field="file") from None
+        return case_open(actor=actor, channel="provider", request_type=RequestType.RECIPIENT_BULK_UPLOAD,
+                         description=description, provider_organization=provider_organization, language=language,
+                         location=location, upload=upload)
+
+
+def recipient_upload_load(*, case: Case, actor) -> Case:
+    """Queue the case's recipient file for the worker (audited, once), note it and tell the requester."""
+    _agent_check(actor)
+    if not case.is_open:
+        raise ServiceError(_("Case %(number)s is %(status)s: it cannot be changed that way.") % {
+            "number": case.number, "status": case.get_status_display()}, field="status")
+    if case.request_type != RequestType.RECIPIENT_BULK_UPLOAD or case.upload is None:
+        raise ServiceError(_("Case %(number)s has no recipient file to load.") % {"number": case.number})
+    with transaction.atomic():
+        if not upload_release(upload=case.upload, actor=actor):
+            raise ServiceError(_("The recipient file of case %(number)s is %(status)s: it is not waiting to be "
+                                 "loaded.") % {"number": case.number, "status": case.upload.get_status_display()})
+        audit_log(actor=actor, action="helpdesk.case.upload_released", obj=case, changes={"upload": case.upload_id})
+        case_note(case=case, actor=actor, body=_("Recipient file %(name)s queued for loading.")
+                  % {"name": case.upload.original_name})
+        case_reply(case=case, actor=actor, body=_("We are loading your recipient file %(name)s. You will be emailed "
+                                                  "its results when it is done.") % {"name": case.upload.original_name})
+    case.refresh_from_db()
+    return case

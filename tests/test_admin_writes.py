@@ -31,8 +31,9 @@ KB_ARTICLES = {("helpdesk.knowledgearticle", "add"), ("helpdesk.knowledgearticle
 #: Working help desk cases, each step through its service: helpdesk/tests/test_admin.py.
 CASES = {("helpdesk.case", "change"), ("helpdesk.case", "action assign_to_me"),
          ("helpdesk.case", "action close_resolved")}
-#: Processing an HCP User Onboarding file, through its service: helpdesk/tests/test_onboarding.py.
-ONBOARDING = {("helpdesk.case", "action process_onboarding")}
+#: Processing an HCP User Onboarding file and loading a recipient file, through their services:
+#: helpdesk/tests/test_onboarding.py and test_recipient_files.py.
+ONBOARDING = {("helpdesk.case", "action process_onboarding"), ("helpdesk.case", "action load_recipient_file")}
 EXPECTED_WRITES = {
     "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *KB_ARTICLES, *CASES, *ONBOARDING},
     "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,

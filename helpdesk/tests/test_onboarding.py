@@ -90,7 +90,8 @@ def test_the_page_files_the_case_and_shows_its_number(client, tenant_a, two_peop
     client.force_login(tenant_a.manager)
     assert client.get(reverse("helpdesk:onboarding")).status_code == 200
     response = client.post(reverse("helpdesk:onboarding"), {
-        "provider_organization": "Health System A", "description": "Two new people.", "file": template(two_people)})
+        "kind": "hcp", "provider_organization": "Health System A", "description": "Two new people.",
+        "file": template(two_people)})
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.number in client.get(response.url).content.decode()
@@ -99,9 +100,9 @@ def test_the_page_files_the_case_and_shows_its_number(client, tenant_a, two_peop
 def test_the_page_shows_a_bad_file_beside_the_field(client, tenant_a):
     client.force_login(tenant_a.manager)
     response = client.post(reverse("helpdesk:onboarding"), {
-        "provider_organization": "Health System A", "description": "People", "file": template()})
+        "kind": "hcp", "provider_organization": "Health System A", "description": "People", "file": template()})
     assert response.status_code == 400
-    assert response.context["form"].errors["file"] == ["people.csv lists nobody under the header row."]
+    assert response.context["hcp_form"].errors["file"] == ["people.csv lists nobody under the header row."]
 
 
 def test_the_page_refuses_anonymous_visitors_and_wrong_methods(client, tenant_a):

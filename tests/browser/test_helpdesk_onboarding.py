@@ -42,12 +42,13 @@ def test_an_onboarding_file_lets_two_people_sign_in_to_the_provider_portal_at_th
     sign_in(page, tenant_a.manager.email, password)
     page.goto("/helpdesk/onboarding/")
     assert_accessible(page)
-    page.get_by_label("Organization name").fill("Health System A")
-    page.get_by_label("Description of request").fill("Two new people at Clinic A1.")
+    form = page.get_by_test_id("hcp-form")
+    form.get_by_label("Organization name").fill("Health System A")
+    form.get_by_label("Description of request").fill("Two new people at Clinic A1.")
     rows = "".join(f"{name},{email},{pin},{role}\n" for name, email, role in PEOPLE)
-    page.locator("#id_file").set_input_files({
+    form.locator("#hcp_file").set_input_files({
         "name": "people.csv", "mimeType": "text/csv", "buffer": f"Name,Email,Location PIN,Role\n{rows}".encode()})
-    page.get_by_role("button", name="Submit").click()
+    form.get_by_role("button", name="Submit").click()
     page.wait_for_url("**/helpdesk/submitted/")
     case = Case.objects.get(number=page.get_by_test_id("case-number").inner_text())
     assert_accessible(page)
