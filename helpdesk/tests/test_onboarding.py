@@ -239,3 +239,21 @@ def test_a_file_of_endless_blank_rows_is_refused_without_reading_them_all(tenant
     settings.CVMS_ONBOARDING_MAX_ROWS = 2
     with pytest.raises(ServiceError, match="more rows than the 2 people"):
         file_case(tenant_a, ",,,\n" * 5000 + "a,a@example.com,X,Y\n")
+
+
+def test_another_requesters_onboarding_case_and_its_file_are_not_found(client, tenant_a, tenant_b, two_people):
+    case = file_case(tenant_a, two_people)
+    client.force_login(tenant_b.manager)
+    assert client.get(reverse("helpdesk:case_detail", args=[case.number])).status_code == 404
+    attachment = case.attachments.get()
+    assert client.get(reverse("helpdesk:case_attachment", args=[case.number, attachment.pk])).status_code == 404
+
+
+def test_the_template_is_only_read(client):
+    assert client.post(reverse("helpdesk:onboarding_template_csv")).status_code == 405
+
+
+def test_a_post_naming_no_form_is_refused_and_files_nothing(client, tenant_a):
+    client.force_login(tenant_a.manager)
+    assert client.post(reverse("helpdesk:onboarding"), {"kind": "other"}).status_code == 400
+    assert not Case.objects.exists()
