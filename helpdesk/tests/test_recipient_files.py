@@ -120,3 +120,12 @@ def test_an_agent_loads_the_file_with_the_admin_action(client, agent, tenant_a):
     assert "1 case changed." in response.content.decode()
     case.upload.refresh_from_db()
     assert case.upload.status == UploadStatus.QUEUED
+
+
+def test_the_portal_does_not_read_a_held_file_to_preview_it(client, tenant_a):
+    case = send(tenant_a, recipients(3))
+    client.force_login(tenant_a.manager)
+    page = client.get(reverse("provider_portal:bulk_preview", args=[tenant_a.location.pk, case.upload.pk]))
+    assert page.status_code == 200
+    assert "First0" not in page.content.decode()
+    assert "sent to the help desk" in page.content.decode()
