@@ -149,6 +149,8 @@ CVMS_CASE_ATTACHMENT_MAX_BYTES = env_int("CVMS_CASE_ATTACHMENT_MAX_BYTES", 5 * 1
 CVMS_CASE_ATTACHMENT_TYPES = [t.lower().lstrip(".") for t in env_list(
     "CVMS_CASE_ATTACHMENT_TYPES", ["pdf", "png", "jpg", "jpeg", "csv", "txt", "xlsx", "docx"])]
 CVMS_CASE_ATTACHMENTS_PER_MESSAGE = env_int("CVMS_CASE_ATTACHMENTS_PER_MESSAGE", 5, minimum=1)
+# People one HCP User Onboarding file may list (its size is capped as any case attachment's).
+CVMS_ONBOARDING_MAX_ROWS = env_int("CVMS_ONBOARDING_MAX_ROWS", 500, minimum=1)
 CVMS_RECIPIENT_CASES_PER_ADDRESS = env_int("CVMS_RECIPIENT_CASES_PER_ADDRESS", 5, minimum=1)
 # Vaccines.gov: the daily file is written at this time of day (HH:MM in CELERY_TIMEZONE, UTC: 10:00
 # is 05:00 or 06:00 Eastern, before the 07:00 ET cut-off for same-day changes) into this folder of

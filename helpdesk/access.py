@@ -36,3 +36,11 @@ def access_loaded_recipient_for_provider(user, recipient_id) -> tuple:
     recipient = get_object_or_404(Recipient.objects.select_related("source_location"), pk=int(text),
                                   source_location__in=Location.objects.for_user(user))
     return recipient, recipient.source_location
+
+
+def locations_for_provider(user):
+    """The locations a provider may send a recipient file for: where they hold a provider role."""
+    from cvms.accounts.models import PROVIDER_ROLES
+    from cvms.organizations.models import Location
+
+    return Location.objects.for_user(user, roles=PROVIDER_ROLES).order_by("name")

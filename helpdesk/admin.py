@@ -10,7 +10,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -22,6 +22,7 @@ from cvms.core.admin import ReadOnlyAdminMixin, RefusalShownMixin, ServiceAdminM
 from cvms.core.errors import ServiceError
 from helpdesk import services
 from helpdesk.models import OPEN_STATUSES, Case, CaseAttachment, CaseMessage, CaseStatus
+from helpdesk.onboarding import onboarding_process, recipient_upload_load
 from helpdesk.services import MAX_TEXT
 
 
@@ -124,16 +125,16 @@ class CaseAdmin(RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAd
     search_help_text = _("A case number, or the requester's name, email or organization.")
     ordering = ["due_at"]
     inlines = [CaseMessageInline]
-    actions = ["assign_to_me", "close_resolved"]
+    actions = ["assign_to_me", "close_resolved", "process_onboarding", "load_recipient_file"]
     readonly_fields = ["number", "status", "channel", "request_type", "requester_label", "requester_email",
                        "requester_phone", "language", "provider_organization", "secondary_organization",
-                       "description", "case_files", "location", "recipient", "upload", "recipient_request",
-                       "created_at", "age", "due_at", "overdue", "resolved_at", "closed_at"]
+                       "description", "case_files", "location", "recipient", "upload", "upload_progress",
+                       "recipient_request", "created_at", "age", "due_at", "overdue", "resolved_at", "closed_at"]
     fieldsets = [
         (None, {"fields": ["number", "status", "channel", "request_type", "description", "case_files"]}),
         (_("Requester"), {"fields": ["requester_label", "requester_email", "requester_phone", "language",
                                      "provider_organization", "secondary_organization"]}),
-        (_("Concerns"), {"fields": ["location", "recipient", "upload", "recipient_request"]}),
+        (_("Concerns"), {"fields": ["location", "recipient", "upload", "upload_progress", "recipient_request"]}),
         (_("Timing"), {"fields": ["created_at", "age", "due_at", "overdue", "resolved_at", "closed_at"]}),
         (_("Work"), {"fields": ["assignee", "priority", "work", "text"]}),
     ]
@@ -182,6 +183,27 @@ class CaseAdmin(RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAd
     def close_resolved(self, request, queryset):
         self._each(request, queryset.filter(status=CaseStatus.RESOLVED),
                    lambda case: services.case_close(case=case, actor=request.user))
+
+    @admin.action(description=_("Process the HCP User Onboarding file of the selected cases"),
+                  permissions=["change"])
+    def process_onboarding(self, request, queryset):
+        self._each(request, queryset, lambda case: onboarding_process(case=case, actor=request.user))
+
+    @admin.action(description=_("Load the recipient file of the selected cases"), permissions=["change"])
+    def load_recipient_file(self, request, queryset):
+        self._each(request, queryset, lambda case: recipient_upload_load(case=case, actor=request.user))
+
+    @admin.display(description=_("upload progress"))
+    def upload_progress(self, case):
+        upload = case.upload
+        if upload is None:
+            return "—"
+        failed = (format_html(' <a href="{}">{}</a>', reverse("admin:uploads_recipientupload_download",
+                                                               args=[upload.pk, "failed-records"]),
+                              _("failed-records file")) if upload.failed_file else "")
+        return format_html("{}: {}% ({} / {} rows; {} created, {} failed){}", upload.get_status_display(),
+                           upload.percent_done, upload.rows_done, upload.total_rows or "?", upload.created_count,
+                           upload.failed_count, failed)
 
     def _each(self, request, queryset, change):
         done = 0

@@ -7,6 +7,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cvms.core.forms import UswdsFormMixin
+from cvms.organizations.models import Location
 from helpdesk.kb_forms import kb_suggest_attrs
 from helpdesk.kb_models import Audience
 from helpdesk.models import PROVIDER_REQUEST_TYPES, RECIPIENT_REQUEST_TYPES
@@ -78,3 +79,30 @@ class RecipientCaseForm(UswdsFormMixin, forms.Form):
 class CaseReplyForm(UswdsFormMixin, forms.Form):
     body = forms.CharField(label=_("Your reply"), max_length=MAX_TEXT, widget=forms.Textarea(attrs={"rows": 5}))
     attachments = _attachments_field()
+
+
+class OnboardingForm(UswdsFormMixin, forms.Form):
+    """HCP User Onboarding: the template, filled in, with a description."""
+
+    provider_organization = ProviderCaseForm.base_fields["provider_organization"]
+    description = _description_field(audience=Audience.PROVIDER)
+    file = forms.FileField(label=_("HCP User Onboarding Template"),
+                           help_text=_("The template filled in: one person a row (Name, Email, Location PIN, Role), "
+                                       "saved as .csv or .xlsx."))
+
+
+class RecipientUploadForm(UswdsFormMixin, forms.Form):
+    """Recipient Bulk Upload: a recipient file of any number of rows for one of the provider's locations."""
+
+    provider_organization = ProviderCaseForm.base_fields["provider_organization"]
+    location = forms.ModelChoiceField(label=_("Location"), queryset=Location.objects.none(),
+                                      help_text=_("The location whose recipients the file lists."))
+    description = _description_field(audience=Audience.PROVIDER)
+    file = forms.FileField(label=_("Recipient file"),
+                           help_text=_("CSV or XLSX with the columns FirstName, LastName, Date of birth and Email; "
+                                       "any number of rows."))
+
+    def __init__(self, *args, locations, **kwargs):
+        super().__init__(*args, **kwargs)
+        if locations is not None:
+            self.fields["location"].queryset = locations

@@ -36,3 +36,14 @@ urlpatterns += [
     path("register/sent/", registration_views.register_sent, name="register_sent"),
     path("terms/", registration_views.terms, name="terms"),
 ]
+
+# HCP onboarding and recipient bulk upload through the help desk.
+from helpdesk import onboarding_views  # noqa: E402
+
+urlpatterns += [
+    path("onboarding/", onboarding_views.onboarding, name="onboarding"),
+    path("onboarding/template.csv", onboarding_views.onboarding_template, {"kind": "csv"},
+         name="onboarding_template_csv"),
+    path("onboarding/template.xlsx", onboarding_views.onboarding_template, {"kind": "xlsx"},
+         name="onboarding_template_xlsx"),
+]

@@ -34,10 +34,13 @@ CASES = {("helpdesk.case", "change"), ("helpdesk.case", "action assign_to_me"),
 #: Downtime notices: cvms/core/tests/test_downtime.py checks each goes through cvms.core.downtime, audited.
 DOWNTIME = {("core.downtimenotice", "add"), ("core.downtimenotice", "change"), ("core.downtimenotice", "delete"),
             ("core.downtimenotice", "action delete_selected")}
+#: Processing an HCP User Onboarding file and loading a recipient file, through their services:
+#: helpdesk/tests/test_onboarding.py and test_recipient_files.py.
+ONBOARDING = {("helpdesk.case", "action process_onboarding"), ("helpdesk.case", "action load_recipient_file")}
 EXPECTED_WRITES = {
-    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *KB_ARTICLES, *CASES},
+    "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *KB_ARTICLES, *CASES, *ONBOARDING},
     "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,
-                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES, *CASES, *DOWNTIME},
+                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES, *CASES, *DOWNTIME, *ONBOARDING},
 }
 
 

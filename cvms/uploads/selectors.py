@@ -78,6 +78,7 @@ class PreviewRow:
 class UploadPreview:
     rows: list[PreviewRow]
     refusal: str = ""  # why the file cannot be read (then there are no rows)
+    held: bool = False  # a back-end file the help desk loads: not read here (no rows)
 
     @property
     def valid(self) -> int:
@@ -90,7 +91,10 @@ class UploadPreview:
 
 def upload_preview(*, upload: RecipientUpload) -> UploadPreview:
     """Each row as it would load: valid, or the message it would fail with; read within the time
-    a web request may spend. A file that cannot be read so is shown with the reason instead."""
+    a web request may spend. A file that cannot be read so is shown with the reason instead. A
+    held back-end file (any number of rows: the help desk loads it) is never read for a preview."""
+    if upload.channel == UploadChannel.BACKEND:
+        return UploadPreview(rows=[], held=True)
     try:
         rows = list(upload_rows(upload, in_request=True))
     except FileRefused as refusal:

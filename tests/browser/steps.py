@@ -74,14 +74,14 @@ def open_invitation(page, link: str) -> None:
     assert_accessible(page)
 
 
-def create_account(page, *, first: str, last: str, password: str) -> None:
-    """On the invitation's page: the contact creates their account and lands in the portal."""
+def create_account(page, *, first: str, last: str, password: str, lands: str = "**/organization/") -> None:
+    """On the invitation's page: the contact creates their account and lands in the portal (``lands``)."""
     page.get_by_label("First name").fill(first)
     page.get_by_label("Last name").fill(last)
     page.locator('[name="password1"]').fill(password)
     page.locator('[name="password2"]').fill(password)
     page.get_by_role("button", name="Create account").click()
-    page.wait_for_url("**/organization/")
+    page.wait_for_url(lands)
 
 
 def upload_employees(page, path, *, volume: str) -> None:

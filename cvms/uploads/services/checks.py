@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from cvms.uploads.models import UploadChannel
-from cvms.uploads.parsing import FileRefused, Table, open_table
+from cvms.uploads.parsing import FileRefused, ReadLimits, Table, open_table
 from cvms.uploads.selectors import read_limits
 
 LOW_VOLUME_MAX = 100
@@ -29,6 +29,22 @@ def check_file(*, handle, filename: str, size: int, channel: UploadChannel) -> t
         if channel in COUNTED_BY_THE_WORKER:
             return table.header, None
         return table.header, check_rows(table=table, channel=channel)
+
+
+def check_held_file(*, handle, filename: str, size: int) -> list[str]:
+    """Refuse (``FileRefused``) a file sent to be loaded through the back end once someone has
+    looked at it (a provider's file sent to the help desk): any number of rows, but no more bytes
+    than ``CVMS_UPLOAD_MAX_BYTES`` and a workbook that unpacks to no more than a portal's may, read
+    no further than its header while the request waits. Returns the header; the caller rewinds."""
+    max_bytes = settings.CVMS_UPLOAD_MAX_BYTES
+    if getattr(handle, "oversized", False) or size > max_bytes:
+        raise FileRefused(_("The file is %(size)s MB; the limit is %(limit)s MB.")
+                          % {"size": f"{size / 2 ** 20:.1f}", "limit": f"{max_bytes / 2 ** 20:g}"})
+    limits = ReadLimits(max_columns=settings.CVMS_UPLOAD_MAX_COLUMNS,
+                        max_unzipped_bytes=settings.CVMS_UPLOAD_MAX_UNZIPPED_BYTES,
+                        seconds=settings.CVMS_UPLOAD_READ_SECONDS)
+    with open_table(handle, filename, limits) as table:
+        return table.header
 
 
 def check_rows(*, table: Table, channel: UploadChannel) -> int:

@@ -8,21 +8,28 @@ from django.utils import timezone
 from cvms.core.audit import audit_log
 from cvms.uploads.models import RecipientUpload, UploadChannel, UploadStatus
 from cvms.uploads.parsing import storable
-from cvms.uploads.services.checks import HIGH_VOLUME_MAX, LOW_VOLUME_MAX, check_file
+from cvms.uploads.services.checks import HIGH_VOLUME_MAX, LOW_VOLUME_MAX, check_file, check_held_file
 from cvms.uploads.services.processing import upload_process, upload_queue
 
-__all__ = ["HIGH_VOLUME_MAX", "LOW_VOLUME_MAX", "upload_cancel", "upload_confirm", "upload_create"]
+__all__ = ["HIGH_VOLUME_MAX", "LOW_VOLUME_MAX", "upload_cancel", "upload_confirm", "upload_create", "upload_release"]
 
 
 def upload_create(*, file, filename: str, channel: UploadChannel, location=None, organization=None,
                   uploaded_by=None, uploaded_by_label: str = "", send_welcome: bool = True,
-                  attestation: str = "") -> RecipientUpload:
+                  attestation: str = "", held: bool = False) -> RecipientUpload:
     """Check and keep an uploaded file. Low Volume waits for review; the others are queued (High
     Volume and API files with their rows not yet counted: the worker counts them). ``attestation``:
-    the words ``uploaded_by`` attested to (an employer's file, see ``employers.employee_upload_create``)."""
-    header, rows = check_file(handle=file, filename=filename, size=file.size, channel=channel)
+    the words ``uploaded_by`` attested to (an employer's file, see ``employers.employee_upload_create``).
+    ``held``: a back-end file kept *Awaiting review*, its header checked (``check_held_file``), until
+    ``upload_release`` queues it; the worker counts its rows."""
+    if held and channel != UploadChannel.BACKEND:
+        raise ValueError("only a back-end upload is held for release")
+    if held:
+        header, rows = check_held_file(handle=file, filename=filename, size=file.size), None
+    else:
+        header, rows = check_file(handle=file, filename=filename, size=file.size, channel=channel)
     file.seek(0)
-    status = UploadStatus.PREVIEW if channel == UploadChannel.LOW_VOLUME else UploadStatus.QUEUED
+    status = UploadStatus.PREVIEW if channel == UploadChannel.LOW_VOLUME or held else UploadStatus.QUEUED
     with transaction.atomic():
         upload = RecipientUpload(
             channel=channel, status=status, location=location,
@@ -58,8 +65,10 @@ def upload_cancel(*, upload: RecipientUpload, actor) -> RecipientUpload:
 
 def upload_confirm(*, upload: RecipientUpload, actor) -> RecipientUpload:
     """Create Records for a Low Volume file under review. Runs in the request (100 rows at most),
-    reading within the time a web request may spend: a file that cannot be read so ends *Failed*."""
-    updated = RecipientUpload.objects.filter(pk=upload.pk, status=UploadStatus.PREVIEW).update(
+    reading within the time a web request may spend: a file that cannot be read so ends *Failed*.
+    A held back-end file is never loaded so (``upload_release`` queues it)."""
+    updated = RecipientUpload.objects.filter(pk=upload.pk, status=UploadStatus.PREVIEW).exclude(
+        channel=UploadChannel.BACKEND).update(
         status=UploadStatus.QUEUED
     )
     if updated:
@@ -67,3 +76,15 @@ def upload_confirm(*, upload: RecipientUpload, actor) -> RecipientUpload:
         upload_process(upload_id=upload.pk, in_request=True)
     upload.refresh_from_db()
     return upload
+
+
+def upload_release(*, upload: RecipientUpload, actor) -> bool:
+    """Queue a held back-end file for the worker (audited), once: False when it was not waiting."""
+    with transaction.atomic():
+        released = RecipientUpload.objects.filter(pk=upload.pk, status=UploadStatus.PREVIEW,
+                                                  channel=UploadChannel.BACKEND).update(status=UploadStatus.QUEUED)
+        if released:
+            audit_log(actor=actor, action="uploads.upload.released", obj=upload)
+            upload_queue(upload=upload)
+    upload.refresh_from_db()
+    return bool(released)
