@@ -82,6 +82,17 @@ def _redis_breakers_closed():
     breakers_reset()
 
 
+@pytest.fixture(autouse=True)
+def _no_downtime_banner_left_behind():
+    """A test's downtime notices go with its rows: the banner's cached list of them goes too."""
+    yield
+    from django.core.cache import cache
+
+    from cvms.core.downtime import downtime_cache_key
+
+    cache.delete(downtime_cache_key())  # the project's cache never raises when Redis is down
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _test_mailbox(tmp_path_factory):
     """Each run gets an empty development mailbox of its own; the workers it starts write there too."""

@@ -26,7 +26,14 @@ from cvms.core.portals import portals
 
 #: People one email task sends to.
 EMAIL_BATCH = 200
-_CACHE_KEY = "cvms:downtime:upcoming:v1"
+
+
+def downtime_cache_key() -> str:
+    """The cached list belongs to one database's notices (two sites, or two test runs, may share a Redis)."""
+    from django.db import connection
+
+    return f"cvms:downtime:upcoming:v1:{connection.settings_dict['NAME']}"
+
 #: How long the cached list is kept at most (a change drops it at once).
 _CACHE_SECONDS = 300
 DOWNTIME_FIELDS = ("notice_from", "starts_at", "ends_at", "message_en", "message_es")
@@ -155,13 +162,13 @@ def _upcoming() -> list[dict]:
     """The notices not over yet, from the cache; read from the database when the cache has none or
     cannot be reached (whatever cache is configured: a page never fails for its banner)."""
     try:
-        notices = cache.get(_CACHE_KEY)
+        notices = cache.get(downtime_cache_key())
     except REDIS_DOWN:
         return _upcoming_read()
     if notices is None:
         notices = _upcoming_read()
         with suppress(*REDIS_DOWN):
-            cache.set(_CACHE_KEY, notices, _CACHE_SECONDS)
+            cache.set(downtime_cache_key(), notices, _CACHE_SECONDS)
     return notices
 
 
@@ -172,4 +179,4 @@ def _upcoming_read() -> list[dict]:
 
 def _forget() -> None:
     with suppress(*REDIS_DOWN):
-        cache.delete(_CACHE_KEY)
+        cache.delete(downtime_cache_key())
