@@ -41,6 +41,7 @@ def test_a_large_list_never_counts_its_whole_table(client, agent, tenant_a, name
 @pytest.mark.parametrize("name", LISTS)
 def test_a_large_list_takes_the_same_queries_for_a_page_of_many_rows(client, agent, tenant_a, name):
     client.force_login(agent)
+    _queries(client, name)  # the first page fills the caches every page reads (the downtime banner's)
     few = len(_queries(client, name))
     _more_rows(tenant_a, 12)
     assert len(_queries(client, name)) == few
