@@ -12,11 +12,17 @@ next tests that ask for the same tenants in the same order, the way Django's
 * a test that uses the database and asks for other tenants, for none, or commits
   (``transaction=True``, browser tests) has the kept transaction rolled back first, so it sees
   exactly the database it would have seen had its tenants been made for it alone.
+
+The kept transaction belongs to the connection it was opened on. Django gives code that runs while
+an event loop is running a connection of its own, and Playwright's sync API keeps one running once
+the first browser test of a process starts it: from then on the tests see another connection. The
+kept transaction is rolled back on the connection that holds it, never left open to block the rows
+the next test makes.
 """
 
 import copy
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 
 #: Fixture name -> the tenant's tag (``make_tenant``'s argument).
 TENANT_FIXTURES = {"tenant_a": "A", "tenant_b": "B"}
@@ -29,6 +35,8 @@ class _Kept:
     tags: tuple[str, ...] = ()
     tenants: dict = {}
     atomic = None
+    #: The connection the kept transaction is open on.
+    wrapper = None
 
 
 def _commits(request) -> bool:
@@ -58,14 +66,22 @@ def tenant_for_test(tag: str, make):
 
 def tenants_release() -> None:
     """Roll the kept tenants back (a test that closed the connection took them with it)."""
-    atomic, _Kept.atomic, _Kept.tags, _Kept.tenants = _Kept.atomic, None, (), {}
-    if atomic is not None and connection.in_atomic_block:
+    atomic, wrapper = _Kept.atomic, _Kept.wrapper
+    _Kept.atomic, _Kept.wrapper, _Kept.tags, _Kept.tenants = None, None, (), {}
+    if atomic is None or not wrapper.in_atomic_block:
+        return
+    current = connections[DEFAULT_DB_ALIAS]
+    connections[DEFAULT_DB_ALIAS] = wrapper  # the atomic block ends on the connection it began on
+    try:
         transaction.set_rollback(True)
         atomic.__exit__(None, None, None)
+    finally:
+        connections[DEFAULT_DB_ALIAS] = current
 
 
 def _still_open() -> bool:
-    return (connection.in_atomic_block and connection.atomic_blocks[:1] == [_Kept.atomic]
+    return (connections[DEFAULT_DB_ALIAS] is _Kept.wrapper and connection.in_atomic_block
+            and connection.atomic_blocks[:1] == [_Kept.atomic]
             and not connection.needs_rollback and not connection.closed_in_transaction)
 
 
@@ -80,3 +96,4 @@ def _open(tags: tuple[str, ...], make) -> None:
         atomic.__exit__(None, None, None)
         raise
     _Kept.tags, _Kept.tenants, _Kept.atomic = tags, tenants, atomic
+    _Kept.wrapper = connections[DEFAULT_DB_ALIAS]

@@ -1,6 +1,7 @@
 """The test harness itself: test processes side by side keep apart, and the database is emptied
 after a transactional test as completely as Django's ``flush`` empties it, only faster."""
 
+import asyncio
 import datetime
 import os
 import socket
@@ -22,7 +23,10 @@ from cvms.accounts.models import User
 from cvms.inventory.services.stock import lot_receive
 from cvms.inventory.tests.factories import VaccineProductFactory
 from cvms.organizations.models import Location, Organization
+from cvms.organizations.tests.factories import OrganizationFactory
 from tests.parallel import port_share, redis_database_moved
+from tests.tenants import _open as _tenants_open
+from tests.tenants import tenants_release
 
 
 def _specs(count: int, environ: dict) -> list:
@@ -179,6 +183,29 @@ def test_a_committing_test_after_kept_tenants_sees_none_and_really_commits(tenan
             assert cursor.fetchone()[0] == 2
     finally:
         other.close()
+
+
+def test_kept_tenants_are_rolled_back_on_their_connection_when_the_next_test_runs_in_another_context(
+        django_db_blocker):
+    """While Playwright's sync API runs, an event loop is running, and Django gives the tests after
+    it starts a connection of their own: the kept transaction still ends on the connection it was
+    opened on, so it holds no row the next test makes again (a deadlock that once stopped a test
+    process for good)."""
+    with django_db_blocker.unblock():
+        tenants_release()
+        _tenants_open(("X",), lambda tag: OrganizationFactory(name=f"Kept {tag}"))
+        assert connection.in_atomic_block
+        kept = connections["default"]
+        loop = asyncio.new_event_loop()
+        asyncio.events._set_running_loop(loop)  # as Playwright's sync API leaves it between its calls
+        try:
+            assert connections["default"] is not kept
+            tenants_release()
+        finally:
+            asyncio.events._set_running_loop(None)
+            loop.close()
+        assert not connection.in_atomic_block
+        assert not Organization.objects.filter(name="Kept X").exists()
 
 
 def test_a_port_a_stopped_server_left_in_time_wait_is_free_and_a_listening_one_is_not(monkeypatch):
