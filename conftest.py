@@ -18,6 +18,20 @@ from cvms.recipients.tests.factories import RecipientFactory
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+#: The longest tests, started first so that side by side processes end together: the last test to
+#: start is a short one, never a two-minute walk through every portal.
+LONG_FIRST = ("tests/browser/test_walkthrough.py", "tests/browser/")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    def rank(item):
+        path = item.nodeid.split("::")[0]
+        return next((i for i, prefix in enumerate(LONG_FIRST) if path.startswith(prefix)), len(LONG_FIRST))
+
+    items.sort(key=rank)  # stable: the order within each rank is kept
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_setupnodes(config, specs):
     """Under ``pytest -n N`` each worker starts with a Redis database, a Celery queue and a share
