@@ -5,7 +5,7 @@ form, each through ``helpdesk.services`` (audited). Messages and files are shown
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -21,6 +21,8 @@ from cvms.accounts.models import Role, User
 from cvms.core.admin import ReadOnlyAdminMixin, RefusalShownMixin, ServiceAdminMixin
 from cvms.core.errors import ServiceError
 from helpdesk import services
+from helpdesk.case_recipient import case_recipient_link
+from helpdesk.case_recipient_admin import CaseRecipientAdminMixin, recipient_tools
 from helpdesk.models import OPEN_STATUSES, Case, CaseAttachment, CaseMessage, CaseStatus
 from helpdesk.onboarding import onboarding_process, recipient_upload_load
 from helpdesk.services import MAX_TEXT
@@ -50,7 +52,7 @@ class CaseWorkForm(forms.ModelForm):
 
     class Meta:
         model = Case
-        fields = ["assignee", "priority"]
+        fields = ["assignee", "priority", "recipient"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,7 +116,7 @@ def _file_links(attachments):
 
 
 @admin.register(Case)
-class CaseAdmin(RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAdmin):
+class CaseAdmin(CaseRecipientAdminMixin, RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAdmin):
     form = CaseWorkForm
     resource_classes = [CaseResource]
     list_display = ["number", "request_type", "status", "priority", "requester_label", "provider_organization",
@@ -125,16 +127,18 @@ class CaseAdmin(RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAd
     search_help_text = _("A case number, or the requester's name, email or organization.")
     ordering = ["due_at"]
     inlines = [CaseMessageInline]
+    autocomplete_fields = ["recipient"]
     actions = ["assign_to_me", "close_resolved", "process_onboarding", "load_recipient_file"]
     readonly_fields = ["number", "status", "channel", "request_type", "requester_label", "requester_email",
                        "requester_phone", "language", "provider_organization", "secondary_organization",
-                       "description", "case_files", "location", "recipient", "upload", "upload_progress",
+                       "description", "case_files", "location", "recipient_actions", "upload", "upload_progress",
                        "recipient_request", "created_at", "age", "due_at", "overdue", "resolved_at", "closed_at"]
     fieldsets = [
         (None, {"fields": ["number", "status", "channel", "request_type", "description", "case_files"]}),
         (_("Requester"), {"fields": ["requester_label", "requester_email", "requester_phone", "language",
                                      "provider_organization", "secondary_organization"]}),
-        (_("Concerns"), {"fields": ["location", "recipient", "upload", "upload_progress", "recipient_request"]}),
+        (_("Concerns"), {"fields": ["location", "recipient", "recipient_actions", "upload", "upload_progress",
+                                    "recipient_request"]}),
         (_("Timing"), {"fields": ["created_at", "age", "due_at", "overdue", "resolved_at", "closed_at"]}),
         (_("Work"), {"fields": ["assignee", "priority", "work", "text"]}),
     ]
@@ -142,6 +146,10 @@ class CaseAdmin(RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAd
     @admin.display(description=_("requester"))
     def requester_label(self, case):
         return case.requester_label
+
+    @admin.display(description=_("the recipient's record"))
+    def recipient_actions(self, case):
+        return recipient_tools(case)
 
     @admin.display(description=_("age"))
     def age(self, case):
@@ -156,10 +164,16 @@ class CaseAdmin(RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAd
         return _file_links(case.attachments.filter(message=None))
 
     def change_through_service(self, case, *, actor, fields):
+        with transaction.atomic():  # a refused step undoes the ones before it: the page is saved whole or not at all
+            self._work(case, actor=actor, fields=fields)
+
+    def _work(self, case, *, actor, fields):
         if "assignee" in fields:
             case = services.case_assign(case=case, actor=actor, assignee=fields["assignee"])
         if "priority" in fields:
             case = services.case_priority_set(case=case, actor=actor, priority=fields["priority"])
+        if "recipient" in fields:
+            case = case_recipient_link(case=case, actor=actor, recipient=fields["recipient"])
         work, text = fields.get("work"), fields.get("text", "")
         if work == Work.REPLY:
             services.case_reply(case=case, actor=actor, body=text)
@@ -218,7 +232,7 @@ class CaseAdmin(RefusalShownMixin, ServiceAdminMixin, ExportMixin, admin.ModelAd
 
     def get_urls(self):
         return [path("<int:case_id>/files/<int:attachment_id>/", self.admin_site.admin_view(self.attachment),
-                     name="helpdesk_case_attachment"), *super().get_urls()]
+                     name="helpdesk_case_attachment"), *self.recipient_urls(), *super().get_urls()]
 
     def attachment(self, request, case_id, attachment_id):
         """A case's file, for who may see cases in admin."""

@@ -25,6 +25,6 @@ class HelpdeskConfig(AppConfig):
         links.link_serve(links.HELP_CENTER, "helpdesk:home")
         links.link_serve(links.HELP_PROVIDER_CASE, "helpdesk:provider_new")
         from helpdesk import (
-            kb_demo,  # noqa: F401  (connects its seed_demo receiver)
+            demo,  # noqa: F401  (connects its seed_demo receiver)
             requests,  # noqa: F401  (a case for each request about a recipient record)
         )
