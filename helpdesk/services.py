@@ -9,6 +9,7 @@ resolved from any open status."""
 import datetime
 import smtplib
 import unicodedata
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -98,11 +99,26 @@ def _attachments_check(files) -> list[tuple]:
     return [(upload, *attachment_check(upload)) for upload in files]
 
 
-def _attachments_save(*, case: Case, message: CaseMessage | None, checked: list[tuple], actor) -> None:
+@contextmanager
+def _files_undone_on_failure():
+    """Files written inside the block are deleted again if it fails: a rolled-back case leaves no
+    file in storage that no row points to. Yields the list ``_attachments_save`` adds them to."""
+    written = []
+    try:
+        yield written
+    except BaseException:
+        for file in written:
+            file.storage.delete(file.name)
+        raise
+
+
+def _attachments_save(*, case: Case, message: CaseMessage | None, checked: list[tuple], actor,
+                      written: list) -> None:
     for upload, name, content_type in checked:
         attachment = CaseAttachment(case=case, message=message, name=name, content_type=content_type,
                                     size=upload.size, uploaded_by=actor if actor and actor.is_authenticated else None)
         attachment.file.save(name, upload, save=False)
+        written.append(attachment.file)
         attachment.save()
         audit_log(actor=actor, action="helpdesk.case.attached", obj=case,
                   changes={"attachment": attachment.pk, "name": name, "size": upload.size})
@@ -133,10 +149,10 @@ def case_open(*, actor, channel: str, request_type: str, description: str, provi
     else:
         raise ServiceError(_("Choose from the list."), field="channel")
     now = timezone.now()
-    with transaction.atomic():
+    with _files_undone_on_failure() as written, transaction.atomic():
         case = Case.objects.create(number=case_number_next(), due_at=case_due_at(priority=Priority.NORMAL,
                                                                                   opened_at=now), **fields)
-        _attachments_save(case=case, message=None, checked=checked, actor=actor)
+        _attachments_save(case=case, message=None, checked=checked, actor=actor, written=written)
         audit_log(actor=actor, action="helpdesk.case.opened", obj=case,
                   changes={"channel": channel, "request_type": request_type,
                            "provider_organization": case.provider_organization})
@@ -284,11 +300,11 @@ def case_requester_reply(*, case: Case, actor, body: str, attachments=()) -> Cas
     Progress. Accepted only while the case awaits them."""
     body = text_check(body, field="body", label=_("Your reply"))
     checked = _attachments_check(attachments)
-    with transaction.atomic():
+    with _files_undone_on_failure() as written, transaction.atomic():
         _transition(case, actor=actor, to=CaseStatus.IN_PROGRESS, allowed_from=[CaseStatus.AWAITING_INFO],
                     action="helpdesk.case.requester_replied")
         message = _message(case=case, actor=actor, kind=MessageKind.REQUESTER, body=body)
-        _attachments_save(case=case, message=message, checked=checked, actor=actor)
+        _attachments_save(case=case, message=message, checked=checked, actor=actor, written=written)
     return message
 
 

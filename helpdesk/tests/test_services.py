@@ -217,6 +217,21 @@ def test_an_attachment_name_is_made_safe_and_stored_under_a_random_one(db):
     assert attachment.file.read().startswith(b"%PDF")
 
 
+def test_a_case_that_fails_after_its_files_are_written_leaves_no_file_behind(db, settings, monkeypatch):
+    import pathlib
+
+    import helpdesk.services
+
+    def broken(**kwargs):
+        raise RuntimeError("the outbox is unreachable")
+
+    monkeypatch.setattr(helpdesk.services, "outbox_enqueue", broken)
+    with pytest.raises(RuntimeError):
+        _recipient_case(attachments=[pdf(), pdf("two.pdf")])
+    assert not Case.objects.exists()
+    assert not [path for path in pathlib.Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+
+
 def test_a_csv_attachment_is_accepted_as_text(db):
     case = _recipient_case(attachments=[pdf("staff.csv", b"FirstName,LastName\nAna,Lopez\n")])
     assert case.attachments.get().content_type == "text/csv"
