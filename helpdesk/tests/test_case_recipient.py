@@ -137,3 +137,11 @@ def test_the_tools_refuse_a_resolved_case_and_people_who_do_not_work_cases(clien
     response = client.post(url, follow=True)
     assert "is resolved or closed" in response.content.decode()
     assert Recipient.objects.filter(pk=tenant_a.recipient.pk).exists()
+
+
+def test_an_agent_finds_the_recipient_by_name_on_the_case_page(client, agent, tenant_a, provider_case):
+    client.force_login(agent)
+    found = client.get("/admin/autocomplete/", {"app_label": "helpdesk", "model_name": "case",
+                                                 "field_name": "recipient", "term": "RitaA"})
+    assert found.status_code == 200
+    assert [r["id"] for r in found.json()["results"]] == [str(tenant_a.recipient.pk)]
