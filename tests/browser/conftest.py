@@ -31,6 +31,12 @@ def page(browser, live_server):
     context.close()
 
 
+def wait_for_text(page, text: str) -> None:
+    """Wait until the page shows ``text``: after a form posts back to its own address the URL does not
+    change, and reading the page at once may catch it mid-load."""
+    page.locator("body", has_text=text).wait_for()
+
+
 def sign_in(page, email, password):
     page.goto("/accounts/login/")
     page.get_by_label("Email or username").fill(email)

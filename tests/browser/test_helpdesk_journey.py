@@ -14,7 +14,7 @@ from cvms.core.mail import mailbox_message, mailbox_messages
 from cvms.organizations.tests.factories import LocationFactory
 from helpdesk.models import Case, CaseStatus
 from helpdesk.tests.factories import KnowledgeArticleFactory
-from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_in
+from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_in, wait_for_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -60,7 +60,7 @@ def _register_and_choose_a_permanent_password(page, seen):
     page.get_by_label("Registration code").fill("NCA999999")
     _accept_terms(page)
     page.get_by_role("button", name="Register").click()
-    assert "not a Provider PIN of an enrolled location" in page.content()
+    wait_for_text(page, "not a Provider PIN of an enrolled location")
     assert_accessible(page)
 
     page.get_by_label("Registration code").fill("nca 650001")

@@ -8,7 +8,7 @@ from cvms.inventory.reference import load_vaccine_products
 from cvms.vaccines_gov.choices import SupplyLevel
 from cvms.vaccines_gov.models import LocationSettings, ProductSettings
 from cvms.vaccines_gov.tests.conftest import receive
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible, sign_in, wait_for_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -56,5 +56,5 @@ def test_a_refused_save_names_the_field_in_the_browser(page, tenant_a, password)
     page.goto(f"/provider/locations/{tenant_a.location.pk}/vaccines-gov/")
     _tick(page, "Show this location on Vaccines.gov")
     page.get_by_role("button", name="Save Vaccines.gov settings").click()
-    assert "Public phone: A location shown on Vaccines.gov needs a public phone" in page.content()
+    wait_for_text(page, "Public phone: A location shown on Vaccines.gov needs a public phone")
     assert_accessible(page)

@@ -9,6 +9,7 @@ import json
 import shutil
 
 import pytest
+from playwright.sync_api import expect
 
 from cvms.health_cards.issue import qr_digits
 from cvms.health_cards.tests.conftest import EXAMPLE_ISSUER, EXAMPLE_JWKS, VECTORS
@@ -190,7 +191,7 @@ def test_a_refused_camera_says_so_and_pasting_still_works(browser_with_camera, l
     assert_accessible(page)
     page.get_by_label("Health card code").fill("shc:/" + qr_digits(_vector_jws()))
     page.get_by_role("button", name="Check the card").click()
-    assert page.get_by_role("heading", name="Valid card").is_visible()
+    expect(page.get_by_role("heading", name="Valid card")).to_be_visible()
     context.close()
 
 
@@ -210,5 +211,5 @@ def test_without_javascript_the_page_offers_paste_and_upload_only(browser, live_
     assert page.get_by_role("button", name="Scan with camera").count() == 0
     page.get_by_label("Health card code").fill("shc:/" + qr_digits(_vector_jws()))
     page.get_by_role("button", name="Check the card").click()
-    assert page.get_by_role("heading", name="Valid card").is_visible()
+    expect(page.get_by_role("heading", name="Valid card")).to_be_visible()
     context.close()

@@ -8,13 +8,14 @@ import json
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cvms.health_cards.tests.conftest import EXAMPLE_ISSUER, EXAMPLE_JWKS, VECTORS
 from cvms.immunizations import choices as c
 from cvms.immunizations.services.administer import immunization_record
 from cvms.inventory.services.stock import lot_receive
 from cvms.inventory.tests.factories import VaccineProductFactory
-from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_in
+from tests.browser.conftest import PHONE, assert_accessible, assert_fits, sign_in, wait_for_text
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +41,7 @@ def test_a_venue_on_a_phone_checks_a_pasted_code_and_an_uploaded_file(page, exam
 
     page.get_by_label("Health card code").fill(_qr_text())
     page.get_by_role("button", name="Check the card").click()
-    assert page.get_by_role("heading", name="Valid card").is_visible()
+    expect(page.get_by_role("heading", name="Valid card")).to_be_visible()
     doses = page.get_by_role("table")
     assert "John B. Anyperson" in page.content() and "0000007" in doses.inner_text()
     assert_accessible(page)
@@ -49,11 +50,11 @@ def test_a_venue_on_a_phone_checks_a_pasted_code_and_an_uploaded_file(page, exam
     page.get_by_label("Health card code").fill("")
     page.locator("input[type=file]").set_input_files(str(VALID_FILE))
     page.get_by_role("button", name="Check the card").click()
-    assert page.get_by_role("heading", name="Valid card").count() == 2
+    expect(page.get_by_role("heading", name="Valid card")).to_have_count(2)
 
     page.get_by_label("Health card code").fill("shc:/5678999")
     page.get_by_role("button", name="Check the card").click()
-    assert page.get_by_role("heading", name="Not a valid card").is_visible()
+    expect(page.get_by_role("heading", name="Not a valid card")).to_be_visible()
     assert "damaged" in page.get_by_role("alert").first.inner_text()
     assert_accessible(page)
     assert_fits(page, "a refused card")
@@ -66,7 +67,7 @@ def test_the_verify_page_reads_in_spanish(browser, live_server, example_issuer_t
     assert page.locator("html").get_attribute("lang") == "es"
     page.locator("#id_code").fill(_qr_text())
     page.locator("form.usa-form button[type=submit]").click()
-    assert "John B. Anyperson" in page.content()
+    wait_for_text(page, "John B. Anyperson")
     assert_accessible(page)
     assert_fits(page)
     context.close()
@@ -93,6 +94,6 @@ def test_a_recipient_downloads_their_card_and_a_venue_verifies_it(page, tenant_a
     page.goto("/recipient/verify/")
     page.locator("input[type=file]").set_input_files(str(saved))
     page.get_by_role("button", name="Check the card").click()
-    assert page.get_by_role("heading", name="Valid card").is_visible()
+    expect(page.get_by_role("heading", name="Valid card")).to_be_visible()
     assert tenant_a.recipient.last_name in page.content() and "FW1331" in page.get_by_role("table").inner_text()
     assert "Pfizer 12+" in page.get_by_role("table").inner_text()
