@@ -19,9 +19,10 @@ def _project_form_classes():
 
     from cvms.accounts.forms import LoginForm
 
-    # Admin forms edit stored rows, whose current values are rightly shown chosen.
+    # Admin forms (modules ``admin`` and ``*_admin``) edit stored rows, whose current values are
+    # rightly shown chosen.
     found = {f for f in _subclasses(forms.BaseForm)
-             if f.__module__.startswith(PROJECT) and not f.__module__.endswith(".admin")}
+             if f.__module__.startswith(PROJECT) and not f.__module__.rsplit(".", 1)[-1].endswith("admin")}
     found |= {LoginForm, allauth_forms.SignupForm, allauth_forms.ResetPasswordForm, allauth_forms.AddEmailForm}
     return sorted(found, key=lambda f: f"{f.__module__}.{f.__qualname__}")
 
