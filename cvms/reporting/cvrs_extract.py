@@ -24,7 +24,7 @@ INTEGRATION = "cvrs"
 CHUNK = 2000
 #: One upload file holds one kind of record (new, changed or deleted), in this order.
 KINDS = (ReportEventKind.CREATED, ReportEventKind.CHANGED, ReportEventKind.DELETED)
-_LOCK = 0x43565253  # "CVRS": one extract at a time
+EXTRACT_LOCK = 0x43565253  # "CVRS": the advisory lock that lets one extract run at a time
 
 
 def _high_water() -> int:
@@ -124,14 +124,14 @@ def cvrs_extract_create(*, report_date: datetime.date, extract_type: str = CvrsE
     if extract_type not in CvrsExtractType.values:
         raise ServiceError(_("Choose the extract type: identified or redacted."), field="type")
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [_LOCK])
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [EXTRACT_LOCK])
         if not cursor.fetchone()[0]:
             raise ServiceError(_("Another CVRS extract is being made; try again when it is done."))
     try:
         return _create(report_date=report_date, extract_type=extract_type, actor=actor)
     finally:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK])
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [EXTRACT_LOCK])
 
 
 def _create(*, report_date: datetime.date, extract_type: str, actor) -> CvrsExtract:

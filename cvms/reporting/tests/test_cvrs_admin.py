@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from cvms.core.models import AuditLog
 from cvms.reporting.cvrs_extract import cvrs_extract_create
+from cvms.reporting.tests.cvrs_fixtures import give_fixture, lot_fixture, media_fixture  # noqa: F401 (fixtures)
 
 
 @pytest.fixture

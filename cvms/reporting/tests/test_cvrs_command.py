@@ -13,6 +13,7 @@ from cvms.recipients.models import Recipient
 from cvms.reporting.cvrs_tasks import make_daily_extract
 from cvms.reporting.models import CvrsExtract
 from cvms.reporting.tests.cvrs_checker import check_cvrs_file
+from cvms.reporting.tests.cvrs_fixtures import give_fixture, lot_fixture, media_fixture  # noqa: F401 (fixtures)
 
 
 def _run(*args) -> str:

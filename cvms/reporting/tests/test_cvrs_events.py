@@ -13,6 +13,7 @@ from cvms.immunizations.services.administer import (
 )
 from cvms.recipients.tests.factories import RecipientFactory
 from cvms.reporting.models import ReportEvent, ReportEventKind
+from cvms.reporting.tests.cvrs_fixtures import give_fixture, lot_fixture  # noqa: F401 (fixtures)
 
 
 class Rollback(Exception):

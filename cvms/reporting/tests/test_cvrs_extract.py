@@ -19,6 +19,7 @@ from cvms.recipients.tests.factories import RecipientFactory
 from cvms.reporting.cvrs_extract import cvrs_extract_create
 from cvms.reporting.models import CvrsExtractType
 from cvms.reporting.tests.cvrs_checker import check_cvrs_file
+from cvms.reporting.tests.cvrs_fixtures import give_fixture, lot_fixture, media_fixture  # noqa: F401 (fixtures)
 
 DAY = datetime.date(2026, 11, 30)
 
