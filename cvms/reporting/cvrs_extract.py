@@ -61,7 +61,7 @@ class _Files:
         self.kept: list[dict] = []
         self.handle = None
 
-    def _open(self, kind: ReportEventKind) -> None:
+    def start(self, kind: ReportEventKind) -> None:
         self.close()
         self.sequence += 1
         self.handle = tempfile.TemporaryFile()
@@ -72,7 +72,7 @@ class _Files:
     def write(self, kind: ReportEventKind, record: dict[str, str]) -> None:
         current = self.kept[-1] if self.handle else None
         if current is None or current["kind"] != kind or current["records"] >= self.limit:
-            self._open(kind)
+            self.start(kind)
         self.handle.write(("\t".join(record[field] for field in FIELDS) + "\n").encode())
         self.kept[-1]["records"] += 1
 
@@ -111,7 +111,7 @@ def _write(files: _Files, *, extract_type: str, since: int, until: int) -> list[
             else:
                 files.write(kind, record)
     if not files.kept:  # a file every day, even with nothing to report
-        files._open(ReportEventKind.CREATED)
+        files.start(ReportEventKind.CREATED)
     files.close()
     return invalid
 

@@ -12,5 +12,6 @@ from cvms.reporting.models import ReportEvent, ReportEventKind
 
 def report_event_add(*, immunization_id: int, kind: ReportEventKind) -> ReportEvent:
     """Write the event of a change. The caller holds the transaction that writes the change."""
-    assert connection.in_atomic_block, "write the event in the transaction of the change"
+    if not connection.in_atomic_block:
+        raise RuntimeError("A reporting event is written in the transaction of the change it reports.")
     return ReportEvent.objects.create(immunization_id=immunization_id, kind=kind, created_at=timezone.now())

@@ -12,6 +12,7 @@ from cvms.immunizations.services.administer import (
     immunization_record_each,
 )
 from cvms.recipients.tests.factories import RecipientFactory
+from cvms.reporting.events import report_event_add
 from cvms.reporting.models import ReportEvent, ReportEventKind
 from cvms.reporting.tests.cvrs_fixtures import give_fixture, lot_fixture  # noqa: F401 (fixtures)
 
@@ -76,3 +77,12 @@ def test_entered_in_error_writes_one_deleted_event(give, tenant_a):
     with pytest.raises(ServiceError):
         immunization_mark_entered_in_error(immunization=dose, actor=tenant_a.manager, reason="again")
     assert _events(dose) == [ReportEventKind.CREATED, ReportEventKind.DELETED]
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_event_outside_the_transaction_of_a_change_is_refused(give):
+    dose = give()
+    with pytest.raises(RuntimeError, match="in the transaction of the change"):
+        report_event_add(immunization_id=dose.pk, kind=ReportEventKind.CHANGED)
+    assert _events(dose) == [ReportEventKind.CREATED]
