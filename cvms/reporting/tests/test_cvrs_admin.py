@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cvms.core.models import AuditLog
+from cvms.recipients.models import Recipient
 from cvms.reporting.cvrs_extract import cvrs_extract_create
 from cvms.reporting.tests.cvrs_fixtures import give_fixture, lot_fixture, media_fixture  # noqa: F401 (fixtures)
 
@@ -63,3 +64,12 @@ def test_an_unknown_file_or_extract_is_not_found(client, state_reviewer, extract
     client.force_login(state_reviewer)
     assert client.get(_download(extract, 5)).status_code == 404
     assert client.get(reverse("admin:reporting_cvrsextract_download", args=[10**9, 0])).status_code == 404
+
+
+def test_the_extract_page_lists_each_invalid_record_with_its_field(client, state_reviewer, give, media):
+    bad = give()
+    Recipient.objects.filter(pk=bad.recipient_id).update(zip_code="2760")
+    extract = cvrs_extract_create(report_date=datetime.date(2026, 12, 1))
+    client.force_login(state_reviewer)
+    page = client.get(reverse("admin:reporting_cvrsextract_change", args=[extract.pk])).content.decode()
+    assert f"<li>{bad.pk}: recip_address_zip is not a valid value: “2760”</li>" in page

@@ -8,6 +8,7 @@ import time
 import pytest
 from django.db import connection, transaction
 
+from cvms.core.errors import ServiceError
 from cvms.recipients.tests.factories import RecipientFactory
 from cvms.reporting.cvrs_extract import EXTRACT_LOCK, cvrs_extract_create
 from cvms.reporting.models import ReportEvent
@@ -59,8 +60,6 @@ def test_two_extracts_at_once_are_refused_rather_than_doubled(give, media):
     refusals = []
 
     def extract():
-        from cvms.core.errors import ServiceError
-
         try:
             cvrs_extract_create(report_date=DAY)
         except ServiceError as refusal:

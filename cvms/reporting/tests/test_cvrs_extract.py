@@ -8,6 +8,7 @@ import re
 import pytest
 from django.core.files.storage import default_storage
 
+from cvms.core.errors import ServiceError
 from cvms.core.models import AuditLog
 from cvms.demo.seed import seed_demo_everywhere
 from cvms.immunizations.choices import ImmunizationStatus, Site
@@ -148,8 +149,6 @@ def test_tabs_and_line_breaks_inside_values_become_spaces(give, tenant_a, media)
 
 
 def test_an_unknown_extract_type_is_refused_naming_the_field(db, media):
-    from cvms.core.errors import ServiceError
-
     with pytest.raises(ServiceError, match="identified or redacted") as refusal:
         cvrs_extract_create(report_date=DAY, extract_type="pprl")
     assert refusal.value.field == "type"
