@@ -179,6 +179,19 @@ CVMS_MARKETPLACE_SUGGEST_DAYS = env_int("CVMS_MARKETPLACE_SUGGEST_DAYS", 60, min
 CVMS_TRANSFER_APPROVAL_EMAIL = env_pattern("CVMS_TRANSFER_APPROVAL_EMAIL", "", r"([^@\s]+@[^@\s]+\.[^@\s]+)?",
                                            "an email address or blank")
 
+# Reporting (CVRS): the CDC CVRS extract. Beat makes the previous day's extract at this time of day
+# (HH:MM in CELERY_TIMEZONE, UTC: 06:00 is 01:00 or 02:00 Eastern, before CDC's noon deadline), every
+# day, weekends included; the files (at most this many records each, CDC's cap is 200,000) are kept
+# in this folder of the private file storage and named with the submitting entity's three-letter code.
+CVMS_CVRS_EXTRACT_AT = env_pattern("CVMS_CVRS_EXTRACT_AT", "06:00", r"([01][0-9]|2[0-3]):[0-5][0-9]",
+                                   "a time of day as HH:MM (24-hour)")
+CVMS_CVRS_TYPE = env_choice("CVMS_CVRS_TYPE", "redacted", ("redacted", "identified"))
+CVMS_CVRS_SUBMITTER_CODE = env_pattern("CVMS_CVRS_SUBMITTER_CODE", "NCA", r"[A-Z0-9]{3}",
+                                       "the three-character submitting entity code (capital letters and digits)")
+CVMS_CVRS_RECORDS_PER_FILE = env_int("CVMS_CVRS_RECORDS_PER_FILE", 200_000, minimum=1, maximum=200_000)
+CVMS_CVRS_FOLDER = env_pattern("CVMS_CVRS_FOLDER", "cvrs", r"[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*",
+                               "a relative folder name (letters, digits, - and _, parts split by /)")
+
 # --- Applications
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -203,6 +216,7 @@ INSTALLED_APPS = [
     "cvms.recipients",
     "cvms.inventory",
     "cvms.immunizations",
+    "cvms.reporting",
     "cvms.appointments",
     "cvms.eligibility",
     "cvms.uploads",
@@ -414,7 +428,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cvms.appointments.tasks.send_dose_reminders",
         "schedule": crontab(hour=int(CVMS_REMINDERS_AT[:2]), minute=int(CVMS_REMINDERS_AT[3:])),
     },
+    "cvrs-daily-extract": {
+        "task": "cvms.reporting.cvrs_tasks.make_daily_extract",
+        "schedule": crontab(hour=int(CVMS_CVRS_EXTRACT_AT[:2]), minute=int(CVMS_CVRS_EXTRACT_AT[3:])),
+    },
 }
+# Task modules not named tasks.py, which Celery finds on its own.
+CELERY_IMPORTS = ("cvms.reporting.cvrs_tasks",)
 CELERY_TIMEZONE = "UTC"
 
 # --- REST API

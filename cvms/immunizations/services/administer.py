@@ -30,6 +30,8 @@ from cvms.inventory.roles import holds_role_at
 from cvms.inventory.services.stock import InsufficientStock, stock_record, stock_record_with
 from cvms.recipients.choices import WelcomeEmailStatus
 from cvms.recipients.models import Recipient
+from cvms.reporting.events import report_event_add
+from cvms.reporting.models import ReportEventKind
 
 #: A time given this far ahead of the server's clock is a clock's difference, not the future.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
@@ -142,7 +144,7 @@ def _earlier_record(idempotency_key: str, recipient: Recipient, lot: InventoryLo
 
 
 #: After the ledger entry (``stock_record_with``), in the same statement: the dose, its audit row,
-#: the recipient's welcome email made due (a recipient with an email and no portal account; a beat
+#: its reporting event, the recipient's welcome email made due (a recipient with an email and no portal account; a beat
 #: task queues the due ones every minute, in batches) and the check-in closed. One statement is one
 #: transaction: a refusal by the database (a second dose that day) leaves no ledger entry either.
 _DOSE = """, dose AS (
@@ -168,6 +170,8 @@ _DOSE = """, dose AS (
     UPDATE immunizations_checkin SET status = %(vaccinated)s, closed_at = %(at)s, immunization_id = dose.id FROM dose
     WHERE immunizations_checkin.id = %(checkin)s AND location_id = %(location)s AND recipient_id = %(recipient)s
       AND status = %(waiting)s
+), reported AS (
+    INSERT INTO reporting_reportevent (immunization_id, kind, created_at) SELECT dose.id, 'created', %(at)s FROM dose
 )"""
 
 
@@ -402,7 +406,8 @@ def immunization_edit(*, immunization: Immunization, actor, confirmed: bool = Fa
                 _give_back(record, actor, f"Immunization {record.pk} moved to lot {lot.lot_number}")
                 fields["ledger_entry"] = _take_dose(lot=lot, actor=actor,
                                                     note=f"Dose {dose_number} to recipient {record.recipient_id}")
-            audited_update(record, fields=fields, actor=actor, action="registry.immunization.corrected")
+            if audited_update(record, fields=fields, actor=actor, action="registry.immunization.corrected"):
+                report_event_add(immunization_id=record.pk, kind=ReportEventKind.CHANGED)
     return record
 
 
@@ -424,5 +429,6 @@ def immunization_mark_entered_in_error(*, immunization: Immunization, actor, rea
         record.save(update_fields=["status", "status_reason", "updated_at"])
         audit_log(actor=actor, action="registry.immunization.entered_in_error", obj=record,
                   changes={"status": ["completed", "entered_in_error"], "reason": reason})
+        report_event_add(immunization_id=record.pk, kind=ReportEventKind.DELETED)
     immunization.status, immunization.status_reason = record.status, record.status_reason
     return immunization
