@@ -109,24 +109,26 @@ def county_fips(county: str, state: str) -> str:
     return _fips.get_county_fips(county.strip(), state=state.strip()) or ""
 
 
-def _address(place, *, kind: str) -> str:
-    """XAD: street, other, city, state, ZIP, country, type, county (FIPS)."""
+def _address_parts(place) -> list[str]:
+    """Street, other designation, city, state, ZIP and country, escaped; [] for no address."""
     if not (place.address_line1 or place.city or place.zip_code):
-        return ""
-    return _components(hl7_escape(place.address_line1), hl7_escape(place.address_line2), hl7_escape(place.city),
-                       hl7_escape(place.state), hl7_escape(place.zip_code), "USA", kind, "",
-                       county_fips(place.county, place.state))
+        return []
+    return [hl7_escape(place.address_line1), hl7_escape(place.address_line2), hl7_escape(place.city),
+            hl7_escape(place.state), hl7_escape(place.zip_code), "USA"]
+
+
+def _address(place) -> str:
+    """XAD: the address, type L (legal), and the county's FIPS code in component 9."""
+    parts = _address_parts(place)
+    return _components(*parts, "L", "", county_fips(place.county, place.state)) if parts else ""
 
 
 def _administered_at(location) -> str:
     """LA2, as CVRS reads it: the facility (4) as the location's name and VTrckS PIN, then its
     address from component 9 (street, other, city, state, ZIP, country, type, county FIPS in 16)."""
     facility = "&".join(filter(None, [hl7_escape(location.name, NAMESPACE_LIMIT), location.vtrcks_pin]))
-    address = ["", "", "", "", "", "", "", ""]
-    if location.address_line1 or location.city or location.zip_code:
-        address = [hl7_escape(location.address_line1), hl7_escape(location.address_line2), hl7_escape(location.city),
-                   hl7_escape(location.state), hl7_escape(location.zip_code), "USA", "",
-                   county_fips(location.county, location.state)]
+    parts = _address_parts(location)
+    address = [*parts, "", county_fips(location.county, location.state)] if parts else []
     return _components("", "", "", facility, "", "", "", "", *address)
 
 
@@ -182,7 +184,7 @@ def _patient(m: Message, recipient, *, today: datetime.date) -> None:
     races = [f"{code}^{RACE_TEXT[code]}^CDCREC" for code in recipient.race if code in RACE_TEXT]
     if races:
         _repeat(pid, "pid_10", races)
-    address = _address(recipient, kind="L")
+    address = _address(recipient)
     if address:
         pid.pid_11 = address
     phones = []

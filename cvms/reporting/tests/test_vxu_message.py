@@ -123,3 +123,24 @@ def test_sending_and_receiving_names_and_processing_id_come_from_the_settings(do
     er7 = vxu_message(dose)
     assert [field(er7, "MSH", n) for n in (3, 6, 11)] == ["VAXAPP", "STATEIIS", "P"]
     assert field(er7, "ORC", 3) == f"{dose.pk}^VAXAPP"
+
+
+def test_a_recipient_known_by_name_and_birth_date_alone_sends_only_that(dose):
+    recipient = dose.recipient
+    recipient.race, recipient.ethnicity, recipient.sex = ["UNK"], "POL", "U"
+    recipient.address_line1 = recipient.city = recipient.zip_code = recipient.phone = recipient.email = ""
+    recipient.save()
+    dose.location.address_line1 = dose.location.city = dose.location.zip_code = ""
+    dose.location.save(update_fields=["address_line1", "city", "zip_code"])
+    er7 = vxu_message(dose)
+    assert [field(er7, "PID", n) for n in (8, 10, 11, 13, 22)] == ["U", "", "", "", ""]
+    assert field(er7, "RXA", 11) == "^^^Clinic A1&654321"
+    strictly_valid(er7)
+
+
+def test_a_location_name_with_a_delimiter_stays_in_its_subcomponent(dose):
+    dose.location.name = "Smith & Jones ^ Care"
+    dose.location.save(update_fields=["name"])
+    facility = field(vxu_message(dose), "RXA", 11).split("^")[3]
+    assert facility == "Smith \\T\\ Jones \\S\\ &654321"  # the name cut to HD-1's 20 characters, escaped
+    assert hl7_unescape(facility.split("&")[0]) == "Smith & Jones ^ "
