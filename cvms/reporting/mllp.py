@@ -28,11 +28,15 @@ ENCODING = "utf-8"
 
 
 class AckCode(models.TextChoices):
-    """MSA-1 (HL7 table 0008)."""
+    """MSA-1 (HL7 table 0008): the application's answer, or in enhanced mode the receiving system's
+    commit answer (the message asks for that one only on an error, MSH-15 ``ER``)."""
 
     ACCEPTED = "AA", _("Accepted")
     ERROR = "AE", _("Accepted with errors")
     REJECTED = "AR", _("Rejected")
+    COMMITTED = "CA", _("Received, not yet processed")
+    COMMIT_ERROR = "CE", _("Not received: an error")
+    COMMIT_REJECTED = "CR", _("Not received: rejected")
 
 
 class MllpFailure(models.TextChoices):

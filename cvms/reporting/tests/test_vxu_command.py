@@ -43,3 +43,10 @@ def test_an_unknown_immunization_is_named(db):
 def test_an_immunization_id_that_is_not_a_number_is_refused(db):
     with pytest.raises(CommandError, match="--immunization: invalid int value: 'abc'"):
         run("--immunization", "abc")
+
+
+def test_a_message_the_schema_refuses_is_a_clear_error_naming_the_dose(dose, settings):
+    settings.CVMS_HL7_SENDING_APPLICATION = "A" * 25  # past what HD-1 holds (the settings refuse it at start)
+    with pytest.raises(CommandError, match=f"--immunization {dose.pk}: the message cannot be built: Immunization "
+                                           f"{dose.pk}: .*exceed the max length: 20"):
+        run("--immunization", str(dose.pk))

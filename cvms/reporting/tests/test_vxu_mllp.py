@@ -183,3 +183,10 @@ def test_a_connect_that_hangs_times_out(monkeypatch):
 
     monkeypatch.setattr("cvms.reporting.mllp.socket.create_connection", hang)
     assert mllp_send(MESSAGE, host="192.0.2.1", port=2575, timeout=0.2).error == MllpFailure.TIMEOUT
+
+
+def test_a_commit_rejection_is_read_and_not_taken_for_acceptance(registry):
+    server = registry(lambda frame: ack(f"{control_id_of(frame)}|Unsupported message type", "CR"))
+    result = mllp_send(MESSAGE, host="127.0.0.1", port=server.port, timeout=5)
+    assert (result.ack_code, result.text, result.error, result.accepted) == (
+        AckCode.COMMIT_REJECTED, "Unsupported message type", "", False)
