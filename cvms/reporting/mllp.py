@@ -156,7 +156,9 @@ def _read_frame(connection: socket.socket, deadline: float) -> bytes:
 def mllp_send(message: str, *, host: str | None = None, port: int | None = None,
               timeout: float | None = None) -> MllpResult:
     """Send ``message`` (ER7) and read its acknowledgement; never raises for the network or the
-    answer (see the module). ``host``, ``port`` and ``timeout`` default to the settings."""
+    answer (see the module). ``host``, ``port`` and ``timeout`` default to the settings. A host
+    name is looked up by the system's resolver, under its own time limit; the task that sends
+    bounds the whole with its time limit."""
     host = settings.CVMS_HL7_MLLP_HOST if host is None else host
     port = settings.CVMS_HL7_MLLP_PORT if port is None else port
     timeout = settings.CVMS_HL7_MLLP_TIMEOUT if timeout is None else timeout

@@ -14,14 +14,16 @@ def dose(tenant_a, reference_data):
     return a_dose(tenant_a)
 
 
-def test_a_demo_immunizations_vxu_passes_strict_validation(reference_data):
+def test_every_demo_immunizations_vxu_passes_strict_validation(reference_data):
     seed_demo_everywhere()
-    demo = Immunization.objects.select_related("recipient", "lot__product").first()
-    er7 = vxu_message(demo)
-    message = strictly_valid(er7)
-    assert message.msh.msh_9.to_er7() == "VXU^V04^VXU_V04"
-    assert message.vxu_v04_order.rxa.rxa_15.to_er7() == demo.lot.lot_number
-    assert field(er7, "PID", 5).startswith(f"{demo.recipient.last_name}^{demo.recipient.first_name}^")
+    demo = list(Immunization.objects.select_related("recipient", "lot__product"))
+    assert demo
+    for dose in demo:
+        er7 = vxu_message(dose)
+        message = strictly_valid(er7)
+        assert message.msh.msh_9.to_er7() == "VXU^V04^VXU_V04"
+        assert message.vxu_v04_order.rxa.rxa_15.to_er7() == dose.lot.lot_number
+        assert field(er7, "PID", 5).startswith(f"{dose.recipient.last_name}^{dose.recipient.first_name}^")
 
 
 def test_the_message_carries_the_recipient(dose):
