@@ -178,6 +178,21 @@ CVMS_MARKETPLACE_SUGGEST_DAYS = env_int("CVMS_MARKETPLACE_SUGGEST_DAYS", 60, min
 # beside the state staff themselves (blank: the state staff only).
 CVMS_TRANSFER_APPROVAL_EMAIL = env_pattern("CVMS_TRANSFER_APPROVAL_EMAIL", "", r"([^@\s]+@[^@\s]+\.[^@\s]+)?",
                                            "an email address or blank")
+# Reporting (VXU): HL7 v2.5.1 VXU^V04 messages to the state immunization registry over MLLP
+# (cvms.reporting.hl7, cvms.reporting.mllp). The sending and receiving application and facility
+# (MSH-3 to MSH-6, and the assigning authority of the ids sent) are the registry's names for them;
+# the processing id (MSH-11) is P(roduction), T(raining) or D(ebugging). A blank host sends nothing.
+_HL7_NAME = r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,19}"
+_HL7_NAME_MEANING = "1 to 20 letters, digits, spaces, dots, hyphens or underscores"
+CVMS_HL7_SENDING_APPLICATION = env_pattern("CVMS_HL7_SENDING_APPLICATION", "CVMS", _HL7_NAME, _HL7_NAME_MEANING)
+CVMS_HL7_SENDING_FACILITY = env_pattern("CVMS_HL7_SENDING_FACILITY", "NCDHHS-CVMS", _HL7_NAME, _HL7_NAME_MEANING)
+CVMS_HL7_RECEIVING_APPLICATION = env_pattern("CVMS_HL7_RECEIVING_APPLICATION", "NCIR", _HL7_NAME, _HL7_NAME_MEANING)
+CVMS_HL7_RECEIVING_FACILITY = env_pattern("CVMS_HL7_RECEIVING_FACILITY", "NCDHHS", _HL7_NAME, _HL7_NAME_MEANING)
+CVMS_HL7_PROCESSING_ID = env_choice("CVMS_HL7_PROCESSING_ID", "P" if PRODUCTION else "T", ("P", "T", "D"))
+CVMS_HL7_MLLP_HOST = env_str("CVMS_HL7_MLLP_HOST", "").strip()
+CVMS_HL7_MLLP_PORT = env_int("CVMS_HL7_MLLP_PORT", 2575, minimum=1, maximum=65535)
+# Seconds to connect, and then to get the acknowledgement once the message is sent.
+CVMS_HL7_MLLP_TIMEOUT = env_float("CVMS_HL7_MLLP_TIMEOUT", 30.0, minimum=0.1)
 
 # Reporting (CVRS): the CDC CVRS extract. Beat makes the previous day's extract at this time of day
 # (HH:MM in CELERY_TIMEZONE, UTC: 06:00 is 01:00 or 02:00 Eastern, before CDC's noon deadline), every

@@ -1,0 +1,318 @@
+"""HL7 v2.5.1 VXU^V04 messages to the state immunization registry (CDC Implementation Guide for
+Immunization Messaging, Release 1.5).
+
+``vxu_message(immunization)`` builds one message with hl7apy, checks it against the 2.5.1 schema
+(strict validation) and returns it in ER7 (segments split by ``\\r``). Every free-text value (names,
+addresses, e-mail, organization and location names) goes through ``hl7_escape``, so a ``|`` or ``^``
+in a name stays in its field. What the guide asks for and CVMS does not hold (a next of kin, an
+ordering provider's NPI, the EUA fact sheet's barcode) is left out, as its usage allows.
+"""
+
+import datetime
+import uuid
+from decimal import Decimal
+
+import addfips
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from hl7apy.consts import VALIDATION_LEVEL
+from hl7apy.core import Message
+from hl7apy.exceptions import HL7apyException
+
+from cvms.core.models import AuditLog
+from cvms.immunizations import choices as ic
+from cvms.immunizations.models import Immunization
+
+VERSION = "2.5.1"
+PROFILE = "Z22^CDCPHINVS"
+
+
+class VxuAction(models.TextChoices):
+    """RXA-21: what the message does to the registry's copy of the dose."""
+
+    ADD = "A", "Add"
+    UPDATE = "U", "Update"
+    DELETE = "D", "Delete"
+
+
+class VxuBuildError(Exception):
+    """The record cannot make a valid message (the schema refused a value): says which."""
+
+
+# Code texts as the code systems word them (sent in English whatever the reader's language).
+RACE_TEXT = {
+    "1002-5": "American Indian or Alaska Native", "2028-9": "Asian", "2054-5": "Black or African American",
+    "2076-8": "Native Hawaiian or Other Pacific Islander", "2106-3": "White", "2131-1": "Other Race",
+}
+ETHNICITY_TEXT = {"2135-2": "Hispanic or Latino", "2186-5": "Not Hispanic or Latino"}
+SITE_TEXT = {  # HL7 table 0163
+    "LA": "Left Arm", "RA": "Right Arm", "LD": "Left Deltoid", "RD": "Right Deltoid", "LT": "Left Thigh",
+    "RT": "Right Thigh", "LVL": "Left Vastus Lateralis", "RVL": "Right Vastus Lateralis",
+    "LG": "Left Gluteous Medius", "RG": "Right Gluteous Medius",
+}
+ROUTE_TEXT = {  # NCI Thesaurus
+    "C28161": "Intramuscular", "C38299": "Subcutaneous", "C38238": "Intradermal", "C38284": "Nasal",
+    "C38288": "Oral",
+}
+MANUFACTURER_TEXT = {  # CDC MVX
+    "PFR": "Pfizer, Inc", "MOD": "Moderna US, Inc.", "JSN": "Janssen", "NVX": "Novavax, Inc.",
+    "ASZ": "AstraZeneca", "SNY": "Sanofi Pasteur",
+}
+
+#: The delimiters and the escape character as their escape sequences.
+_ESCAPES = {"\\": "\\E\\", "|": "\\F\\", "^": "\\S\\", "&": "\\T\\", "~": "\\R\\"}
+#: What the 2.5.1 schema lets a text component hold (ST), and an HD's namespace id (IS).
+TEXT_LIMIT, NAMESPACE_LIMIT = 199, 20
+_fips = addfips.AddFIPS()
+
+
+def hl7_escape(text: str, limit: int = TEXT_LIMIT) -> str:
+    """``text`` as an HL7 value: the delimiters ``| ^ & ~`` and the escape ``\\`` as their escape
+    sequences, line breaks and tabs (which would end a segment) as spaces, and no longer than
+    ``limit`` characters once escaped (cut before a whole character, never inside a sequence)."""
+    text = str(text or "")
+    if any(c in text for c in "\r\n\t"):
+        text = " ".join(text.split())
+    pieces, size = [], 0
+    for char in text:
+        piece = _ESCAPES.get(char, char)
+        if size + len(piece) > limit:
+            break
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces)
+
+
+def _components(*values: str) -> str:
+    """Components already escaped, joined, trailing empty ones dropped."""
+    return "^".join(values).rstrip("^")
+
+
+def _moment(value: datetime.datetime) -> str:
+    return timezone.localtime(value).strftime("%Y%m%d%H%M%S%z")
+
+
+def _day(value: datetime.date) -> str:
+    return value.strftime("%Y%m%d")
+
+
+def _amount(volume: Decimal | None) -> str:
+    return "999" if volume is None else format(volume.normalize(), "f")
+
+
+def county_fips(county: str, state: str) -> str:
+    """The five-digit FIPS code of a county named in a state ("" when either is blank or unknown)."""
+    if not county.strip() or not state.strip():
+        return ""
+    return _fips.get_county_fips(county.strip(), state=state.strip()) or ""
+
+
+def _address_parts(place) -> list[str]:
+    """Street, other designation, city, state, ZIP and country, escaped; [] for no address."""
+    if not (place.address_line1 or place.city or place.zip_code):
+        return []
+    return [hl7_escape(place.address_line1), hl7_escape(place.address_line2), hl7_escape(place.city),
+            hl7_escape(place.state), hl7_escape(place.zip_code), "USA"]
+
+
+def _address(place) -> str:
+    """XAD: the address, type L (legal), and the county's FIPS code in component 9."""
+    parts = _address_parts(place)
+    return _components(*parts, "L", "", county_fips(place.county, place.state)) if parts else ""
+
+
+def _administered_at(location) -> str:
+    """LA2, as CVRS reads it: the facility (4) as the location's name and VTrckS PIN, then its
+    address from component 9 (street, other, city, state, ZIP, country, type, county FIPS in 16)."""
+    facility = "&".join(filter(None, [hl7_escape(location.name, NAMESPACE_LIMIT), location.vtrcks_pin]))
+    parts = _address_parts(location)
+    address = [*parts, "", county_fips(location.county, location.state)] if parts else []
+    return _components("", "", "", facility, "", "", "", "", *address)
+
+
+def _person(user, authority: str) -> str:
+    """XCN: id, family name, given name, and the assigning authority (component 9)."""
+    return _components(str(user.pk), hl7_escape(user.last_name), hl7_escape(user.first_name), "", "", "", "", "",
+                       authority)
+
+
+def _was_corrected(immunization: Immunization) -> bool:
+    return AuditLog.objects.filter(content_type=ContentType.objects.get_for_model(Immunization),
+                                   object_id=str(immunization.pk), action="registry.immunization.corrected").exists()
+
+
+def vxu_action(immunization: Immunization) -> VxuAction:
+    """The action a message about the record's present state carries: a record entered in error is
+    deleted, a corrected one updated, any other added."""
+    if immunization.status == ic.ImmunizationStatus.ENTERED_IN_ERROR:
+        return VxuAction.DELETE
+    return VxuAction.UPDATE if _was_corrected(immunization) else VxuAction.ADD
+
+
+def _repeat(segment, field: str, values: list[str]) -> None:
+    """A repeating field, one repetition per value (hl7apy reads no ``~`` in an assigned value)."""
+    for value in values:
+        segment.add_field(field).value = value
+
+
+def _header(m: Message, *, control_id: str, now: datetime.datetime) -> None:
+    msh = m.msh
+    msh.msh_3 = settings.CVMS_HL7_SENDING_APPLICATION
+    msh.msh_4 = settings.CVMS_HL7_SENDING_FACILITY
+    msh.msh_5 = settings.CVMS_HL7_RECEIVING_APPLICATION
+    msh.msh_6 = settings.CVMS_HL7_RECEIVING_FACILITY
+    msh.msh_7 = _moment(now)
+    msh.msh_9 = "VXU^V04^VXU_V04"
+    msh.msh_10 = control_id
+    msh.msh_11 = settings.CVMS_HL7_PROCESSING_ID
+    msh.msh_12 = VERSION
+    msh.msh_15 = "ER"
+    msh.msh_16 = "AL"
+    msh.msh_21 = PROFILE
+
+
+def _patient(m: Message, recipient, *, today: datetime.date) -> None:
+    authority = settings.CVMS_HL7_SENDING_FACILITY
+    pid = m.pid
+    pid.pid_1 = "1"
+    pid.pid_3 = f"{recipient.pk}^^^{authority}^MR"
+    pid.pid_5 = _components(hl7_escape(recipient.last_name), hl7_escape(recipient.first_name), "", "", "", "", "L")
+    pid.pid_7 = _day(recipient.date_of_birth)
+    pid.pid_8 = recipient.sex or "U"
+    races = [f"{code}^{RACE_TEXT[code]}^CDCREC" for code in recipient.race if code in RACE_TEXT]
+    if races:
+        _repeat(pid, "pid_10", races)
+    address = _address(recipient)
+    if address:
+        pid.pid_11 = address
+    phones = []
+    if len(recipient.phone) == 10:
+        phones.append(f"^PRN^PH^^^{recipient.phone[:3]}^{recipient.phone[3:]}")
+    if recipient.email:
+        phones.append(f"^NET^Internet^{hl7_escape(recipient.email)}")
+    if phones:
+        _repeat(pid, "pid_13", phones)
+    if recipient.ethnicity in ETHNICITY_TEXT:
+        pid.pid_22 = f"{recipient.ethnicity}^{ETHNICITY_TEXT[recipient.ethnicity]}^CDCREC"
+    m.pd1.pd1_16 = "A"  # active in the registry
+    m.pd1.pd1_17 = _day(today)
+
+
+def _observe(order, index: int, *, kind: str, code: str, value: str, day: str, units: str = "",
+             method: str = "") -> None:
+    obx = order.add_group("VXU_V04_OBSERVATION").obx
+    obx.obx_1 = str(index)
+    obx.obx_2 = kind
+    obx.obx_3 = code
+    obx.obx_4 = str(index)
+    obx.obx_5 = value
+    if units:
+        obx.obx_6 = units
+    obx.obx_11 = "F"
+    obx.obx_14 = day
+    if method:
+        obx.obx_17 = method
+
+
+def _order(m: Message, immunization: Immunization, action: VxuAction) -> None:
+    application = settings.CVMS_HL7_SENDING_APPLICATION
+    authority = settings.CVMS_HL7_SENDING_FACILITY
+    lot, location = immunization.lot, immunization.location
+    product = lot.product
+    order = m.add_group("VXU_V04_ORDER")
+    order.orc.orc_1 = "RE"
+    order.orc.orc_3 = f"{immunization.pk}^{application}"
+    if immunization.recorded_by is not None:
+        order.orc.orc_10 = _person(immunization.recorded_by, authority)
+
+    rxa = order.rxa
+    given = _moment(immunization.administered_at)
+    rxa.rxa_1 = "0"
+    rxa.rxa_2 = "1"
+    rxa.rxa_3 = given
+    rxa.rxa_4 = given  # the guide's RE; the 2.5.1 schema requires it
+    name = hl7_escape(product.display_name)
+    administered = f"{product.cvx}^{name}^CVX"
+    ndc = (product.ndc_unit_of_use or product.ndc_unit_of_sale or [""])[0]  # unit of use preferred
+    if ndc:
+        administered += f"^{ndc}^{name}^NDC"
+    rxa.rxa_5 = administered
+    volume = immunization.dose_volume_ml or product.dose_volume_ml
+    rxa.rxa_6 = _amount(volume)
+    if volume is not None:
+        rxa.rxa_7 = "mL^mL^UCUM"
+    rxa.rxa_9 = "00^New immunization record^NIP001"
+    rxa.rxa_10 = _person(immunization.given_by, authority)
+    rxa.rxa_11 = _administered_at(location)
+    rxa.rxa_15 = hl7_escape(lot.lot_number)
+    rxa.rxa_16 = _day(lot.expiration_date)
+    if product.mvx:
+        rxa.rxa_17 = f"{product.mvx}^{MANUFACTURER_TEXT.get(product.mvx, product.mvx)}^MVX"
+    rxa.rxa_20 = "CP"
+    rxa.rxa_21 = action.value
+
+    order.rxr.rxr_1 = f"{immunization.route}^{ROUTE_TEXT.get(immunization.route, immunization.route)}^NCIT"
+    order.rxr.rxr_2 = f"{immunization.site}^{SITE_TEXT.get(immunization.site, immunization.site)}^HL70163"
+
+    day = _day(immunization.administered_on)
+    _observe(order, 1, kind="CE", code="64994-7^Vaccine funding program eligibility category^LN",
+             value="V01^Not VFC eligible^HL70064", day=day,
+             method="VXC40^Eligibility captured at the immunization level^CDCPHINVS")
+    _observe(order, 2, kind="CE", code="30963-3^Vaccine funding source^LN", value="VXC1^Federal funds^CDCPHINVS",
+             day=day)
+    _observe(order, 3, kind="NM", code="30973-2^Dose number in series^LN", value=str(immunization.dose_number),
+             units="NA^^HL70353", day=day)
+    if product.series_doses:
+        complete = immunization.dose_number >= product.series_doses
+        _observe(order, 4, kind="CE", code="59783-1^Status in immunization series^LN",
+                 value="Y^Yes^CDCPHINVS" if complete else "N^No^CDCPHINVS", day=day)
+
+
+def _responsible_organization(organization) -> str:
+    """MSH-22 (XON), pre-adopted from v2.7 by the guide: the organization's name, the assigning
+    authority and its identifier."""
+    return _components(hl7_escape(organization.name), "", "", "", "", settings.CVMS_HL7_SENDING_FACILITY, "XX",
+                       "", "", str(organization.pk))
+
+
+def _load(immunization: Immunization) -> Immunization:
+    return (Immunization.objects.select_related("recipient", "lot__product", "location__organization", "given_by",
+                                                "recorded_by").get(pk=immunization.pk))
+
+
+def _build(record: Immunization, *, action: VxuAction | None, control_id: str | None,
+           now: datetime.datetime | None) -> Message:
+    now = now or timezone.now()
+    m = Message("VXU_V04", version=VERSION, validation_level=VALIDATION_LEVEL.STRICT)
+    try:
+        _header(m, control_id=control_id or uuid.uuid4().hex[:20].upper(), now=now)
+        _patient(m, record.recipient, today=timezone.localdate(now))
+        _order(m, record, action or vxu_action(record))
+        m.validate()
+    except (HL7apyException, ValueError) as error:
+        raise VxuBuildError(f"Immunization {record.pk}: {error}") from error
+    return m
+
+
+def vxu_build(immunization: Immunization, *, action: VxuAction | None = None, control_id: str | None = None,
+              now: datetime.datetime | None = None) -> Message:
+    """The message as hl7apy holds it, validated strictly against the 2.5.1 schema (without MSH-22,
+    which that schema does not have: ``vxu_message`` adds it)."""
+    return _build(_load(immunization), action=action, control_id=control_id, now=now)
+
+
+def vxu_message(immunization: Immunization, *, action: VxuAction | None = None, control_id: str | None = None,
+                now: datetime.datetime | None = None) -> str:
+    """The VXU^V04 for ``immunization`` in ER7, segments split by ``\\r``. ``action`` (RXA-21) is
+    read from the record when not given: ``D`` entered in error, ``U`` corrected, else ``A``; the
+    reporting outbox passes the kind of change it reports. ``control_id`` (MSH-10) is new for every
+    message unless given."""
+    record = _load(immunization)
+    m = _build(record, action=action, control_id=control_id, now=now)
+    segments = m.to_er7().split("\r")
+    header = segments[0].split("|")
+    header += [""] * (21 - len(header)) + [_responsible_organization(record.location.organization)]
+    segments[0] = "|".join(header)
+    return "\r".join(segments)
