@@ -203,6 +203,7 @@ INSTALLED_APPS = [
     "cvms.recipients",
     "cvms.inventory",
     "cvms.immunizations",
+    "cvms.reporting",
     "cvms.appointments",
     "cvms.eligibility",
     "cvms.uploads",
