@@ -261,7 +261,9 @@ def _coded(resource: FhirImmunization) -> dict:
     if quantity is not None:
         if quantity.value is None or (quantity.code or quantity.unit or "mL") != "mL":
             raise _invalid("Immunization.doseQuantity", _("Send the dose volume in mL."))
-        coded["dose_volume_ml"] = Decimal(quantity.value)
+        volume = Decimal(quantity.value)
+        # Stored to the hundredth of a mL; the service refuses what is out of range.
+        coded["dose_volume_ml"] = volume.quantize(Decimal("0.01")) if 0 < volume <= 2 else volume
     if resource.protocolApplied:
         number = resource.protocolApplied[0].doseNumberPositiveInt
         if number is None:

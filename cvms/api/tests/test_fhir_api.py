@@ -68,7 +68,7 @@ def gray_lot(tenant_a, reference_data):
                        doses=6, actor=tenant_a.manager)
 
 
-def administration(patient, location, **changes) -> dict:
+def administration(patient, location, /, **changes) -> dict:
     resource = {
         "resourceType": "Immunization", "status": "completed",
         "vaccineCode": {"coding": [{"system": CVX, "code": "217"}, {"system": NDC, "code": "59267-1025-01"}]},
@@ -139,6 +139,14 @@ def test_a_posted_immunization_takes_a_dose_from_the_lot_and_the_search_returns_
     assert listed[0]["lotNumber"] == "FK5618" and listed[0]["site"]["coding"][0]["code"] == "RA"
 
 
+def test_a_volume_finer_than_a_hundredth_of_a_ml_is_stored_rounded(tenant_a, gray_lot):
+    resource = administration(tenant_a.recipient, tenant_a.location, doseQuantity={"value": 0.304, "code": "mL"})
+    response = fhir_post(ehr(tenant_a.vaccinator), resource)
+    assert response.status_code == 201, response.content
+    assert response.json()["doseQuantity"]["value"] == 0.3
+    assert str(Immunization.objects.get().dose_volume_ml) == "0.30"
+
+
 def test_a_retried_post_with_the_same_idempotency_key_records_one_dose(tenant_a, gray_lot):
     client = ehr(tenant_a.vaccinator)
     resource = administration(tenant_a.recipient, tenant_a.location)
@@ -159,6 +167,17 @@ def test_a_retried_post_with_the_same_idempotency_key_records_one_dose(tenant_a,
     ("not-done", 422, "Immunization.status"),
     ("extra", 400, "Immunization.dose"),
     ("site", 422, "Immunization.site"),
+    ("[]", 400, "Immunization"),
+    ("patient-not-a-number", 422, "Immunization.patient"),
+    ("patient-by-identifier-only", 422, "Immunization.patient"),
+    ("location-too-long", 422, "Immunization.location"),
+    ("occurrence-string", 422, "Immunization.occurrenceDateTime"),
+    ("future", 422, "Immunization.occurrenceDateTime"),
+    ("volume", 422, "Immunization.doseQuantity"),
+    ("volume-in-grams", 422, "Immunization.doseQuantity"),
+    ("dose-7", 422, "Immunization.protocolApplied.doseNumber"),
+    ("note", 422, "Immunization.note"),
+    ("key", 400, "Idempotency-Key"),
 ])
 def test_bad_input_is_an_operation_outcome_naming_the_element_and_saves_nothing(tenant_a, gray_lot, body, status,
                                                                                element):
@@ -172,8 +191,22 @@ def test_bad_input_is_an_operation_outcome_naming_the_element_and_saves_nothing(
         "not-done": administration(patient, location, status="not-done"),
         "extra": administration(patient, location, dose=1),
         "site": administration(patient, location, site={"coding": [{"code": "XX"}]}),
+        "patient-not-a-number": administration(patient, location, patient={"reference": "Patient/abc"}),
+        "patient-by-identifier-only": administration(patient, location, patient={"identifier": {"value": "1"}}),
+        "location-too-long": administration(patient, location, location={"reference": "Location/" + "9" * 40}),
+        "occurrence-string": administration(patient, location, occurrenceDateTime=None,
+                                            occurrenceString="last Tuesday"),
+        "future": administration(patient, location, occurrenceDateTime=(timezone.localtime() + datetime.timedelta(
+            days=2)).replace(microsecond=0).isoformat()),
+        "volume": administration(patient, location, doseQuantity={"value": 5, "code": "mL"}),
+        "volume-in-grams": administration(patient, location, doseQuantity={"value": 0.3, "code": "g"}),
+        "dose-7": administration(patient, location, protocolApplied=[{"doseNumberPositiveInt": 7}]),
+        "note": administration(patient, location, note=[{"text": "x" * 2001}]),
     }
-    response = fhir_post(ehr(tenant_a.vaccinator), bodies.get(body, body) if isinstance(body, str) else body)
+    key = "not a key!" if body == "key" else None
+    sent = administration(patient, location) if body == "key" else bodies.get(body, body) if isinstance(body, str) \
+        else body
+    response = fhir_post(ehr(tenant_a.vaccinator), sent, key=key)
     elements = refused_element(response, status)
     if element:
         assert element in elements
