@@ -147,6 +147,17 @@ def test_a_volume_finer_than_a_hundredth_of_a_ml_is_stored_rounded(tenant_a, gra
     assert str(Immunization.objects.get().dose_volume_ml) == "0.30"
 
 
+def test_a_dose_marked_entered_in_error_reads_as_entered_in_error(tenant_a, gray_lot):
+    from cvms.immunizations.services.administer import immunization_mark_entered_in_error
+
+    client = ehr(tenant_a.vaccinator)
+    created = fhir_post(client, administration(tenant_a.recipient, tenant_a.location)).json()
+    immunization_mark_entered_in_error(immunization=Immunization.objects.get(pk=created["id"]),
+                                       actor=tenant_a.manager, reason="Wrong recipient")
+    listed = resources(fhir_get(client, "fhir:immunizations", {"patient": tenant_a.recipient.pk}).json())
+    assert [FhirImmunization.parse_obj(resource).status for resource in listed] == ["entered-in-error"]
+
+
 def test_a_retried_post_with_the_same_idempotency_key_records_one_dose(tenant_a, gray_lot):
     client = ehr(tenant_a.vaccinator)
     resource = administration(tenant_a.recipient, tenant_a.location)
