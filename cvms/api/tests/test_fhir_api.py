@@ -291,3 +291,35 @@ def test_the_organizations_loaded_recipients_are_found_at_its_other_location(ten
     membership_grant(user=other, role=Role.VACCINATOR, location=tenant_a.other_location)
     found = resources(fhir_get(ehr(other), "fhir:patients", {"family": tenant_a.recipient.last_name}).json())
     assert [patient["id"] for patient in found] == [str(tenant_a.recipient.pk)]
+
+
+def test_an_idempotency_key_reused_for_another_dose_is_refused(tenant_a, gray_lot):
+    from cvms.recipients.tests.factories import RecipientFactory
+
+    client = ehr(tenant_a.vaccinator)
+    assert fhir_post(client, administration(tenant_a.recipient, tenant_a.location), key="ehr-1").status_code == 201
+    other = RecipientFactory(source_location=tenant_a.location)
+    reused = fhir_post(client, administration(other, tenant_a.location), key="ehr-1")
+    assert refused_element(reused, 422) == ["Idempotency-Key"]
+    assert Immunization.objects.count() == 1 and on_hand(gray_lot) == 5
+
+
+def test_a_client_asking_for_plain_json_gets_fhir_json(tenant_a):
+    response = ehr(tenant_a.manager).get(reverse("fhir:patient", kwargs={"patient_id": tenant_a.recipient.pk}),
+                                         HTTP_ACCEPT="application/json")
+    assert response.status_code == 200 and response["Content-Type"] == FHIR_JSON
+
+
+def test_fhir_calls_count_against_the_apis_throttles(tenant_a, monkeypatch):
+    from django.core.cache import cache
+
+    from cvms.api.throttling import UserThrottle
+
+    monkeypatch.setattr(UserThrottle, "THROTTLE_RATES", {"user": "2/min", "anon": "2/min"})
+    client = ehr(tenant_a.manager)
+    cache.delete(f"throttle_user_{tenant_a.manager.pk}")  # calls of earlier tests
+    try:
+        assert [fhir_get(client, "fhir:patients").status_code for _ in range(2)] == [200, 200]
+        assert refused_element(fhir_get(client, "fhir:patients"), 429) == []
+    finally:
+        cache.delete(f"throttle_user_{tenant_a.manager.pk}")
