@@ -27,17 +27,30 @@ def fhir_locations_for_user(user):
 
 
 def fhir_patients_for_user(user):
+    """The caller's patients, for a search: the ids loaded at and dosed at their locations, each
+    read through its own index and joined, rather than every recipient in the state tested."""
+    locations = fhir_locations_for_user(user).values("pk")
+    ids = (Recipient.objects.filter(source_location__in=locations).order_by().values("pk")
+           .union(Immunization.objects.filter(location__in=locations).order_by().values("recipient_id")))
+    return Recipient.objects.filter(pk__in=ids)
+
+
+def _seen_by(user) -> Q:
+    """Whether ``user`` sees a recipient: for one recipient already narrowed by its id."""
     locations = fhir_locations_for_user(user).values("pk")
     dosed_here = Immunization.objects.filter(recipient=OuterRef("pk"), location__in=locations)
-    return Recipient.objects.filter(Q(source_location__in=locations) | Exists(dosed_here))
+    return Q(source_location__in=locations) | Exists(dosed_here)
+
+
+def _number(text) -> int | None:
+    text = str(text)
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def access_patient_by_user(user, patient_id: str) -> Recipient:
     """A patient ``user`` may see, by the id of its FHIR reference (404 for anyone else's or an
     id that is no number)."""
-    if not patient_id.isdigit() or len(patient_id) > 18:
-        raise Http404
-    patient = fhir_patients_for_user(user).filter(pk=int(patient_id)).first()
+    patient = Recipient.objects.filter(pk=_number(patient_id)).filter(_seen_by(user)).first()
     if patient is None:
         raise Http404
     return patient
@@ -45,10 +58,8 @@ def access_patient_by_user(user, patient_id: str) -> Recipient:
 
 def access_administer_location_by_user(user, location_id: str) -> Location | None:
     """A location where ``user`` may record doses (vaccinator or above there), or ``None``."""
-    if not location_id.isdigit() or len(location_id) > 18:
-        return None
     roles = [str(role) for role in ADMINISTER_ROLES]
-    return (Location.objects.filter(pk=int(location_id), memberships__user=user, memberships__is_active=True,
+    return (Location.objects.filter(pk=_number(location_id), memberships__user=user, memberships__is_active=True,
                                     memberships__role__in=roles)
             .select_related("organization").first())
 
@@ -64,10 +75,9 @@ def fhir_doses_for_user(user, patient_id: str):
 
 
 def access_dose_by_user(user, immunization_id: str) -> Immunization:
-    if not immunization_id.isdigit() or len(immunization_id) > 18:
-        raise Http404
-    dose = (Immunization.objects.filter(pk=int(immunization_id), recipient__in=fhir_patients_for_user(user))
+    """A dose of a patient ``user`` may see (404 otherwise)."""
+    dose = (Immunization.objects.filter(pk=_number(immunization_id))
             .select_related("lot__product", "location", "given_by").first())
-    if dose is None:
+    if dose is None or not Recipient.objects.filter(pk=dose.recipient_id).filter(_seen_by(user)).exists():
         raise Http404
     return dose

@@ -246,6 +246,8 @@ def test_a_user_of_another_organization_sees_no_patient(tenant_a, tenant_b, gray
               "birthdate": recipient.date_of_birth.isoformat()}
     assert resources(fhir_get(client, "fhir:patients", search).json()) == []
     assert refused_element(fhir_get(client, "fhir:patient", patient_id=recipient.pk), 404) == []
+    for odd in ("²", "abc", "9" * 40):
+        assert fhir_get(client, "fhir:patient", patient_id=odd).status_code == 404
     assert resources(fhir_get(client, "fhir:immunizations", {"patient": recipient.pk}).json()) == []
     dose = Immunization.objects.get()
     assert fhir_get(client, "fhir:immunization", immunization_id=dose.pk).status_code == 404
