@@ -292,6 +292,8 @@ def immunization_arguments(data, *, user, confirmed: bool, idempotency_key: str 
     except Http404:
         raise _invalid("Immunization.patient", _("No patient of your organization has this id."), "not-found") from None
     notes = "\n".join(note.text for note in resource.note or [] if note.text)
+    if "\x00" in notes:
+        raise _invalid("Immunization.note", _("Send the note without control characters."), status=400)
     return {"recipient": recipient, "lot": _lot(resource, location), "given_by": user, "actor": user,
             "administered_at": _administered_at(resource), **_coded(resource), "consent_given": True,
             "source": c.ImmunizationSource.API, "notes": notes, "confirmed": confirmed,

@@ -24,7 +24,7 @@ from cvms.immunizations.services.administer import immunization_record
 
 #: The most resources one search answers (the first, in name or time order).
 SEARCH_MAX = 100
-_BIRTHDATE = re.compile(r"\A(?:eq)?(\d{4}-\d{2}-\d{2})\Z")
+_BIRTHDATE = re.compile(r"\A(?:eq)?(\d{4}-\d{2}-\d{2})\Z", re.ASCII)
 
 
 def _refusal(parameter: str, text: str) -> fhir.FhirRefusal:
@@ -53,6 +53,8 @@ class PatientSearch(FhirView):
         patients = fhir_patients_for_user(request.user)
         for parameter, lookup in (("family", "last_name__istartswith"), ("given", "first_name__istartswith")):
             if value := request.query_params.get(parameter, "").strip():
+                if "\x00" in value:
+                    raise _refusal(parameter, _("Send the name without control characters."))
                 patients = patients.filter(**{lookup: value[:100]})
         if birthdate := request.query_params.get("birthdate", "").strip():
             match = _BIRTHDATE.match(birthdate)

@@ -188,6 +188,7 @@ def test_a_retried_post_with_the_same_idempotency_key_records_one_dose(tenant_a,
     ("volume-in-grams", 422, "Immunization.doseQuantity"),
     ("dose-7", 422, "Immunization.protocolApplied.doseNumber"),
     ("note", 422, "Immunization.note"),
+    ("note-nul", 400, "Immunization.note"),
     ("key", 400, "Idempotency-Key"),
 ])
 def test_bad_input_is_an_operation_outcome_naming_the_element_and_saves_nothing(tenant_a, gray_lot, body, status,
@@ -213,6 +214,7 @@ def test_bad_input_is_an_operation_outcome_naming_the_element_and_saves_nothing(
         "volume-in-grams": administration(patient, location, doseQuantity={"value": 0.3, "code": "g"}),
         "dose-7": administration(patient, location, protocolApplied=[{"doseNumberPositiveInt": 7}]),
         "note": administration(patient, location, note=[{"text": "x" * 2001}]),
+        "note-nul": administration(patient, location, note=[{"text": "a\x00b"}]),
     }
     key = "not a key!" if body == "key" else None
     sent = administration(patient, location) if body == "key" else bodies.get(body, body) if isinstance(body, str) \
@@ -325,3 +327,12 @@ def test_fhir_calls_count_against_the_apis_throttles(tenant_a, monkeypatch):
         assert refused_element(fhir_get(client, "fhir:patients"), 429) == []
     finally:
         cache.delete(f"throttle_user_{tenant_a.manager.pk}")
+
+
+@pytest.mark.parametrize("query", [{"family": "a\x00b"}, {"given": "\x00"}, {"birthdate": "١٩٨٠-٠٥-١٧"},
+                                   {"family": "x" * 5000}])
+def test_odd_search_text_is_answered_never_an_error(tenant_a, query):
+    response = fhir_get(ehr(tenant_a.manager), "fhir:patients", query)
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        refused_element(response, 400)
