@@ -205,7 +205,10 @@ def _administered_at(resource: FhirImmunization) -> datetime.datetime:
     if not isinstance(when, datetime.datetime) or when.tzinfo is None:
         raise _invalid("Immunization.occurrenceDateTime",
                        _("Send the time the dose was given with its time zone offset, e.g. 2021-01-15T10:30:00-05:00."))
-    return when
+    try:
+        return timezone.localtime(when)
+    except OverflowError:  # the first or last day there is, in a zone far from ours
+        raise _invalid("Immunization.occurrenceDateTime", _("The time given is out of range.")) from None
 
 
 def _lot(resource: FhirImmunization, location) -> InventoryLot:
