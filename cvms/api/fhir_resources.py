@@ -152,6 +152,32 @@ def immunization_resource(dose) -> dict:
     return _checked(FhirImmunization, resource)
 
 
+# -- A search's parameters --
+
+_BIRTHDATE = re.compile(r"\A(?:eq)?(\d{4}-\d{2}-\d{2})\Z", re.ASCII)
+
+
+def parameter_refusal(parameter: str, text: str) -> FhirRefusal:
+    return FhirRefusal(400, Issue("invalid", text, parameter))
+
+
+def patients_matching(patients, parameters):
+    """``patients`` narrowed by a Patient search: ``family`` and ``given`` start the names (any
+    case), ``birthdate`` is the date (``eq`` the one prefix taken)."""
+    for parameter, lookup in (("family", "last_name__istartswith"), ("given", "first_name__istartswith")):
+        if value := parameters.get(parameter, "").strip():
+            if "\x00" in value:
+                raise parameter_refusal(parameter, _("Send the name without control characters."))
+            patients = patients.filter(**{lookup: value[:100]})
+    if birthdate := parameters.get("birthdate", "").strip():
+        match = _BIRTHDATE.match(birthdate)
+        try:
+            patients = patients.filter(date_of_birth=datetime.date.fromisoformat(match[1] if match else ""))
+        except ValueError:
+            raise parameter_refusal("birthdate", _("Send birthdate as a date, YYYY-MM-DD.")) from None
+    return patients
+
+
 # -- A posted Immunization, as the immunization service's arguments --
 
 def _invalid(expression: str, text: str, code: str = "invalid", status: int = 422) -> FhirRefusal:

@@ -2,7 +2,6 @@
 search, Immunization search and create. Each caller sees the patients of the organizations where
 they work (``fhir_access``); the mapping to and from FHIR is ``fhir_resources``."""
 
-import datetime
 import re
 
 from django.urls import reverse
@@ -24,11 +23,6 @@ from cvms.immunizations.services.administer import immunization_record
 
 #: The most resources one search answers (the first, in name or time order).
 SEARCH_MAX = 100
-_BIRTHDATE = re.compile(r"\A(?:eq)?(\d{4}-\d{2}-\d{2})\Z", re.ASCII)
-
-
-def _refusal(parameter: str, text: str) -> fhir.FhirRefusal:
-    return fhir.FhirRefusal(400, fhir.Issue("invalid", text, parameter))
 
 
 def _address(request, name: str, **kwargs) -> str:
@@ -50,18 +44,7 @@ class Metadata(FhirView):
 
 class PatientSearch(FhirView):
     def get(self, request):
-        patients = fhir_patients_for_user(request.user)
-        for parameter, lookup in (("family", "last_name__istartswith"), ("given", "first_name__istartswith")):
-            if value := request.query_params.get(parameter, "").strip():
-                if "\x00" in value:
-                    raise _refusal(parameter, _("Send the name without control characters."))
-                patients = patients.filter(**{lookup: value[:100]})
-        if birthdate := request.query_params.get("birthdate", "").strip():
-            match = _BIRTHDATE.match(birthdate)
-            try:
-                patients = patients.filter(date_of_birth=datetime.date.fromisoformat(match[1] if match else ""))
-            except ValueError:
-                raise _refusal("birthdate", _("Send birthdate as a date, YYYY-MM-DD.")) from None
+        patients = fhir.patients_matching(fhir_patients_for_user(request.user), request.query_params)
         found = patients.order_by("last_name", "first_name", "pk")[:SEARCH_MAX]
         return _searchset(request, [fhir.patient_resource(patient) for patient in found], "fhir:patient",
                           "patient_id")
@@ -75,8 +58,8 @@ class PatientRead(FhirView):
 def _idempotency_key(request) -> str | None:
     key = request.headers.get("Idempotency-Key", "").strip()
     if key and not re.match(KEY_PATTERN, key):
-        raise _refusal("Idempotency-Key", _("The Idempotency-Key header takes up to 64 letters, digits, dots, "
-                                            "colons, hyphens or underscores."))
+        raise fhir.parameter_refusal("Idempotency-Key", _("The Idempotency-Key header takes up to 64 letters, "
+                                                          "digits, dots, colons, hyphens or underscores."))
     return scoped_key(request, f"fhir:{key}") if key else None
 
 
@@ -84,7 +67,7 @@ class ImmunizationCollection(FhirView):
     def get(self, request):
         reference = request.query_params.get("patient", "").strip()
         if not reference:
-            raise _refusal("patient", _("Send the patient to search for: patient=<id>."))
+            raise fhir.parameter_refusal("patient", _("Send the patient to search for: patient=<id>."))
         doses = fhir_doses_for_user(request.user, reference.removeprefix("Patient/"))[:SEARCH_MAX]
         return _searchset(request, [fhir.immunization_resource(dose) for dose in doses], "fhir:immunization",
                           "immunization_id")
