@@ -25,6 +25,7 @@ from cvms.immunizations.services.administer import NeedsConfirmation
 from cvms.inventory.models import InventoryLot
 from cvms.inventory.selectors import product_for_code
 from cvms.inventory.services.stock import lot_number_clean
+from cvms.recipients.choices import Ethnicity, Race
 
 FHIR_VERSION = "4.0.1"
 CVX = "http://hl7.org/fhir/sid/cvx"
@@ -35,6 +36,11 @@ ROUTE = "http://terminology.hl7.org/CodeSystem/v3-RouteOfAdministration"
 NCIT = "http://ncimeta.nci.nih.gov"
 PERFORMER_FUNCTION = "http://terminology.hl7.org/CodeSystem/v2-0443"
 UCUM = "http://unitsofmeasure.org"
+US_CORE = "http://hl7.org/fhir/us/core/StructureDefinition/"
+RACE_ETHNICITY = "urn:oid:2.16.840.1.113883.6.238"
+NULL_FLAVOR_SYSTEM = "http://terminology.hl7.org/CodeSystem/v3-NullFlavor"
+NULL_FLAVOR = {"UNK": "UNK", "POL": "ASKU"}
+OMB_CATEGORIES = {"1002-5", "2028-9", "2054-5", "2076-8", "2106-3", "2135-2", "2186-5"}
 #: Our routes (NCI thesaurus codes, as HL7 v2 sends them) and their HL7 v3 codes.
 ROUTE_V3 = {c.Route.INTRAMUSCULAR: "IM", c.Route.SUBCUTANEOUS: "SQ", c.Route.INTRADERMAL: "IDINJ",
             c.Route.NASAL: "NASINHL", c.Route.ORAL: "PO"}
@@ -99,6 +105,21 @@ def capability_statement(*, base_url: str, software: str) -> dict:
     })
 
 
+def _omb(code: str, label) -> tuple[str, dict]:
+    """A race or ethnicity code as US Core's extension takes it: an OMB category (or the CDC
+    code set's detail), or "unknown" / "asked, declined" of the HL7 null flavors."""
+    if code in NULL_FLAVOR:
+        return "ombCategory", _coding(NULL_FLAVOR_SYSTEM, NULL_FLAVOR[code], str(label))
+    return ("ombCategory" if code in OMB_CATEGORIES else "detailed"), _coding(RACE_ETHNICITY, code, str(label))
+
+
+def _us_core(kind: str, codes: list[str], choices) -> dict:
+    labels = [choices(code).label for code in codes]
+    return {"url": f"{US_CORE}us-core-{kind}",
+            "extension": [{"url": url, "valueCoding": coding} for url, coding in map(_omb, codes, labels)]
+            + [{"url": "text", "valueString": ", ".join(str(label) for label in labels)}]}
+
+
 def patient_resource(recipient) -> dict:
     address = {"line": [line for line in (recipient.address_line1, recipient.address_line2) if line],
                "city": recipient.city, "district": recipient.county, "state": recipient.state,
@@ -110,6 +131,11 @@ def patient_resource(recipient) -> dict:
                 "name": [{"use": "official", "family": recipient.last_name, "given": recipient.first_name.split()}],
                 "birthDate": recipient.date_of_birth.isoformat(),
                 "gender": _GENDER.get(recipient.sex, "unknown")}
+    extensions = [_us_core("race", recipient.race, Race)] if recipient.race else []
+    if recipient.ethnicity:
+        extensions.append(_us_core("ethnicity", [recipient.ethnicity], Ethnicity))
+    if extensions:
+        resource["extension"] = extensions
     if address:
         resource["address"] = [address]
     if telecom:

@@ -113,6 +113,9 @@ def test_an_ehr_finds_a_demo_recipient_and_reads_her_immunizations(reference_dat
     assert (patient["name"][0]["family"], patient["birthDate"], patient["gender"]) == ("Recipient", "1980-05-17",
                                                                                      "female")
     assert fhir_get(client, "fhir:patient", patient_id=patient["id"]).json() == patient
+    race, ethnicity = ({part["url"]: part.get("valueCoding", {}).get("code") for part in extension["extension"]}
+                       for extension in patient["extension"])
+    assert (race["ombCategory"], ethnicity["ombCategory"]) == ("2106-3", "2135-2")
     doses = resources(fhir_get(client, "fhir:immunizations", {"patient": f"Patient/{patient['id']}"}).json())
     assert len(doses) == 1
     dose = FhirImmunization.parse_obj(doses[0])
@@ -338,3 +341,15 @@ def test_odd_search_text_is_answered_never_an_error(tenant_a, query):
     assert response.status_code in (200, 400)
     if response.status_code == 400:
         refused_element(response, 400)
+
+
+@pytest.mark.parametrize("race,ethnicity", [(["1002-5", "2028-9", "2054-5", "2076-8", "2106-3"], "2135-2"),
+                                            (["2131-1"], "2186-5"), (["UNK"], "UNK"), (["POL"], "POL")])
+def test_every_race_and_ethnicity_answer_reads_as_a_valid_us_core_patient(tenant_a, race, ethnicity):
+    from cvms.recipients.tests.factories import RecipientFactory
+
+    recipient = RecipientFactory(source_location=tenant_a.location, race=race, ethnicity=ethnicity)
+    patient = fhir_get(ehr(tenant_a.manager), "fhir:patient", patient_id=recipient.pk).json()
+    Patient.parse_obj(patient)
+    urls = [extension["url"].rsplit("/", 1)[1] for extension in patient["extension"]]
+    assert urls == ["us-core-race", "us-core-ethnicity"]
