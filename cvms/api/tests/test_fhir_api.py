@@ -112,7 +112,8 @@ def test_an_ehr_finds_a_demo_recipient_and_reads_her_immunizations(reference_dat
     Patient.parse_obj(patient)
     assert (patient["name"][0]["family"], patient["birthDate"], patient["gender"]) == ("Recipient", "1980-05-17",
                                                                                      "female")
-    assert fhir_get(client, "fhir:patient", patient_id=patient["id"]).json() == patient
+    read = fhir_get(client, "fhir:patient", patient_id=patient["id"])
+    assert read.json() == patient and "no-store" in read["Cache-Control"]
     race, ethnicity = ({part["url"]: part.get("valueCoding", {}).get("code") for part in extension["extension"]}
                        for extension in patient["extension"])
     assert (race["ombCategory"], ethnicity["ombCategory"]) == ("2106-3", "2135-2")
