@@ -21,6 +21,7 @@ from pydantic.v1 import ValidationError
 from cvms.api.fhir_access import access_administer_location_by_user, access_patient_by_user
 from cvms.core.errors import ServiceError
 from cvms.immunizations import choices as c
+from cvms.immunizations.references import recipient_named
 from cvms.immunizations.services.administer import NeedsConfirmation
 from cvms.inventory.models import InventoryLot
 from cvms.inventory.selectors import product_for_code
@@ -328,6 +329,36 @@ def _coded(resource: FhirImmunization) -> dict:
     return coded
 
 
+def _contained_patient(resource: FhirImmunization):
+    wanted = resource.patient.reference[1:]
+    return next((part for part in resource.contained or []
+                 if part.resource_type == "Patient" and part.id == wanted), None)
+
+
+def _recipient(resource: FhirImmunization, user):
+    """The patient: by id, one of the caller's organization; or, contained in the resource, a
+    recipient registered anywhere in the state, by legal names and birth date (the Dose API's
+    rule for one person), as a first dose at this organization needs."""
+    if resource.patient is not None and (resource.patient.reference or "").startswith("#"):
+        patient = _contained_patient(resource)
+        name = (patient.name or [None])[0] if patient is not None else None
+        born = patient.birthDate if patient is not None else None
+        if name is None or not name.family or not name.given or not isinstance(born, datetime.date):
+            raise _invalid("Immunization.contained", _("The contained Patient needs the legal family and given "
+                                                       "names and the birth date."), "required")
+        try:
+            return recipient_named(first_name=" ".join(name.given), last_name=name.family, date_of_birth=born)
+        except ServiceError:
+            raise _invalid("Immunization.patient", _("No recipient is registered as %(name)s, born %(born)s: "
+                                                     "register them first.")
+                           % {"name": f"{' '.join(name.given)} {name.family}", "born": born.isoformat()},
+                           "not-found") from None
+    try:
+        return access_patient_by_user(user, _reference_id(resource.patient, "Patient", "Immunization.patient"))
+    except Http404:
+        raise _invalid("Immunization.patient", _("No patient of your organization has this id."), "not-found") from None
+
+
 def immunization_arguments(data, *, user, confirmed: bool, idempotency_key: str | None) -> dict:
     """The arguments of ``immunization_record`` for a posted Immunization: its patient (one the
     caller sees), the lot at its location (one where the caller gives vaccine), the caller as the
@@ -342,10 +373,7 @@ def immunization_arguments(data, *, user, confirmed: bool, idempotency_key: str 
         raise _invalid("Immunization.location", _("You do not record doses at this location: send a location where "
                                                   "you are a vaccinator, vaccine coordinator or location manager."),
                        "forbidden")
-    try:
-        recipient = access_patient_by_user(user, _reference_id(resource.patient, "Patient", "Immunization.patient"))
-    except Http404:
-        raise _invalid("Immunization.patient", _("No patient of your organization has this id."), "not-found") from None
+    recipient = _recipient(resource, user)
     notes = "\n".join(note.text for note in resource.note or [] if note.text)
     if "\x00" in notes:
         raise _invalid("Immunization.note", _("Send the note without control characters."), status=400)

@@ -354,3 +354,31 @@ def test_every_race_and_ethnicity_answer_reads_as_a_valid_us_core_patient(tenant
     Patient.parse_obj(patient)
     urls = [extension["url"].rsplit("/", 1)[1] for extension in patient["extension"]]
     assert urls == ["us-core-race", "us-core-ethnicity"]
+
+
+def contained(first, last, born) -> dict:
+    return {"contained": [{"resourceType": "Patient", "id": "p", "name": [{"family": last, "given": first.split()}],
+                           **({"birthDate": born} if born else {})}], "patient": {"reference": "#p"}}
+
+
+def test_a_recipient_registered_elsewhere_is_named_by_a_contained_patient_and_then_seen(tenant_a, gray_lot):
+    from cvms.recipients.tests.factories import RecipientFactory
+
+    walk_in = RecipientFactory(first_name="Ana Maria", last_name="Lopez", date_of_birth=datetime.date(1980, 5, 17))
+    client = ehr(tenant_a.vaccinator)
+    assert fhir_get(client, "fhir:patient", patient_id=walk_in.pk).status_code == 404
+    resource = administration(walk_in, tenant_a.location, **contained("ANA MARIA", "lopez", "1980-05-17"))
+    response = fhir_post(client, resource)
+    assert response.status_code == 201, response.content
+    assert response.json()["patient"]["reference"] == f"Patient/{walk_in.pk}" and on_hand(gray_lot) == 5
+    assert fhir_get(client, "fhir:patient", patient_id=walk_in.pk).status_code == 200
+
+
+@pytest.mark.parametrize("born,element", [("1980-05-18", "Immunization.patient"), (None, "Immunization.contained"),
+                                          ("1980", "Immunization.contained")])
+def test_a_contained_patient_nobody_registered_or_half_named_is_refused(tenant_a, gray_lot, born, element):
+    resource = administration(tenant_a.recipient, tenant_a.location,
+                              **contained(tenant_a.recipient.first_name, tenant_a.recipient.last_name, born))
+    response = fhir_post(ehr(tenant_a.vaccinator), resource)
+    assert refused_element(response, 422) == [element]
+    assert not Immunization.objects.exists() and on_hand(gray_lot) == 6
