@@ -79,13 +79,20 @@ def operation_outcome(issues: list[Issue]) -> dict:
          **({"expression": [issue.expression]} if issue.expression else {})} for issue in issues]})
 
 
-def searchset(resources: list[dict], *, self_url: str, full_url) -> dict:
-    """A searchset Bundle of ``resources``; ``full_url(resource)`` is each one's address."""
-    bundle = {"resourceType": "Bundle", "type": "searchset", "total": len(resources),
-              "link": [{"relation": "self", "url": self_url}],
-              "entry": [{"fullUrl": full_url(resource), "resource": resource, "search": {"mode": "match"}}
-                        for resource in resources]}
-    return _checked(Bundle, bundle)
+def searchset(resources: list[dict], *, self_url: str, full_url, limit: int) -> dict:
+    """A searchset Bundle of the first ``limit`` of ``resources`` (the caller reads one more, to
+    know): ``full_url(resource)`` is each one's address. A longer list has no total, and says so
+    in an OperationOutcome entry."""
+    entries = [{"fullUrl": full_url(resource), "resource": resource, "search": {"mode": "match"}}
+               for resource in resources[:limit]]
+    bundle = {"resourceType": "Bundle", "type": "searchset", "link": [{"relation": "self", "url": self_url}]}
+    if len(resources) > limit:
+        text = _("More than %(limit)d resources match: the first %(limit)d are listed. Narrow the search.")
+        warning = Issue("too-costly", text % {"limit": limit}, severity="warning")
+        entries.append({"resource": operation_outcome([warning]), "search": {"mode": "outcome"}})
+    else:
+        bundle["total"] = len(entries)
+    return _checked(Bundle, {**bundle, "entry": entries})
 
 
 def capability_statement(*, base_url: str, software: str) -> dict:

@@ -21,7 +21,7 @@ from cvms.api.idempotency import KEY_PATTERN, scoped_key
 from cvms.core.errors import ServiceError
 from cvms.immunizations.services.administer import immunization_record
 
-#: The most resources one search answers (the first, in name or time order).
+#: The most resources one search lists (the first, in name or time order); more are said to be there.
 SEARCH_MAX = 100
 
 
@@ -30,7 +30,7 @@ def _address(request, name: str, **kwargs) -> str:
 
 
 def _searchset(request, resources: list[dict], name: str, key: str) -> Response:
-    return Response(fhir.searchset(resources, self_url=request.build_absolute_uri(),
+    return Response(fhir.searchset(resources, self_url=request.build_absolute_uri(), limit=SEARCH_MAX,
                                    full_url=lambda resource: _address(request, name, **{key: resource["id"]})))
 
 
@@ -45,7 +45,7 @@ class Metadata(FhirView):
 class PatientSearch(FhirView):
     def get(self, request):
         patients = fhir.patients_matching(fhir_patients_for_user(request.user), request.query_params)
-        found = patients.order_by("last_name", "first_name", "pk")[:SEARCH_MAX]
+        found = patients.order_by("last_name", "first_name", "pk")[:SEARCH_MAX + 1]
         return _searchset(request, [fhir.patient_resource(patient) for patient in found], "fhir:patient",
                           "patient_id")
 
@@ -68,7 +68,7 @@ class ImmunizationCollection(FhirView):
         reference = request.query_params.get("patient", "").strip()
         if not reference:
             raise fhir.parameter_refusal("patient", _("Send the patient to search for: patient=<id>."))
-        doses = fhir_doses_for_user(request.user, reference.removeprefix("Patient/"))[:SEARCH_MAX]
+        doses = fhir_doses_for_user(request.user, reference.removeprefix("Patient/"))[:SEARCH_MAX + 1]
         return _searchset(request, [fhir.immunization_resource(dose) for dose in doses], "fhir:immunization",
                           "immunization_id")
 

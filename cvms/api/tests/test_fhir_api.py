@@ -382,3 +382,18 @@ def test_a_contained_patient_nobody_registered_or_half_named_is_refused(tenant_a
     response = fhir_post(ehr(tenant_a.vaccinator), resource)
     assert refused_element(response, 422) == [element]
     assert not Immunization.objects.exists() and on_hand(gray_lot) == 6
+
+
+def test_a_search_with_more_matches_than_it_lists_says_so_and_gives_no_total(tenant_a, monkeypatch):
+    from cvms.api import fhir_views
+    from cvms.recipients.tests.factories import RecipientFactory
+
+    monkeypatch.setattr(fhir_views, "SEARCH_MAX", 1)
+    RecipientFactory(source_location=tenant_a.location, last_name="Zed")
+    client = ehr(tenant_a.manager)
+    bundle = fhir_get(client, "fhir:patients").json()
+    Bundle.parse_obj(bundle)
+    kinds = [(entry["search"]["mode"], entry["resource"]["resourceType"]) for entry in bundle["entry"]]
+    assert kinds == [("match", "Patient"), ("outcome", "OperationOutcome")] and "total" not in bundle
+    alone = fhir_get(client, "fhir:patients", {"family": "Zed"}).json()
+    assert alone["total"] == 1 and len(alone["entry"]) == 1
