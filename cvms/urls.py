@@ -27,6 +27,8 @@ urlpatterns = [
     path("admin/password_change/", admin.site.admin_view(accounts_admin.password_change)),
     path("admin/", admin.site.urls),
     path("api/v1/", include("cvms.api.urls")),
+    # The FHIR R4 API for electronic health records (same tokens and throttles as the API).
+    path("fhir/", include("cvms.api.fhir_urls")),
     path("enroll/", include("enrollment.urls")),
     path("provider/", include("provider_portal.urls")),
     path("recipient/", include("recipient_portal.urls")),

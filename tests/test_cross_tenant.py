@@ -7,7 +7,8 @@ does not know, the harness fails and asks for an entry in ``TENANT_A_OBJECTS``."
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-PORTAL_NAMESPACES = {"enrollment", "provider_portal", "recipient_portal", "organization_portal", "helpdesk", "api"}
+PORTAL_NAMESPACES = {"enrollment", "provider_portal", "recipient_portal", "organization_portal", "helpdesk", "api",
+                     "fhir"}
 
 #: URL parameter name -> how to find tenant A's object for it.
 def _welcome_token(a):
@@ -200,6 +201,8 @@ TENANT_A_OBJECTS = {
     "transfer_id": lambda a: _transfer(a).pk,
     "recipient_id": lambda a: _recipient(a).pk,
     "immunization_id": lambda a: _immunization(a).pk,
+    # The FHIR API's Patient: a recipient of tenant A's organization.
+    "patient_id": lambda a: _recipient(a).pk,
     "checkin_id": lambda a: _checkin(a).pk,
     # A recipient's own appointment: nobody else's account opens, moves, cancels or downloads it.
     "appointment_id": lambda a: _appointment(a).pk,

@@ -34,7 +34,8 @@ _WHILE_TEMPORARY = frozenset({"password_permanent", "account_logout", "set_langu
 class PermanentPasswordMiddleware:
     """Someone signed in with an emailed temporary password chooses a permanent one before anything
     else, whichever way they came in (the sign-in page, Django admin): every other page sends them
-    to ``password_permanent``. The API refuses such an account itself (``cvms.api.authentication``)."""
+    to ``password_permanent``. The API and the FHIR API refuse such an account
+    themselves (``cvms.api.authentication``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -46,6 +47,6 @@ class PermanentPasswordMiddleware:
         if not password_change_required(getattr(request, "user", None)):
             return None
         match = request.resolver_match
-        if match is None or match.url_name in _WHILE_TEMPORARY or match.namespaces[:1] == ["api"]:
+        if match is None or match.url_name in _WHILE_TEMPORARY or match.namespaces[:1] in (["api"], ["fhir"]):
             return None
         return redirect("password_permanent")

@@ -103,3 +103,11 @@ def test_the_page_needs_a_sign_in_and_refuses_other_methods(client, requester, t
     assert client.get(reverse("password_permanent"))["Location"].startswith(reverse("account_login"))
     sign_in(client, requester, temporary)
     assert client.put(reverse("password_permanent")).status_code == 405
+
+
+def test_the_fhir_api_refuses_a_temporary_password_with_an_operation_outcome(client, requester, temporary):
+    assert client.get("/fhir/Patient", **basic(requester, temporary)).status_code == 403
+    sign_in(client, requester, temporary)
+    response = client.get("/fhir/Patient")
+    assert response.status_code == 403 and response["Content-Type"] == "application/fhir+json"
+    assert "permanent password" in response.json()["issue"][0]["diagnostics"]
