@@ -7,7 +7,7 @@ import re
 from django.utils.translation import gettext as _
 
 from cvms.organizations.choices import LocationType
-from cvms.reporting.cvrs_fips import county_fips
+from cvms.reporting.fips import county_fips
 from cvms.reporting.models import CvrsExtractType
 
 FIELDS = (

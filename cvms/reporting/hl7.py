@@ -12,7 +12,6 @@ import datetime
 import uuid
 from decimal import Decimal
 
-import addfips
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -24,6 +23,7 @@ from hl7apy.exceptions import HL7apyException
 from cvms.core.models import AuditLog
 from cvms.immunizations import choices as ic
 from cvms.immunizations.models import Immunization
+from cvms.reporting.fips import county_fips
 
 VERSION = "2.5.1"
 PROFILE = "Z22^CDCPHINVS"
@@ -65,7 +65,6 @@ MANUFACTURER_TEXT = {  # CDC MVX
 _ESCAPES = {"\\": "\\E\\", "|": "\\F\\", "^": "\\S\\", "&": "\\T\\", "~": "\\R\\"}
 #: What the 2.5.1 schema lets a text component hold (ST), and an HD's namespace id (IS).
 TEXT_LIMIT, NAMESPACE_LIMIT = 199, 20
-_fips = addfips.AddFIPS()
 
 
 def hl7_escape(text: str, limit: int = TEXT_LIMIT) -> str:
@@ -102,13 +101,6 @@ def _amount(volume: Decimal | None) -> str:
     return "999" if volume is None else format(volume.normalize(), "f")
 
 
-def county_fips(county: str, state: str) -> str:
-    """The five-digit FIPS code of a county named in a state ("" when either is blank or unknown)."""
-    if not county.strip() or not state.strip():
-        return ""
-    return _fips.get_county_fips(county.strip(), state=state.strip()) or ""
-
-
 def _address_parts(place) -> list[str]:
     """Street, other designation, city, state, ZIP and country, escaped; [] for no address."""
     if not (place.address_line1 or place.city or place.zip_code):
@@ -120,7 +112,7 @@ def _address_parts(place) -> list[str]:
 def _address(place) -> str:
     """XAD: the address, type L (legal), and the county's FIPS code in component 9."""
     parts = _address_parts(place)
-    return _components(*parts, "L", "", county_fips(place.county, place.state)) if parts else ""
+    return _components(*parts, "L", "", county_fips(place.county, state=place.state)) if parts else ""
 
 
 def _administered_at(location) -> str:
@@ -128,7 +120,7 @@ def _administered_at(location) -> str:
     address from component 9 (street, other, city, state, ZIP, country, type, county FIPS in 16)."""
     facility = "&".join(filter(None, [hl7_escape(location.name, NAMESPACE_LIMIT), location.vtrcks_pin]))
     parts = _address_parts(location)
-    address = [*parts, "", county_fips(location.county, location.state)] if parts else []
+    address = [*parts, "", county_fips(location.county, state=location.state)] if parts else []
     return _components("", "", "", facility, "", "", "", "", *address)
 
 
