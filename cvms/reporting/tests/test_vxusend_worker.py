@@ -1,0 +1,46 @@
+"""A dose recorded is sent to the state registry by a real Celery worker, queued once it commits."""
+
+import time
+
+import pytest
+
+from conftest import other_workers_paused, start_celery_worker, stop_celery_worker
+from cvms.reporting.models import RegistrySubmission, SubmissionStatus
+from cvms.reporting.tests.mllp_fixtures import ack, control_id_of
+from cvms.reporting.tests.vxu_fixtures import a_dose, field
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def _wait_for(predicate, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_worker_sends_a_committed_dose_to_the_registry_and_stores_its_acknowledgement(
+        tenant_a, reference_data, registry, settings, tasks_sent):
+    from cvms.celery import app
+
+    server = registry(lambda frame: ack(control_id_of(frame)))
+    settings.CVMS_HL7_MLLP_HOST = "127.0.0.1"  # so the dose's send is queued once it commits
+    app.control.purge()
+    with other_workers_paused():
+        worker = start_celery_worker("registry", CVMS_HL7_MLLP_HOST="127.0.0.1", CVMS_HL7_MLLP_PORT=str(server.port),
+                                     CVMS_HL7_MLLP_TIMEOUT="5")
+        try:
+            dose = a_dose(tenant_a)
+            submissions = RegistrySubmission.objects.filter(immunization=dose)
+            sent = _wait_for(lambda: submissions.get().status != SubmissionStatus.PENDING)
+            assert sent, f"never sent: {submissions.values().first()}"
+        finally:
+            stop_celery_worker(worker)
+    submission = submissions.get()
+    assert (submission.status, submission.ack_code, submission.attempts) == (SubmissionStatus.ACCEPTED, "AA", 1)
+    assert len(server.received) == 1
+    message = server.received[0].decode()
+    assert control_id_of(server.received[0]) == submission.control_id
+    assert field(message.strip("\x0b\x1c\r"), "ORC", 3).startswith(f"{dose.pk}^")
