@@ -231,3 +231,41 @@ def test_a_late_answer_of_an_attempt_given_up_on_does_not_overwrite_the_later_on
     assert vxu_submission_send(submission_id=stale.pk) == SubmissionStatus.ACCEPTED
     assert not _settle(stale, {"status": SubmissionStatus.FAILED, "next_attempt_at": None})
     assert the_submission(dose).status == SubmissionStatus.ACCEPTED
+
+
+def test_the_back_off_doubles_from_the_base_and_never_passes_a_day(settings):
+    from cvms.reporting.vxu_send import retry_delay
+
+    settings.CVMS_HL7_RETRY_BASE_SECONDS = 60
+    assert [retry_delay(n).total_seconds() for n in (1, 2, 3, 8)] == [60, 120, 240, 7680]
+    assert retry_delay(40) == datetime.timedelta(days=1)
+
+
+def test_a_claim_is_held_at_least_as_long_as_a_send_can_take(settings):
+    settings.CVMS_HL7_RETRY_GRACE_SECONDS, settings.CVMS_HL7_MLLP_TIMEOUT = 30, 120
+    assert claim_grace() == datetime.timedelta(seconds=300)
+
+
+def test_a_record_that_cannot_make_a_valid_message_fails_at_once_and_holds_back_no_other(
+        tenant_a, reference_data, registry_at, monkeypatch):
+    from cvms.reporting import vxu_send
+    from cvms.reporting.hl7 import VxuBuildError
+
+    server = registry_at(accepting)
+    broken = a_dose(tenant_a)
+    real = vxu_send.vxu_message
+
+    def build(immunization, **options):
+        if immunization.pk == broken.pk:
+            raise VxuBuildError(f"Immunization {broken.pk}: RXA-15 is too long")
+        return real(immunization, **options)
+
+    monkeypatch.setattr(vxu_send, "vxu_message", build)
+    assert vxu_submission_send(submission_id=the_submission(broken).pk) == SubmissionStatus.FAILED
+    submission = the_submission(broken)
+    assert (submission.attempts, submission.next_attempt_at) == (1, None)
+    assert "RXA-15 is too long" in submission.last_error
+    assert server.received == []
+    fine = RegistrySubmission.objects.create(immunization=broken, action="U", created_at=timezone.now(),
+                                             next_attempt_at=timezone.now())
+    assert vxu_submissions_due() == [fine.pk]  # a failed submission holds nothing back
