@@ -8,7 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cvms.core.admin import ReadOnlyAdminMixin
+from cvms.core.admin import LargeTablePaginator, ReadOnlyAdminMixin
 from cvms.core.audit import audit_log
 from cvms.immunizations.models import Immunization
 from cvms.recipients.models import Recipient
@@ -68,8 +68,9 @@ class RegistrySubmissionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["id", "immunization_id", "recipient", "action", "status", "attempts", "ack_code", "ack_text",
                     "sent_at", "next_attempt_at"]
-    list_filter = ["status", "action"]
+    list_filter = ["status"]  # indexed with the id the list is ordered by
     list_select_related = ["immunization__recipient"]
+    paginator = LargeTablePaginator
     search_fields = ["=immunization__id"]
     search_help_text = _("An immunization's id, or a recipient's name as \"first last\" or \"last\".")
     show_full_result_count = False

@@ -1,13 +1,16 @@
-"""A dose recorded is sent to the state registry by a real Celery worker, queued once it commits."""
+"""Sending with committed rows: a real Celery worker, and two senders racing for one submission."""
 
+import threading
 import time
 
 import pytest
+from django.db import connection
 
 from conftest import other_workers_paused, start_celery_worker, stop_celery_worker
 from cvms.reporting.models import RegistrySubmission, SubmissionStatus
 from cvms.reporting.tests.mllp_fixtures import ack, control_id_of
 from cvms.reporting.tests.vxu_fixtures import a_dose, field
+from cvms.reporting.vxu_send import vxu_submission_send
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -44,3 +47,32 @@ def test_a_worker_sends_a_committed_dose_to_the_registry_and_stores_its_acknowle
     message = server.received[0].decode()
     assert control_id_of(server.received[0]) == submission.control_id
     assert field(message.strip("\x0b\x1c\r"), "ORC", 3).startswith(f"{dose.pk}^")
+
+
+def test_two_workers_given_the_same_submission_send_it_once(tenant_a, reference_data, registry, settings):
+    def slow_accept(frame):
+        time.sleep(0.5)
+        return ack(control_id_of(frame))
+
+    server = registry(slow_accept)
+    settings.CVMS_HL7_MLLP_HOST, settings.CVMS_HL7_MLLP_PORT, settings.CVMS_HL7_MLLP_TIMEOUT = (
+        "127.0.0.1", server.port, 5)
+    submission = RegistrySubmission.objects.get(immunization=a_dose(tenant_a))
+    barrier, outcomes = threading.Barrier(2), []
+
+    def send():
+        try:
+            barrier.wait()
+            outcomes.append(vxu_submission_send(submission_id=submission.pk))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes, key=str) == sorted([SubmissionStatus.ACCEPTED, None], key=str)
+    assert len(server.received) == 1
+    submission.refresh_from_db()
+    assert (submission.status, submission.attempts) == (SubmissionStatus.ACCEPTED, 1)
