@@ -269,3 +269,12 @@ def test_a_record_that_cannot_make_a_valid_message_fails_at_once_and_holds_back_
     fine = RegistrySubmission.objects.create(immunization=broken, action="U", created_at=timezone.now(),
                                              next_attempt_at=timezone.now())
     assert vxu_submissions_due() == [fine.pk]  # a failed submission holds nothing back
+
+
+def test_beat_queues_the_due_submissions_every_minute():
+    from django.conf import settings as django_settings
+
+    from cvms.celery import app
+
+    entry = django_settings.CELERY_BEAT_SCHEDULE["send-due-vxu-submissions"]
+    assert entry["schedule"] == 60.0 and entry["task"] in app.tasks and SEND_TASK in app.tasks
