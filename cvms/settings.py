@@ -193,6 +193,13 @@ CVMS_HL7_MLLP_HOST = env_str("CVMS_HL7_MLLP_HOST", "").strip()
 CVMS_HL7_MLLP_PORT = env_int("CVMS_HL7_MLLP_PORT", 2575, minimum=1, maximum=65535)
 # Seconds to connect, and then to get the acknowledgement once the message is sent.
 CVMS_HL7_MLLP_TIMEOUT = env_float("CVMS_HL7_MLLP_TIMEOUT", 30.0, minimum=0.1)
+# Sending (cvms.reporting.vxu_send): a message the registry did not accept (AR, no answer, a dropped
+# connection) is tried again after RETRY_BASE_SECONDS, doubled at each attempt, at most
+# RETRY_MAX_ATTEMPTS times in all, then marked failed (or rejected) for state staff. A message a
+# worker took and never finished (the worker died) is taken again after RETRY_GRACE_SECONDS.
+CVMS_HL7_RETRY_BASE_SECONDS = env_int("CVMS_HL7_RETRY_BASE_SECONDS", 60, minimum=1)
+CVMS_HL7_RETRY_MAX_ATTEMPTS = env_int("CVMS_HL7_RETRY_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
+CVMS_HL7_RETRY_GRACE_SECONDS = env_int("CVMS_HL7_RETRY_GRACE_SECONDS", 300, minimum=30)
 
 # Reporting (CVRS): the CDC CVRS extract. Beat makes the previous day's extract at this time of day
 # (HH:MM in CELERY_TIMEZONE, UTC: 06:00 is 01:00 or 02:00 Eastern, before CDC's noon deadline), every
@@ -443,13 +450,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cvms.appointments.tasks.send_dose_reminders",
         "schedule": crontab(hour=int(CVMS_REMINDERS_AT[:2]), minute=int(CVMS_REMINDERS_AT[3:])),
     },
+    "send-due-vxu-submissions": {"task": "cvms.reporting.vxu_tasks.send_due_vxu_submissions", "schedule": 60.0},
     "cvrs-daily-extract": {
         "task": "cvms.reporting.cvrs_tasks.make_daily_extract",
         "schedule": crontab(hour=int(CVMS_CVRS_EXTRACT_AT[:2]), minute=int(CVMS_CVRS_EXTRACT_AT[3:])),
     },
 }
 # Task modules not named tasks.py, which Celery finds on its own.
-CELERY_IMPORTS = ("cvms.reporting.cvrs_tasks",)
+CELERY_IMPORTS = ("cvms.reporting.cvrs_tasks", "cvms.reporting.vxu_tasks")
 CELERY_TIMEZONE = "UTC"
 
 # --- REST API

@@ -37,10 +37,13 @@ DOWNTIME = {("core.downtimenotice", "add"), ("core.downtimenotice", "change"), (
 #: Processing an HCP User Onboarding file and loading a recipient file, through their services:
 #: helpdesk/tests/test_onboarding.py and test_recipient_files.py.
 ONBOARDING = {("helpdesk.case", "action process_onboarding"), ("helpdesk.case", "action load_recipient_file")}
+#: Resending a record to the state registry, through vxu_submission_resend:
+#: cvms/reporting/tests/test_vxusend_admin.py.
+RESEND = ("reporting.registrysubmission", "action resend")
 EXPECTED_WRITES = {
     "agent": {*RECIPIENT_REQUESTS, LIFT_PAUSES, *KB_ARTICLES, *CASES, *ONBOARDING},
     "state_reviewer": {("organizations.organization", "change"), ("organizations.location", "change"), LIFT_PAUSES,
-                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES, *CASES, *DOWNTIME, *ONBOARDING},
+                       *VACCINE_GROUPS, *RECIPIENT_REQUESTS, *KB_ARTICLES, *CASES, *DOWNTIME, *ONBOARDING, RESEND},
 }
 
 

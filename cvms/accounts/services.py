@@ -42,7 +42,7 @@ STAFF_GROUPS = {
                                        "view_agreementversion", "view_versionlocation",
                                        "view_redistributionagreement", "view_invitation", "view_pausedsignin",
                                        "lift_signin_pause", "view_locationsettings", "view_productsettings",
-                                       "view_cvrsextract",
+                                       "view_cvrsextract", "view_registrysubmission", "resend_registrysubmission",
                                        *STATE_STAFF_GROUP_PERMISSIONS, *REQUEST_PERMISSIONS, "change_recipient",
                                        *KB_PERMISSIONS, *CASE_PERMISSIONS,
                                        *DOWNTIME_PERMISSIONS]),

@@ -30,7 +30,7 @@ from cvms.inventory.roles import holds_role_at
 from cvms.inventory.services.stock import InsufficientStock, stock_record, stock_record_with
 from cvms.recipients.choices import WelcomeEmailStatus
 from cvms.recipients.models import Recipient
-from cvms.reporting.events import report_event_add
+from cvms.reporting.events import CREATED_EVENT_SQL, report_event_add, vxu_submission_queue
 from cvms.reporting.models import ReportEventKind
 
 #: A time given this far ahead of the server's clock is a clock's difference, not the future.
@@ -144,9 +144,10 @@ def _earlier_record(idempotency_key: str, recipient: Recipient, lot: InventoryLo
 
 
 #: After the ledger entry (``stock_record_with``), in the same statement: the dose, its audit row,
-#: its reporting event, the recipient's welcome email made due (a recipient with an email and no portal account; a beat
-#: task queues the due ones every minute, in batches) and the check-in closed. One statement is one
-#: transaction: a refusal by the database (a second dose that day) leaves no ledger entry either.
+#: its reporting event and registry submission, the recipient's welcome email made due (a recipient
+#: with an email and no portal account; a beat task queues the due ones every minute, in batches) and
+#: the check-in closed. One statement is one transaction: a refusal by the database (a second dose
+#: that day) leaves no ledger entry either.
 _DOSE = """, dose AS (
     INSERT INTO registry_immunization
         (recipient_id, lot_id, location_id, administered_at, administered_on, dose_number, site, route,
@@ -170,9 +171,7 @@ _DOSE = """, dose AS (
     UPDATE immunizations_checkin SET status = %(vaccinated)s, closed_at = %(at)s, immunization_id = dose.id FROM dose
     WHERE immunizations_checkin.id = %(checkin)s AND location_id = %(location)s AND recipient_id = %(recipient)s
       AND status = %(waiting)s
-), reported AS (
-    INSERT INTO reporting_reportevent (immunization_id, kind, created_at) SELECT dose.id, 'created', %(at)s FROM dose
-)"""
+)""" + CREATED_EVENT_SQL  # noqa: S608 (constant text; values are parameters)
 
 
 def _insert(dose: Immunization, *, actor, checkin: CheckIn | None) -> Immunization:
@@ -196,14 +195,16 @@ def _insert(dose: Immunization, *, actor, checkin: CheckIn | None) -> Immunizati
     key = dose.idempotency_key and f"{dose.idempotency_key}:dose"
     with transaction.atomic() if connection.in_atomic_block else nullcontext():
         try:
-            entry, (dose.pk,) = stock_record_with(
+            entry, (dose.pk, submission_id) = stock_record_with(
                 lot=dose.lot, kind=LedgerKind.ADMINISTER, quantity=1, actor=actor, idempotency_key=key,
-                note=f"Dose {dose.dose_number} to recipient {dose.recipient_id}", then=_DOSE, answers=", dose.id",
-                joins=" LEFT JOIN dose ON true", params=params)
+                note=f"Dose {dose.dose_number} to recipient {dose.recipient_id}", then=_DOSE,
+                answers=", dose.id, submitted.id", joins=" LEFT JOIN dose ON true LEFT JOIN submitted ON true",
+                params=params)
         except InsufficientStock as exc:
             raise _no_doses(dose.lot) from exc
     if dose.pk is None:  # the ledger already holds this key: a retry racing the first call
         raise ServiceError(_("The stock changed while this was recorded; try again."))
+    vxu_submission_queue(submission_id=submission_id)
     dose.ledger_entry = entry
     dose.created_at = dose.updated_at = entry.at
     dose._state.adding = False

@@ -13,3 +13,14 @@ from cvms.core.tests.test_settings import _start
 def test_a_registry_setting_the_messages_cannot_carry_stops_the_start_by_name(name, value, message):
     result = _start(**{name: value})
     assert result.returncode != 0 and message in result.stderr
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("CVMS_HL7_RETRY_BASE_SECONDS", "0", "CVMS_HL7_RETRY_BASE_SECONDS must be at least 1"),
+    ("CVMS_HL7_RETRY_MAX_ATTEMPTS", "0", "CVMS_HL7_RETRY_MAX_ATTEMPTS must be at least 1"),
+    ("CVMS_HL7_RETRY_MAX_ATTEMPTS", "500", "CVMS_HL7_RETRY_MAX_ATTEMPTS must be at most 50"),
+    ("CVMS_HL7_RETRY_GRACE_SECONDS", "5", "CVMS_HL7_RETRY_GRACE_SECONDS must be at least 30"),
+])
+def test_retry_settings_that_would_send_without_end_or_never_stop_the_start_by_name(name, value, message):
+    result = _start(**{name: value})
+    assert result.returncode != 0 and message in result.stderr
