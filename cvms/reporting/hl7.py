@@ -222,9 +222,23 @@ def _responsible_organization(organization) -> str:
                        "", "", str(organization.pk))
 
 
+_ADDRESS = ("address_line1", "address_line2", "city", "state", "zip_code", "county")
+#: What a message reads, and nothing more: a dose with six related rows is read in one short query.
+_READ = (
+    "status", "administered_at", "administered_on", "dose_number", "dose_volume_ml", "route", "site",
+    *(f"recipient__{name}" for name in ("first_name", "last_name", "date_of_birth", "sex", "race", "phone", "email",
+                                        "ethnicity", *_ADDRESS)),
+    "lot__lot_number", "lot__expiration_date",
+    *(f"lot__product__{name}" for name in ("display_name", "cvx", "ndc_unit_of_use", "ndc_unit_of_sale",
+                                           "dose_volume_ml", "mvx", "series_doses")),
+    *(f"location__{name}" for name in ("name", "vtrcks_pin", *_ADDRESS)), "location__organization__name",
+    "given_by__first_name", "given_by__last_name", "recorded_by__first_name", "recorded_by__last_name",
+)
+
+
 def _load(immunization: Immunization) -> Immunization:
     return (Immunization.objects.select_related("recipient", "lot__product", "location__organization", "given_by",
-                                                "recorded_by").get(pk=immunization.pk))
+                                                "recorded_by").only(*_READ).get(pk=immunization.pk))
 
 
 def _build(record: Immunization, *, action: VxuAction | None, control_id: str | None,

@@ -177,3 +177,10 @@ def test_the_message_built_is_the_one_hl7apy_validates_strictly(dose):
     er7 = vxu_message(dose, control_id="SAME")
     message = vxu_build(dose, control_id="SAME")
     assert message.to_er7() == "|".join(er7.partition("\r")[0].split("|")[:21]) + "\r" + er7.partition("\r")[2]
+
+
+def test_a_message_reads_its_dose_in_one_query_and_whether_it_was_corrected_in_another(dose,
+                                                                                       django_assert_num_queries):
+    vxu_message(dose)  # what is read once a process (content types) read
+    with django_assert_num_queries(2):  # only the columns the message is made of: none read later, one by one
+        vxu_message(dose)
