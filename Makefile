@@ -23,7 +23,7 @@ help:
 	@echo "make services       start local PostgreSQL and Redis (idempotent)"
 	@echo "make services-stop  stop them"
 	@echo "make clean          stop them and delete their data"
-	@echo "make bench          run the benchmarks and print a table"
+	@echo "make bench          run the benchmarks and print a table (BENCH=bench_reporting: just that one)"
 	@echo "make lint           ruff"
 	@echo "make messages       extract new strings into locale/es and compile the catalogue"
 	@echo "make messages-check fail when a string has no Spanish translation (also run by make test)"
@@ -72,8 +72,9 @@ test: setup services lint migrations-check
 	CVMS_ENV=test REDIS_URL=redis://127.0.0.1:$(CVMS_REDIS_PORT)/1 PYTHONDONTWRITEBYTECODE= \
 		$(PY) -m pytest $(if $(filter-out 1,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist worksteal)
 
+# BENCH names the benchmarks to run (e.g. BENCH=bench_reporting); all of them when empty.
 bench: migrate
-	CVMS_ENV=test $(PY) bench/run.py
+	CVMS_ENV=test $(PY) bench/run.py $(BENCH)
 
 # The catalogue keeps no source locations and no obsolete entries, so it changes only when the
 # strings do. tests/test_translations.py runs this same recipe on a copy of the tree.

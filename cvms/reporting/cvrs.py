@@ -77,7 +77,10 @@ def _text(value) -> str:
     """A value as CVRS writes it: no TAB or line break inside (each becomes a space)."""
     if value is None:
         return ""
-    return str(value).replace("\t", " ").replace("\r", " ").replace("\n", " ").strip()
+    text = str(value)
+    if "\t" in text or "\r" in text or "\n" in text:  # rare: spare the other records three replaces
+        text = text.replace("\t", " ").replace("\r", " ").replace("\n", " ")
+    return text.strip()
 
 
 def _zip(value: str) -> str:
@@ -89,6 +92,20 @@ def _series_complete(dose_number: int, series_doses: int | None) -> str:
     if not series_doses:
         return "UNK"
     return "YES" if dose_number >= series_doses else "NO"
+
+
+_ADDRESS = ("address_line1", "address_line2", "city", "county", "state", "zip_code")
+#: What ``cvrs_record`` reads of an immunization and its related rows, and nothing more (for
+#: ``QuerySet.only`` with ``select_related`` of the recipient, lot and product, location and organization).
+READ = (
+    "administered_on", "dose_number", "route", "site",
+    *(f"recipient__{name}" for name in ("first_name", "last_name", "date_of_birth", "sex", "race", "ethnicity",
+                                        *_ADDRESS)),
+    "lot__lot_number", "lot__expiration_date",
+    *(f"lot__product__{name}" for name in ("cvx", "mvx", "ndc_unit_of_use", "series_doses")),
+    *(f"location__{name}" for name in ("name", "vtrcks_pin", "location_type", *_ADDRESS)),
+    "location__organization__name",
+)
 
 
 def cvrs_record(immunization, *, extract_type: str) -> dict[str, str]:

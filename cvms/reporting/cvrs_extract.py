@@ -16,7 +16,7 @@ from cvms.core.audit import audit_log
 from cvms.core.errors import ServiceError
 from cvms.immunizations.choices import ImmunizationStatus
 from cvms.immunizations.models import Immunization
-from cvms.reporting.cvrs import FIELDS, cvrs_problems, cvrs_record
+from cvms.reporting.cvrs import FIELDS, READ, cvrs_problems, cvrs_record
 from cvms.reporting.models import CvrsExtract, CvrsExtractType, ReportEvent, ReportEventKind
 
 INTEGRATION = "cvrs"
@@ -45,7 +45,7 @@ def _since(extract_type: str) -> int:
 def _records_of(kind: ReportEventKind, *, since: int, until: int):
     window = ReportEvent.objects.filter(id__gt=since, id__lte=until)
     records = (Immunization.objects.filter(pk__in=window.values("immunization_id"))
-               .select_related("recipient", "lot__product", "location__organization").order_by("pk"))
+               .select_related("recipient", "lot__product", "location__organization").only(*READ).order_by("pk"))
     if kind == ReportEventKind.DELETED:
         return records.filter(status=ImmunizationStatus.ENTERED_IN_ERROR)
     created_here = Exists(window.filter(immunization=OuterRef("pk"), kind=ReportEventKind.CREATED))

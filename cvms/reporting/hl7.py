@@ -1,8 +1,9 @@
 """HL7 v2.5.1 VXU^V04 messages to the state immunization registry (CDC Implementation Guide for
 Immunization Messaging, Release 1.5).
 
-``vxu_message(immunization)`` builds one message with hl7apy, checks it against the 2.5.1 schema
-(strict validation) and returns it in ER7 (segments split by ``\\r``). Every free-text value (names,
+``vxu_message(immunization)`` builds one message, checks it against the 2.5.1 schema with hl7apy's
+strict validation (``hl7_check``: its types for every value, its whole validation once for each shape
+of message) and returns it in ER7 (segments split by ``\\r``). Every free-text value (names,
 addresses, e-mail, organization and location names) goes through ``hl7_escape``, so a ``|`` or ``^``
 in a name stays in its field. What the guide asks for and CVMS does not hold (a next of kin, an
 ordering provider's NPI, the EUA fact sheet's barcode) is left out, as its usage allows.
@@ -16,7 +17,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
-from hl7apy.consts import VALIDATION_LEVEL
 from hl7apy.core import Message
 from hl7apy.exceptions import HL7apyException
 
@@ -24,8 +24,9 @@ from cvms.core.models import AuditLog
 from cvms.immunizations import choices as ic
 from cvms.immunizations.models import Immunization
 from cvms.reporting.fips import county_fips
+from cvms.reporting.hl7_check import Fields, er7_check, strictly_validated
 
-VERSION = "2.5.1"
+VERSION = "2.5.1"  # hl7_check's too
 PROFILE = "Z22^CDCPHINVS"
 
 
@@ -143,123 +144,75 @@ def vxu_action(immunization: Immunization) -> VxuAction:
     return VxuAction.UPDATE if _was_corrected(immunization) else VxuAction.ADD
 
 
-def _repeat(segment, field: str, values: list[str]) -> None:
-    """A repeating field, one repetition per value (hl7apy reads no ``~`` in an assigned value)."""
-    for value in values:
-        segment.add_field(field).value = value
+def _header(*, control_id: str, now: datetime.datetime, organization) -> Fields:
+    return {3: hl7_escape(settings.CVMS_HL7_SENDING_APPLICATION), 4: hl7_escape(settings.CVMS_HL7_SENDING_FACILITY),
+            5: hl7_escape(settings.CVMS_HL7_RECEIVING_APPLICATION), 6: hl7_escape(settings.CVMS_HL7_RECEIVING_FACILITY),
+            7: _moment(now), 9: "VXU^V04^VXU_V04", 10: hl7_escape(control_id), 11: settings.CVMS_HL7_PROCESSING_ID,
+            12: VERSION, 15: "ER", 16: "AL", 21: PROFILE, 22: _responsible_organization(organization)}
 
 
-def _header(m: Message, *, control_id: str, now: datetime.datetime) -> None:
-    msh = m.msh
-    msh.msh_3 = settings.CVMS_HL7_SENDING_APPLICATION
-    msh.msh_4 = settings.CVMS_HL7_SENDING_FACILITY
-    msh.msh_5 = settings.CVMS_HL7_RECEIVING_APPLICATION
-    msh.msh_6 = settings.CVMS_HL7_RECEIVING_FACILITY
-    msh.msh_7 = _moment(now)
-    msh.msh_9 = "VXU^V04^VXU_V04"
-    msh.msh_10 = control_id
-    msh.msh_11 = settings.CVMS_HL7_PROCESSING_ID
-    msh.msh_12 = VERSION
-    msh.msh_15 = "ER"
-    msh.msh_16 = "AL"
-    msh.msh_21 = PROFILE
-
-
-def _patient(m: Message, recipient, *, today: datetime.date) -> None:
-    authority = settings.CVMS_HL7_SENDING_FACILITY
-    pid = m.pid
-    pid.pid_1 = "1"
-    pid.pid_3 = f"{recipient.pk}^^^{authority}^MR"
-    pid.pid_5 = _components(hl7_escape(recipient.last_name), hl7_escape(recipient.first_name), "", "", "", "", "L")
-    pid.pid_7 = _day(recipient.date_of_birth)
-    pid.pid_8 = recipient.sex or "U"
+def _patient(recipient) -> Fields:
+    authority = hl7_escape(settings.CVMS_HL7_SENDING_FACILITY)
     races = [f"{code}^{RACE_TEXT[code]}^CDCREC" for code in recipient.race if code in RACE_TEXT]
-    if races:
-        _repeat(pid, "pid_10", races)
-    address = _address(recipient)
-    if address:
-        pid.pid_11 = address
     phones = []
     if len(recipient.phone) == 10:
         phones.append(f"^PRN^PH^^^{recipient.phone[:3]}^{recipient.phone[3:]}")
     if recipient.email:
         phones.append(f"^NET^Internet^{hl7_escape(recipient.email)}")
-    if phones:
-        _repeat(pid, "pid_13", phones)
-    if recipient.ethnicity in ETHNICITY_TEXT:
-        pid.pid_22 = f"{recipient.ethnicity}^{ETHNICITY_TEXT[recipient.ethnicity]}^CDCREC"
-    m.pd1.pd1_16 = "A"  # active in the registry
-    m.pd1.pd1_17 = _day(today)
+    ethnicity = recipient.ethnicity
+    return {1: "1", 3: f"{recipient.pk}^^^{authority}^MR",
+            5: _components(hl7_escape(recipient.last_name), hl7_escape(recipient.first_name), "", "", "", "", "L"),
+            7: _day(recipient.date_of_birth), 8: recipient.sex or "U", 10: "~".join(races), 11: _address(recipient),
+            13: "~".join(phones),
+            22: f"{ethnicity}^{ETHNICITY_TEXT[ethnicity]}^CDCREC" if ethnicity in ETHNICITY_TEXT else ""}
 
 
-def _observe(order, index: int, *, kind: str, code: str, value: str, day: str, units: str = "",
-             method: str = "") -> None:
-    obx = order.add_group("VXU_V04_OBSERVATION").obx
-    obx.obx_1 = str(index)
-    obx.obx_2 = kind
-    obx.obx_3 = code
-    obx.obx_4 = str(index)
-    obx.obx_5 = value
-    if units:
-        obx.obx_6 = units
-    obx.obx_11 = "F"
-    obx.obx_14 = day
-    if method:
-        obx.obx_17 = method
+def _observation(index: int, *, kind: str, code: str, value: str, day: str, units: str = "",
+                 method: str = "") -> tuple[str, Fields]:
+    return "OBX", {1: str(index), 2: kind, 3: code, 4: str(index), 5: value, 6: units, 11: "F", 14: day, 17: method}
 
 
-def _order(m: Message, immunization: Immunization, action: VxuAction) -> None:
-    application = settings.CVMS_HL7_SENDING_APPLICATION
-    authority = settings.CVMS_HL7_SENDING_FACILITY
+def _order(immunization: Immunization, action: VxuAction) -> list[tuple[str, Fields]]:
+    application = hl7_escape(settings.CVMS_HL7_SENDING_APPLICATION)
+    authority = hl7_escape(settings.CVMS_HL7_SENDING_FACILITY)
     lot, location = immunization.lot, immunization.location
     product = lot.product
-    order = m.add_group("VXU_V04_ORDER")
-    order.orc.orc_1 = "RE"
-    order.orc.orc_3 = f"{immunization.pk}^{application}"
+    orc = {1: "RE", 3: f"{immunization.pk}^{application}"}
     if immunization.recorded_by is not None:
-        order.orc.orc_10 = _person(immunization.recorded_by, authority)
+        orc[10] = _person(immunization.recorded_by, authority)
 
-    rxa = order.rxa
     given = _moment(immunization.administered_at)
-    rxa.rxa_1 = "0"
-    rxa.rxa_2 = "1"
-    rxa.rxa_3 = given
-    rxa.rxa_4 = given  # the guide's RE; the 2.5.1 schema requires it
     name = hl7_escape(product.display_name)
     administered = f"{product.cvx}^{name}^CVX"
     ndc = (product.ndc_unit_of_use or product.ndc_unit_of_sale or [""])[0]  # unit of use preferred
     if ndc:
         administered += f"^{ndc}^{name}^NDC"
-    rxa.rxa_5 = administered
     volume = immunization.dose_volume_ml or product.dose_volume_ml
-    rxa.rxa_6 = _amount(volume)
-    if volume is not None:
-        rxa.rxa_7 = "mL^mL^UCUM"
-    rxa.rxa_9 = "00^New immunization record^NIP001"
-    rxa.rxa_10 = _person(immunization.given_by, authority)
-    rxa.rxa_11 = _administered_at(location)
-    rxa.rxa_15 = hl7_escape(lot.lot_number)
-    rxa.rxa_16 = _day(lot.expiration_date)
-    if product.mvx:
-        rxa.rxa_17 = f"{product.mvx}^{MANUFACTURER_TEXT.get(product.mvx, product.mvx)}^MVX"
-    rxa.rxa_20 = "CP"
-    rxa.rxa_21 = action.value
-
-    order.rxr.rxr_1 = f"{immunization.route}^{ROUTE_TEXT.get(immunization.route, immunization.route)}^NCIT"
-    order.rxr.rxr_2 = f"{immunization.site}^{SITE_TEXT.get(immunization.site, immunization.site)}^HL70163"
+    rxa = {1: "0", 2: "1", 3: given, 4: given,  # RXA-4: the guide's RE; the 2.5.1 schema requires it
+           5: administered, 6: _amount(volume), 7: "mL^mL^UCUM" if volume is not None else "",
+           9: "00^New immunization record^NIP001", 10: _person(immunization.given_by, authority),
+           11: _administered_at(location), 15: hl7_escape(lot.lot_number), 16: _day(lot.expiration_date),
+           17: f"{product.mvx}^{MANUFACTURER_TEXT.get(product.mvx, product.mvx)}^MVX" if product.mvx else "",
+           20: "CP", 21: action.value}
+    rxr = {1: f"{immunization.route}^{ROUTE_TEXT.get(immunization.route, immunization.route)}^NCIT",
+           2: f"{immunization.site}^{SITE_TEXT.get(immunization.site, immunization.site)}^HL70163"}
 
     day = _day(immunization.administered_on)
-    _observe(order, 1, kind="CE", code="64994-7^Vaccine funding program eligibility category^LN",
-             value="V01^Not VFC eligible^HL70064", day=day,
-             method="VXC40^Eligibility captured at the immunization level^CDCPHINVS")
-    _observe(order, 2, kind="CE", code="30963-3^Vaccine funding source^LN", value="VXC1^Federal funds^CDCPHINVS",
-             day=day)
-    _observe(order, 3, kind="NM", code="30973-2^Dose number in series^LN", value=str(immunization.dose_number),
-             units="NA^^HL70353", day=day)
+    segments = [
+        ("ORC", orc), ("RXA", rxa), ("RXR", rxr),
+        _observation(1, kind="CE", code="64994-7^Vaccine funding program eligibility category^LN",
+                     value="V01^Not VFC eligible^HL70064", day=day,
+                     method="VXC40^Eligibility captured at the immunization level^CDCPHINVS"),
+        _observation(2, kind="CE", code="30963-3^Vaccine funding source^LN", value="VXC1^Federal funds^CDCPHINVS",
+                     day=day),
+        _observation(3, kind="NM", code="30973-2^Dose number in series^LN", value=str(immunization.dose_number),
+                     units="NA^^HL70353", day=day),
+    ]
     if product.series_doses:
         complete = immunization.dose_number >= product.series_doses
-        _observe(order, 4, kind="CE", code="59783-1^Status in immunization series^LN",
-                 value="Y^Yes^CDCPHINVS" if complete else "N^No^CDCPHINVS", day=day)
+        segments.append(_observation(4, kind="CE", code="59783-1^Status in immunization series^LN",
+                                     value="Y^Yes^CDCPHINVS" if complete else "N^No^CDCPHINVS", day=day))
+    return segments
 
 
 def _responsible_organization(organization) -> str:
@@ -269,30 +222,52 @@ def _responsible_organization(organization) -> str:
                        "", "", str(organization.pk))
 
 
+_ADDRESS = ("address_line1", "address_line2", "city", "state", "zip_code", "county")
+#: What a message reads, and nothing more: a dose with six related rows is read in one short query.
+_READ = (
+    "status", "administered_at", "administered_on", "dose_number", "dose_volume_ml", "route", "site",
+    *(f"recipient__{name}" for name in ("first_name", "last_name", "date_of_birth", "sex", "race", "phone", "email",
+                                        "ethnicity", *_ADDRESS)),
+    "lot__lot_number", "lot__expiration_date",
+    *(f"lot__product__{name}" for name in ("display_name", "cvx", "ndc_unit_of_use", "ndc_unit_of_sale",
+                                           "dose_volume_ml", "mvx", "series_doses")),
+    *(f"location__{name}" for name in ("name", "vtrcks_pin", *_ADDRESS)), "location__organization__name",
+    "given_by__first_name", "given_by__last_name", "recorded_by__first_name", "recorded_by__last_name",
+)
+
+
 def _load(immunization: Immunization) -> Immunization:
     return (Immunization.objects.select_related("recipient", "lot__product", "location__organization", "given_by",
-                                                "recorded_by").get(pk=immunization.pk))
+                                                "recorded_by").only(*_READ).get(pk=immunization.pk))
 
 
 def _build(record: Immunization, *, action: VxuAction | None, control_id: str | None,
-           now: datetime.datetime | None) -> Message:
+           now: datetime.datetime | None) -> str:
     now = now or timezone.now()
-    m = Message("VXU_V04", version=VERSION, validation_level=VALIDATION_LEVEL.STRICT)
     try:
-        _header(m, control_id=control_id or uuid.uuid4().hex[:20].upper(), now=now)
-        _patient(m, record.recipient, today=timezone.localdate(now))
-        _order(m, record, action or vxu_action(record))
-        m.validate()
+        segments = [
+            ("MSH", _header(control_id=control_id or uuid.uuid4().hex[:20].upper(), now=now,
+                            organization=record.location.organization)),
+            ("PID", _patient(record.recipient)),
+            ("PD1", {16: "A", 17: _day(timezone.localdate(now))}),  # active in the registry, since
+            *_order(record, action or vxu_action(record)),
+        ]
+        return er7_check(segments)
     except (HL7apyException, ValueError) as error:
         raise VxuBuildError(f"Immunization {record.pk}: {error}") from error
-    return m
+
+
+def _without_msh_22(er7: str) -> str:
+    header, _, rest = er7.partition("\r")
+    return "|".join(header.split("|")[:21]) + "\r" + rest
 
 
 def vxu_build(immunization: Immunization, *, action: VxuAction | None = None, control_id: str | None = None,
               now: datetime.datetime | None = None) -> Message:
-    """The message as hl7apy holds it, validated strictly against the 2.5.1 schema (without MSH-22,
-    which that schema does not have: ``vxu_message`` adds it)."""
-    return _build(_load(immunization), action=action, control_id=control_id, now=now)
+    """The message as hl7apy holds it, parsed and validated strictly against the 2.5.1 schema
+    (without MSH-22, which that schema does not have)."""
+    er7 = _build(_load(immunization), action=action, control_id=control_id, now=now)
+    return strictly_validated(_without_msh_22(er7))
 
 
 def vxu_message(immunization: Immunization, *, action: VxuAction | None = None, control_id: str | None = None,
@@ -300,11 +275,7 @@ def vxu_message(immunization: Immunization, *, action: VxuAction | None = None, 
     """The VXU^V04 for ``immunization`` in ER7, segments split by ``\\r``. ``action`` (RXA-21) is
     read from the record when not given: ``D`` entered in error, ``U`` corrected, else ``A``; the
     reporting outbox passes the kind of change it reports. ``control_id`` (MSH-10) is new for every
-    message unless given."""
-    record = _load(immunization)
-    m = _build(record, action=action, control_id=control_id, now=now)
-    segments = m.to_er7().split("\r")
-    header = segments[0].split("|")
-    header += [""] * (21 - len(header)) + [_responsible_organization(record.location.organization)]
-    segments[0] = "|".join(header)
-    return "\r".join(segments)
+    message unless given. Built as text and checked with hl7apy's strict types and, once per shape
+    of message, its strict validation (``hl7_check``): a value the schema refuses is a
+    ``VxuBuildError``."""
+    return _build(_load(immunization), action=action, control_id=control_id, now=now)

@@ -7,6 +7,8 @@ import re
 
 import pytest
 from django.core.files.storage import default_storage
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cvms.core.errors import ServiceError
 from cvms.core.models import AuditLog
@@ -152,3 +154,23 @@ def test_an_unknown_extract_type_is_refused_naming_the_field(db, media):
     with pytest.raises(ServiceError, match="identified or redacted") as refusal:
         cvrs_extract_create(report_date=DAY, extract_type="pprl")
     assert refusal.value.field == "type"
+
+
+def _extract_queries(*, day) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        cvrs_extract_create(report_date=day, extract_type=CvrsExtractType.REDACTED)
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_the_extract_reads_its_records_in_a_fixed_number_of_queries_of_only_the_columns_they_need(give, media):
+    _extract_queries(day=DAY)  # what is read once a process (content types) read
+    give()
+    one = _extract_queries(day=DAY + datetime.timedelta(days=1))
+    for _ in range(5):
+        give()
+    five = _extract_queries(day=DAY + datetime.timedelta(days=2))
+    assert len(five) == len(one)  # no query per record
+    records = [sql for sql in five if '"registry_immunization"."dose_number"' in sql]
+    assert records
+    for sql in records:  # a million rows: columns no field is made of (JSON above all) stay in the database
+        assert '"registry_immunization"."screening"' not in sql and '"registry_recipient"."email"' not in sql

@@ -1,10 +1,11 @@
 import pytest
+from hl7apy.core import Element
 
 from cvms.demo.seed import seed_demo_everywhere
 from cvms.immunizations.choices import Site
 from cvms.immunizations.models import Immunization
 from cvms.immunizations.services.administer import immunization_edit, immunization_mark_entered_in_error
-from cvms.reporting.hl7 import VxuAction, hl7_escape, vxu_message
+from cvms.reporting.hl7 import VxuAction, VxuBuildError, hl7_escape, vxu_build, vxu_message
 from cvms.reporting.mllp import hl7_unescape
 from cvms.reporting.tests.vxu_fixtures import EXPIRES, GIVEN, a_dose, field, segments, strictly_valid
 
@@ -146,3 +147,40 @@ def test_a_location_name_with_a_delimiter_stays_in_its_subcomponent(dose):
     facility = field(vxu_message(dose), "RXA", 11).split("^")[3]
     assert facility == "Smith \\T\\ Jones \\S\\ &654321"  # the name cut to HD-1's 20 characters, escaped
     assert hl7_unescape(facility.split("&")[0]) == "Smith & Jones ^ "
+
+
+def test_a_message_of_a_shape_already_validated_is_built_without_hl7apy_elements(dose, monkeypatch):
+    """Strict validation in full costs tens of milliseconds; a shape it passed once is not run again."""
+    vxu_message(dose)
+    created = []
+    original = Element.__init__
+
+    def counted(self, *args, **kwargs):
+        created.append(type(self).__name__)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Element, "__init__", counted)
+    er7 = vxu_message(dose, control_id="SECOND")
+    assert created == []
+    assert field(er7, "MSH", 10) == "SECOND"
+    strictly_valid(er7)
+
+
+def test_a_value_the_schema_refuses_is_refused_in_a_shape_already_validated(dose, settings):
+    vxu_message(dose)
+    settings.CVMS_HL7_SENDING_FACILITY = "F" * 21  # HD-1 (IS) holds 20
+    with pytest.raises(VxuBuildError, match=rf"Immunization {dose.pk}: MSH-4.1: .*exceed the max length: 20"):
+        vxu_message(dose)
+
+
+def test_the_message_built_is_the_one_hl7apy_validates_strictly(dose):
+    er7 = vxu_message(dose, control_id="SAME")
+    message = vxu_build(dose, control_id="SAME")
+    assert message.to_er7() == "|".join(er7.partition("\r")[0].split("|")[:21]) + "\r" + er7.partition("\r")[2]
+
+
+def test_a_message_reads_its_dose_in_one_query_and_whether_it_was_corrected_in_another(dose,
+                                                                                       django_assert_num_queries):
+    vxu_message(dose)  # what is read once a process (content types) read
+    with django_assert_num_queries(2):  # only the columns the message is made of: none read later, one by one
+        vxu_message(dose)
