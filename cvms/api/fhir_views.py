@@ -6,6 +6,7 @@ import re
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
@@ -87,3 +88,15 @@ class ImmunizationCollection(FhirView):
 class ImmunizationRead(FhirView):
     def get(self, request, immunization_id: str):
         return Response(fhir.immunization_resource(access_dose_by_user(request.user, immunization_id)))
+
+
+class Unknown(FhirView):
+    """Any other address under ``/fhir/``: a FHIR client reads why in an OperationOutcome, not in an
+    HTML page."""
+
+    permission_classes = [AllowAny]
+
+    def not_served(self, request, *args, **kwargs):
+        raise NotFound(_("This server answers metadata, Patient and Immunization only."))
+
+    get = post = put = patch = delete = not_served

@@ -286,6 +286,14 @@ def test_without_a_token_the_answer_is_an_operation_outcome(tenant_a):
     assert response.json()["issue"][0]["code"] == "login"
 
 
+@pytest.mark.parametrize("address", ["/fhir/Observation", "/fhir/Patient/1/_history", "/fhir/"])
+def test_an_address_the_server_does_not_answer_is_an_operation_outcome(tenant_a, address):
+    for response in (ehr(tenant_a.manager).get(address), Client().post(address, "{}", content_type=FHIR_JSON)):
+        assert response["Content-Type"] == FHIR_JSON
+        refused_element(response, 404)
+        assert response.json()["issue"][0]["code"] == "not-found"
+
+
 def test_a_bad_birthdate_names_the_search_parameter(tenant_a):
     response = fhir_get(ehr(tenant_a.manager), "fhir:patients", {"birthdate": "17/05/1980"})
     assert refused_element(response, 400) == ["birthdate"]
