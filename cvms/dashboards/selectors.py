@@ -127,3 +127,10 @@ def registration_completion(*, scope: DashboardScope) -> list[tuple[str, int, in
             .annotate(loaded=Count("id"), registered=Count("id", filter=Q(registered_at__isnull=False)))
             .order_by("source_location__name"))
     return [(row["source_location__name"], row["loaded"], row["registered"]) for row in rows]
+
+
+def dashboard_products(*, location_ids):
+    """The products the product filter offers: those ever stocked at the locations."""
+    from cvms.inventory.models import VaccineProduct
+
+    return VaccineProduct.objects.filter(lots__location_id__in=location_ids).distinct().order_by("display_name")
