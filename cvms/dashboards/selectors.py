@@ -19,6 +19,8 @@ from cvms.recipients.models import Recipient
 
 #: How far ahead "second doses due" looks.
 DUE_WEEKS = 6
+#: The coming days "appointments booked against capacity" always shows.
+AHEAD_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,6 @@ class DashboardScope:
     start: datetime.date
     end: datetime.date  # inclusive
     product_id: int | None = None
-
-    @property
-    def days(self) -> int:
-        return (self.end - self.start).days + 1
 
     def bounds(self) -> tuple[datetime.datetime, datetime.datetime]:
         """The range as aware datetimes (local midnights), so the time-indexed columns are used."""
@@ -53,9 +51,12 @@ def doses_per_day(*, scope: DashboardScope) -> list[tuple[datetime.date, str, in
     return [(row["administered_on"], row["product"], row["doses"]) for row in rows]
 
 
-def days_of_supply(*, scope: DashboardScope) -> list[tuple[str, int, float, float | None]]:
-    """(product, doses on hand now, average doses given a day over the range, days of supply) per
-    product on hand or given; days of supply is None when none were given."""
+def days_of_supply(*, scope: DashboardScope, today: datetime.date | None = None,
+                   ) -> list[tuple[str, int, float, float | None]]:
+    """(product, doses on hand now, average doses given a day over the range's days up to today, days
+    of supply) per product on hand or given; days of supply is None when none were given."""
+    today = today or timezone.localdate()
+    days = max(1, (min(scope.end, today) - scope.start).days + 1)
     lots = InventoryLot.objects.filter(location_id__in=scope.location_ids)
     if scope.product_id:
         lots = lots.filter(product_id=scope.product_id)
@@ -63,7 +64,7 @@ def days_of_supply(*, scope: DashboardScope) -> list[tuple[str, int, float, floa
     given = dict(_doses(scope).values_list("lot__product__display_name").annotate(Count("id")).order_by())
     rows = []
     for product in sorted(set(on_hand) | set(given)):
-        per_day = given.get(product, 0) / scope.days
+        per_day = given.get(product, 0) / days
         stock = on_hand.get(product, 0)
         rows.append((product, stock, round(per_day, 1), round(stock / per_day, 1) if per_day else None))
     return rows
@@ -107,9 +108,14 @@ def second_doses_due(*, scope: DashboardScope, today: datetime.date | None = Non
     return [(week, product, n) for (week, product), n in sorted(counts.items())]
 
 
-def appointments_per_day(*, scope: DashboardScope) -> list[tuple[datetime.date, int, int]]:
-    """(day, seats booked, seats offered) for each day with open slots in the range."""
-    begin, end = scope.bounds()
+def appointments_per_day(*, scope: DashboardScope, today: datetime.date | None = None,
+                         ) -> list[tuple[datetime.date, int, int]]:
+    """(day, seats booked, seats offered) for each day with open slots from the range's start to its
+    end or the end of the coming ``AHEAD_DAYS`` days, whichever is later: bookings look ahead."""
+    today = today or timezone.localdate()
+    ahead = DashboardScope(location_ids=scope.location_ids, start=scope.start,
+                           end=max(scope.end, today + datetime.timedelta(days=AHEAD_DAYS - 1)))
+    begin, end = ahead.bounds()
     slots = Slot.objects.filter(location_id__in=scope.location_ids, starts_at__gte=begin, starts_at__lt=end,
                                 blocked=False)
     if scope.product_id:

@@ -74,6 +74,11 @@ def test_days_of_supply_divides_stock_on_hand_by_average_doses_a_day(tenant_a, t
     rows = s.days_of_supply(scope=_scope(tenant_a.location, tenant_a.other_location, days=2))
     # 26 + 12 on hand; 2 doses given over 2 days in range: one a day.
     assert rows == [("Moderna", 10, 0.0, None), (pfizer.display_name, 38, 1.0, 38.0)]
+    ahead = s.DashboardScope(location_ids=(tenant_a.location.pk,), start=TODAY - datetime.timedelta(days=1),
+                             end=TODAY + datetime.timedelta(days=5))
+    # Days still to come give no doses: the average is over yesterday and today.
+    assert s.days_of_supply(scope=ahead)[1] == (
+        pfizer.display_name, 26, 1.0, 26.0)
 
 
 def test_wastage_by_reason_sums_doses_and_leaves_out_corrected_entries(tenant_a, tenant_b, pfizer, moderna):
@@ -120,10 +125,12 @@ def test_appointments_per_day_sums_seats_booked_and_offered_of_open_slots(tenant
     appointment_book(recipient=RecipientFactory(), slot=first_slot)
     slots_day_block(location=tenant_a.location, day=tomorrow + datetime.timedelta(days=1), actor=tenant_a.manager,
                     schedule=schedule)
-    scope = s.DashboardScope(location_ids=(tenant_a.location.pk,), start=TODAY,
-                             end=TODAY + datetime.timedelta(days=3))
-    # Four half-hour slots of two seats tomorrow; the next day is closed.
-    assert s.appointments_per_day(scope=scope) == [(tomorrow, 2, 8)]
+    open_schedule(tenant_a.location, product=pfizer, first_day=TODAY + datetime.timedelta(days=14), capacity=1)
+    # Four half-hour slots of two seats tomorrow; the next day is closed; the last is past two weeks.
+    assert s.appointments_per_day(scope=_scope(tenant_a.location)) == [(tomorrow, 2, 8)]
+    later = s.DashboardScope(location_ids=(tenant_a.location.pk,), start=TODAY,
+                             end=TODAY + datetime.timedelta(days=20))
+    assert s.appointments_per_day(scope=later) == [(tomorrow, 2, 8), (TODAY + datetime.timedelta(days=14), 0, 4)]
 
 
 def test_registration_completion_counts_loaded_recipients_and_those_registered(tenant_a, tenant_b):
