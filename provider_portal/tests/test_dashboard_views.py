@@ -132,3 +132,46 @@ def test_each_csv_holds_its_table_with_formula_safe_cells(client, tenant_a):
 def test_an_unknown_figure_is_404(client, tenant_a):
     client.force_login(tenant_a.manager)
     assert client.get(_url(tenant_a, "nothing")).status_code == 404
+
+
+# --- An organization's dashboard: the same figures across its locations, for its administrators.
+
+def _org_url(tenant, figure=None, **query):
+    organization = tenant.organization.pk
+    url = (reverse("provider_portal:organization_dashboard_csv", args=[organization, figure]) if figure
+           else reverse("provider_portal:organization_dashboard", args=[organization]))
+    return f"{url}?{'&'.join(f'{k}={v}' for k, v in query.items())}" if query else url
+
+
+def test_an_organization_administrator_sees_the_figures_of_every_location_together(client, tenant_a, tenant_b,
+                                                                                   doses):
+    receive(tenant_b, "BB1", doses=99)
+    client.force_login(tenant_a.org_admin)
+    home = client.get(reverse("provider_portal:home"))
+    assert home.status_code == 200 and _org_url(tenant_a) in home.content.decode()
+    response = client.get(_org_url(tenant_a))
+    assert response.status_code == 200
+    supply = {table.key: table for table in response.context["tables"]}["supply"]
+    assert supply.rows == [[doses[0].lot.product.display_name, 57, 0.1, 570.0]]  # 47 here and 10 at the second
+    csv_rows = _csv(client.get(_org_url(tenant_a, "supply")))
+    assert csv_rows[1] == [doses[0].lot.product.display_name, "57", "0.1", "570.0"]
+
+
+@pytest.mark.parametrize("role", ["manager", "coordinator", "vaccinator", "employer_coordinator"])
+def test_only_organization_administrators_open_the_organization_dashboard(client, tenant_a, role):
+    client.force_login(getattr(tenant_a, role))
+    assert client.get(_org_url(tenant_a)).status_code == 403
+    assert client.get(_org_url(tenant_a, "doses")).status_code == 403
+
+
+def test_an_administrator_of_another_organization_gets_404(client, tenant_a, tenant_b):
+    client.force_login(tenant_b.org_admin)
+    assert client.get(_org_url(tenant_a)).status_code == 404
+    assert client.get(_org_url(tenant_a, "registration")).status_code == 404
+
+
+def test_the_organization_dashboard_names_a_bad_date(client, tenant_a):
+    client.force_login(tenant_a.org_admin)
+    for response in (client.get(_org_url(tenant_a, end="02/30/2026")),
+                     client.get(_org_url(tenant_a, "doses", end="02/30/2026"))):
+        assert response.status_code == 400 and "end" in response.context["form"].errors
