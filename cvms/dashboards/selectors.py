@@ -6,8 +6,8 @@ scoped by the portal's access helper, a date range and an optional product)."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate, TruncWeek
 from django.utils import timezone
 
 from cvms.appointments.models import Slot
@@ -97,15 +97,14 @@ def second_doses_due(*, scope: DashboardScope, today: datetime.date | None = Non
     ).exclude(Exists(later))
     if scope.product_id:
         firsts = firsts.filter(lot__product_id=scope.product_id)
-    counts: dict[tuple[datetime.date, str], int] = {}
-    rows = firsts.values_list("administered_on", "lot__product__min_interval_days", "lot__product__display_name")
-    for given_on, interval, product in rows.iterator():
-        due = given_on + datetime.timedelta(days=interval or 0)
-        if due >= horizon:
-            continue
-        week = max(week_start, due - datetime.timedelta(days=due.weekday()))
-        counts[week, product] = counts.get((week, product), 0) + 1
-    return [(week, product, n) for (week, product), n in sorted(counts.items())]
+    due = ExpressionWrapper(F("administered_on") + Coalesce("lot__product__min_interval_days", 0),
+                            output_field=DateField())
+    rows = (firsts.annotate(due=due).filter(due__lt=horizon)
+            .annotate(week=Greatest(Cast(TruncWeek("due", output_field=DateField()), DateField()),
+                                    Value(week_start, output_field=DateField())))
+            .values("week", product=F("lot__product__display_name")).annotate(first_doses=Count("id"))
+            .order_by("week", "product"))
+    return [(row["week"], row["product"], row["first_doses"]) for row in rows]
 
 
 def appointments_per_day(*, scope: DashboardScope, today: datetime.date | None = None,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from cvms.appointments.services import appointment_book, slots_day_block
 from cvms.appointments.tests.helpers import open_schedule
 from cvms.dashboards import selectors as s
+from cvms.dashboards.figures import dashboard_tables
 from cvms.immunizations import choices as ic
 from cvms.immunizations.services.administer import immunization_mark_entered_in_error, immunization_record
 from cvms.inventory import choices as c
@@ -140,3 +141,13 @@ def test_registration_completion_counts_loaded_recipients_and_those_registered(t
     RecipientFactory(source_location=tenant_b.location, registered_at=timezone.now())
     n, done = before.get(tenant_a.location.name, (0, 0))
     assert s.registration_completion(scope=_scope(tenant_a.location)) == [(tenant_a.location.name, n + 2, done + 1)]
+
+
+def test_every_figure_is_one_grouped_query_however_many_rows(tenant_a, pfizer, moderna, django_assert_num_queries):
+    for lot in (_lot(tenant_a.location, pfizer), _lot(tenant_a.location, moderna)):
+        for days_ago in range(5):
+            _give(tenant_a, lot, days_ago=days_ago)
+    # Six figures; days of supply reads stock and doses apart.
+    with django_assert_num_queries(7):
+        tables = dashboard_tables(scope=_scope(tenant_a.location))
+    assert sum(sum(row[1:]) for row in tables[0].rows) == 10
