@@ -67,3 +67,20 @@ def test_a_manager_reads_the_dashboard_filters_it_and_downloads_a_csv(page, tena
         page.get_by_test_id("csv-doses").click()
     content = open(download.value.path(), encoding="utf-8-sig").read().splitlines()
     assert content[0] == f'"Day","{moderna.product.display_name}"' and len(content) == 3
+
+
+def test_an_organization_administrator_reads_the_organizations_dashboard_from_the_navigation(page, tenant_a,
+                                                                                             password):
+    _demo_like(tenant_a)
+    sign_in(page, tenant_a.org_admin.email, password)
+    page.wait_for_load_state()
+    page.get_by_test_id("portal-nav").get_by_role("link", name="Provider Portal").click()
+    page.wait_for_url("**/provider/")
+    assert_accessible(page)
+    page.get_by_test_id("dashboard-organizations").get_by_role("link").click()
+    page.wait_for_url("**/dashboard/")
+    table = page.locator("#table-doses")
+    table.and_(page.locator("[data-chart-drawn]")).wait_for()
+    assert table.evaluate(DRAWN)
+    assert_accessible(page)
+    on_a_phone(page, "the organization's dashboard")
