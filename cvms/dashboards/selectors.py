@@ -53,11 +53,11 @@ def doses_per_day(*, scope: DashboardScope) -> list[tuple[datetime.date, str, in
 
 def days_of_supply(*, scope: DashboardScope, today: datetime.date | None = None,
                    ) -> list[tuple[str, int, float, float | None]]:
-    """(product, doses on hand now, average doses given a day over the range's days up to today, days
+    """(product, unexpired doses on hand now, average doses given a day over the range's days up to today, days
     of supply) per product on hand or given; days of supply is None when none were given."""
     today = today or timezone.localdate()
     days = max(1, (min(scope.end, today) - scope.start).days + 1)
-    lots = InventoryLot.objects.filter(location_id__in=scope.location_ids)
+    lots = InventoryLot.objects.filter(location_id__in=scope.location_ids, expiration_date__gte=today)
     if scope.product_id:
         lots = lots.filter(product_id=scope.product_id)
     on_hand = dict(lots.values_list("product__display_name").annotate(Sum("on_hand")).order_by())

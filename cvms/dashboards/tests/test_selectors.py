@@ -13,6 +13,7 @@ from cvms.dashboards.figures import dashboard_tables
 from cvms.immunizations import choices as ic
 from cvms.immunizations.services.administer import immunization_mark_entered_in_error, immunization_record
 from cvms.inventory import choices as c
+from cvms.inventory.models import InventoryLot
 from cvms.inventory.services.stock import entry_reverse, lot_receive, lot_waste
 from cvms.inventory.tests.factories import VaccineProductFactory
 from cvms.recipients.tests.factories import RecipientFactory
@@ -65,11 +66,13 @@ def test_doses_per_day_counts_completed_doses_by_day_and_product_in_scope(tenant
     assert s.doses_per_day(scope=_scope(tenant_a.location, product=moderna)) == [(yesterday, "Moderna", 1)]
 
 
-def test_days_of_supply_divides_stock_on_hand_by_average_doses_a_day(tenant_a, tenant_b, pfizer, moderna):
+def test_days_of_supply_divides_unexpired_stock_by_average_doses_a_day(tenant_a, tenant_b, pfizer, moderna):
     pf = _lot(tenant_a.location, pfizer, doses=30)
     _lot(tenant_a.other_location, pfizer, doses=12)
     _lot(tenant_a.location, moderna, doses=10)
     _lot(tenant_b.location, pfizer, doses=500)
+    expired = _lot(tenant_a.location, pfizer, doses=7, number="OLD")
+    InventoryLot.objects.filter(pk=expired.pk).update(expiration_date=TODAY - datetime.timedelta(days=1))
     for days_ago in range(4):
         _give(tenant_a, pf, days_ago=days_ago)
     rows = s.days_of_supply(scope=_scope(tenant_a.location, tenant_a.other_location, days=2))
