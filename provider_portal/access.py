@@ -12,6 +12,7 @@ from cvms.accounts.models import PROVIDER_ROLES, Role
 from cvms.accounts.selectors import user_has_role
 from cvms.appointments.models import Appointment
 from cvms.appointments.roles import DAY_LIST_ROLES, SCHEDULE_ROLES
+from cvms.dashboards.roles import ORGANIZATION_DASHBOARD_ROLES
 from cvms.immunizations.choices import CheckInStatus
 from cvms.immunizations.models import CheckIn, Immunization
 from cvms.immunizations.roles import ADMINISTER_ROLES, CHECKIN_ROLES, HISTORY_ROLES
@@ -19,7 +20,7 @@ from cvms.immunizations.selectors import lots_for_back_entry
 from cvms.inventory.models import InventoryLot, MarketplaceOffer, MarketplaceRequest, StockLedgerEntry, Transfer
 from cvms.inventory.roles import STATE_ROLES, STOCK_ROLES, VIEW_ROLES, holds_role_at
 from cvms.inventory.selectors import lots_for_administration, marketplace_open_offers, transfers_involving
-from cvms.organizations.models import Location
+from cvms.organizations.models import Location, Organization
 from cvms.recipients.models import Recipient
 from cvms.uploads.models import RecipientUpload
 
@@ -239,3 +240,17 @@ def access_appointment_by_user(user, location_id: int, appointment_id: int) -> A
                                     location=location)
     appointment.location = location
     return appointment
+
+
+# Dashboards: a location's through the location roles above; an organization's for its administrators.
+
+def dashboard_organizations_for_user(user):
+    """Organizations whose dashboard ``user`` reads: where they are an active Organization Administrator."""
+    return Organization.objects.filter(
+        memberships__user=user, memberships__is_active=True,
+        memberships__role__in=[str(r) for r in ORGANIZATION_DASHBOARD_ROLES],
+    ).distinct().order_by("name")
+
+
+def access_dashboard_organization_by_user(user, organization_id: int) -> Organization:
+    return get_object_or_404(dashboard_organizations_for_user(user), pk=organization_id)

@@ -18,8 +18,9 @@ class ProviderPortalConfig(AppConfig):
             description=_("Enrolled locations manage vaccine inventory, check in recipients, record vaccine "
                           "administration and upload recipients."),
             roles=frozenset(PROVIDER_ROLES),
-            # State staff approve transfers here and see every location's stock.
-            visiting_roles=frozenset({Role.STATE_STAFF}),
+            # State staff approve transfers here and see every location's stock; organization
+            # administrators read their organization's dashboard here.
+            visiting_roles=frozenset({Role.STATE_STAFF, Role.ORG_ADMIN}),
             downtime_notices=True,  # FAQ 5: Provider Portal users are emailed about scheduled downtime
         ))
         # The pages of this portal that the core links to (emails, API answers).

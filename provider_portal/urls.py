@@ -1,6 +1,14 @@
 from django.urls import path
 
-from provider_portal import bulk_views, marketplace_views, stock_views, transfer_views, vaccines_gov_views, views
+from provider_portal import (
+    bulk_views,
+    dashboard_views,
+    marketplace_views,
+    stock_views,
+    transfer_views,
+    vaccines_gov_views,
+    views,
+)
 
 app_name = "provider_portal"
 bulk = "locations/<int:location_id>/bulk/"
@@ -11,6 +19,13 @@ transfer = "locations/<int:location_id>/transfers/<int:transfer_id>/"
 urlpatterns = [
     path("", views.home, name="home"),
     path("locations/<int:location_id>/", views.location_detail, name="location"),
+    path("locations/<int:location_id>/dashboard/", dashboard_views.location_dashboard, name="dashboard"),
+    path("locations/<int:location_id>/dashboard/<slug:figure>.csv", dashboard_views.location_dashboard_csv,
+         name="dashboard_csv"),
+    path("organizations/<int:organization_id>/dashboard/", dashboard_views.organization_dashboard,
+         name="organization_dashboard"),
+    path("organizations/<int:organization_id>/dashboard/<slug:figure>.csv", dashboard_views.organization_dashboard_csv,
+         name="organization_dashboard_csv"),
     path("bulk-template.csv", bulk_views.bulk_template, {"fmt": "csv"}, name="bulk_template_csv"),
     path("bulk-template.xlsx", bulk_views.bulk_template, {"fmt": "xlsx"}, name="bulk_template_xlsx"),
     path(bulk, bulk_views.bulk_home, name="bulk"),

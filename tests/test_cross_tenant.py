@@ -7,6 +7,8 @@ does not know, the harness fails and asks for an entry in ``TENANT_A_OBJECTS``."
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cvms.dashboards.figures import FIGURE_KEYS
+
 PORTAL_NAMESPACES = {"enrollment", "provider_portal", "recipient_portal", "organization_portal", "helpdesk", "api",
                      "fhir"}
 
@@ -223,6 +225,8 @@ TENANT_A_OBJECTS = {
     # A help desk case and its files: its requester's own, nobody else's (agents work it in admin).
     "case_number": lambda a: _case(a).number,
     "attachment_id": lambda a: _case(a).attachments.first().pk,
+    # A dashboard figure's CSV: every figure is checked by test_no_dashboard_csv_reaches_another_tenant.
+    "figure": lambda a: "doses",
 }
 
 
@@ -336,3 +340,12 @@ def test_organization_invitation_pages_refuse_another_countys_health_department(
         assert client.get(reverse(*pages[0][:1], kwargs=pages[0][1])).status_code == 200
     client.force_login(lhd_wake)
     assert tenant_a.employer.name in client.get(reverse("organization_portal:invited")).content.decode()
+
+
+@pytest.mark.parametrize("figure", FIGURE_KEYS)
+def test_no_dashboard_csv_reaches_another_tenant(client, tenant_a, tenant_b, outsider, agent, figure):
+    url = reverse("provider_portal:dashboard_csv", kwargs={"location_id": tenant_a.location.pk, "figure": figure})
+    for who, user in _actors(tenant_b, outsider, agent).items():
+        client.force_login(user)
+        status = client.get(url).status_code
+        assert status in (403, 404), f"{who} of another tenant got {status} at {url}"

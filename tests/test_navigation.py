@@ -22,7 +22,7 @@ def _actors(request):
     return {
         "anonymous": (ANONYMOUS, ["enrollment", "recipient", "helpdesk"]),
         "outsider": (request.getfixturevalue("outsider"), ["enrollment", "recipient", "helpdesk"]),
-        "org admin": (tenant.org_admin, ["enrollment", "helpdesk"]),
+        "org admin": (tenant.org_admin, ["enrollment", "provider", "helpdesk"]),
         "state reviewer": (request.getfixturevalue("state_reviewer"),
                            ["enrollment", "provider", "organization", "helpdesk", "admin"]),
         "location manager": (tenant.manager, ["provider", "helpdesk"]),

@@ -57,6 +57,15 @@ def test_provider_of_another_organization_gets_404(client, tenant_a, tenant_b):
 
 
 def test_people_without_a_provider_role_get_403(client, tenant_a, outsider):
-    for user in (tenant_a.org_admin, tenant_a.recipient_user, outsider):
+    for user in (tenant_a.recipient_user, outsider):
         client.force_login(user)
         assert client.get(reverse("provider_portal:home")).status_code == 403
+
+
+def test_organization_administrators_visit_for_their_dashboard_and_open_no_location_page(client, tenant_a):
+    client.force_login(tenant_a.org_admin)
+    home = client.get(reverse("provider_portal:home"))
+    assert home.status_code == 200
+    assert list(home.context["dashboard_organizations"]) == [tenant_a.organization]
+    assert 'data-testid="provider-locations"' not in home.content.decode()
+    assert client.get(reverse("provider_portal:location", args=[tenant_a.location.pk])).status_code == 403

@@ -88,7 +88,7 @@ def test_a_location_managers_location_tabs_fit_a_phone(page, tenant_a, password)
                  f"/provider/locations/{tenant_a.location.pk}/account-history/",
                  f"/provider/locations/{tenant_a.location.pk}/paper-forms/"):
         page.goto(path)
-        # Overview, Check-in, Schedules, Appointments, Inventory, Transfers, Bulk Registration, Upload
-        # history, Marketplace, Account History, Paper forms, Vaccines.gov.
-        assert page.get_by_test_id("location-tabs").get_by_role("link").count() == 12
+        # Overview, Dashboard, Check-in, Schedules, Appointments, Inventory, Transfers, Bulk Registration,
+        # Upload history, Marketplace, Account History, Paper forms, Vaccines.gov.
+        assert page.get_by_test_id("location-tabs").get_by_role("link").count() == 13
         assert_fits(page)
