@@ -11,17 +11,9 @@ from cvms.reporting.models import RegistrySubmission, SubmissionStatus
 from cvms.reporting.tests.mllp_fixtures import ack, control_id_of
 from cvms.reporting.tests.vxu_fixtures import a_dose, field
 from cvms.reporting.vxu_send import vxu_submission_send
+from tests.servers import wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
-
-
-def _wait_for(predicate, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_a_worker_sends_a_committed_dose_to_the_registry_and_stores_its_acknowledgement(
@@ -37,8 +29,7 @@ def test_a_worker_sends_a_committed_dose_to_the_registry_and_stores_its_acknowle
         try:
             dose = a_dose(tenant_a)
             submissions = RegistrySubmission.objects.filter(immunization=dose)
-            sent = _wait_for(lambda: submissions.get().status != SubmissionStatus.PENDING)
-            assert sent, f"never sent: {submissions.values().first()}"
+            wait_until(lambda: submissions.get().status != SubmissionStatus.PENDING, "never sent to the registry")
         finally:
             stop_celery_worker(worker)
     submission = submissions.get()
