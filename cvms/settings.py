@@ -200,6 +200,9 @@ CVMS_HL7_MLLP_TIMEOUT = env_float("CVMS_HL7_MLLP_TIMEOUT", 30.0, minimum=0.1)
 CVMS_HL7_RETRY_BASE_SECONDS = env_int("CVMS_HL7_RETRY_BASE_SECONDS", 60, minimum=1)
 CVMS_HL7_RETRY_MAX_ATTEMPTS = env_int("CVMS_HL7_RETRY_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
 CVMS_HL7_RETRY_GRACE_SECONDS = env_int("CVMS_HL7_RETRY_GRACE_SECONDS", 300, minimum=30)
+# Dashboards: a dose entered more than this many hours after it was given counts as entered late
+# (the provider agreement asks for entry within 24 hours).
+CVMS_DASHBOARD_LATE_ENTRY_HOURS = env_int("CVMS_DASHBOARD_LATE_ENTRY_HOURS", 24, minimum=1, maximum=24 * 30)
 
 # Reporting (CVRS): the CDC CVRS extract. Beat makes the previous day's extract at this time of day
 # (HH:MM in CELERY_TIMEZONE, UTC: 06:00 is 01:00 or 02:00 Eastern, before CDC's noon deadline), every

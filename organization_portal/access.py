@@ -93,3 +93,10 @@ def access_coordinator_invitation_by_user(user, invitation_id: int) -> Invitatio
             role=Role.ORG_COORDINATOR, organization__in=team_organizations_for_user(user).values("pk")),
         pk=invitation_id,
     )
+
+
+# --- Dashboards: a health department's staff read their department's counties.
+
+def access_department_by_user(user, department_id: int) -> Organization:
+    """A local health department where ``user`` is active staff."""
+    return get_object_or_404(departments_of(user), pk=department_id)

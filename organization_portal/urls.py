@@ -1,6 +1,6 @@
 from django.urls import path
 
-from organization_portal import employee_views, invitation_views, removal_views, views
+from organization_portal import dashboard_views, employee_views, invitation_views, removal_views, views
 
 app_name = "organization_portal"
 urlpatterns = [
@@ -44,4 +44,14 @@ urlpatterns += [
 urlpatterns += [
     path(employees + "<int:employee_id>/removal/", removal_views.removal_request, name="removal_request"),
     path(employees + "removal-requests/", removal_views.removal_requests, name="removal_requests"),
+]
+
+# Dashboards of a health department's counties and of the state (dashboard_views.py).
+urlpatterns += [
+    path("departments/<int:department_id>/dashboard/", dashboard_views.department_dashboard,
+         name="department_dashboard"),
+    path("departments/<int:department_id>/dashboard/<slug:figure>.csv", dashboard_views.department_dashboard_csv,
+         name="department_dashboard_csv"),
+    path("state/dashboard/", dashboard_views.state_dashboard, name="state_dashboard"),
+    path("state/dashboard/<slug:figure>.csv", dashboard_views.state_dashboard_csv, name="state_dashboard_csv"),
 ]

@@ -13,10 +13,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from cvms.core.forms import SELECT_PROMPT, UswdsFormMixin, add_refusal
+from cvms.core.forms import DATE_FORMATS, SELECT_PROMPT, UswdsFormMixin, add_refusal
 from cvms.immunizations import choices as c
 from cvms.inventory.models import InventoryLot, VaccineProduct
-from provider_portal.stock_forms import DATE_FORMATS, IdempotentForm
+from provider_portal.stock_forms import IdempotentForm
 
 TIME_FORMATS = ["%H:%M", "%I:%M %p", "%I:%M%p", "%I:%M %P", "%H%M"]
 #: A question's form field: ``screening_<key>``.

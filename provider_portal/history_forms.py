@@ -4,9 +4,8 @@ from django import forms
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from cvms.core.forms import UswdsFormMixin
+from cvms.core.forms import DATE_FORMATS, UswdsFormMixin
 from cvms.immunizations.selectors import HistoryFilters, history_lots, history_products, history_vaccinators
-from provider_portal.stock_forms import DATE_FORMATS
 
 
 class LotChoiceField(forms.ModelChoiceField):

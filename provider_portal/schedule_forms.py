@@ -8,9 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cvms.appointments.models import Schedule
 from cvms.appointments.services import MAX_SEATS
-from cvms.core.forms import UswdsFormMixin
+from cvms.core.forms import DATE_FORMATS, UswdsFormMixin
 from cvms.inventory.models import VaccineProduct
-from provider_portal.stock_forms import DATE_FORMATS
 
 WEEKDAYS = [(0, _("Monday")), (1, _("Tuesday")), (2, _("Wednesday")), (3, _("Thursday")), (4, _("Friday")),
             (5, _("Saturday")), (6, _("Sunday"))]

@@ -5,12 +5,10 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cvms.core.forms import UswdsFormMixin, add_refusal
+from cvms.core.forms import DATE_FORMATS, UswdsFormMixin, add_refusal
 from cvms.inventory import choices as c
 from cvms.inventory.models import VaccineProduct
 from cvms.organizations.models import StorageUnit
-
-DATE_FORMATS = ["%m/%d/%Y", "%Y-%m-%d"]
 
 
 class IdempotentForm(UswdsFormMixin, forms.Form):

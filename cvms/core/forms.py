@@ -11,6 +11,9 @@ _WIDGET_CLASSES = {
     forms.CheckboxInput: "usa-checkbox__input",
 }
 
+#: The dates a date field reads: as typed (MM/DD/YYYY) or as a date picker and a link send them.
+DATE_FORMATS = ["%m/%d/%Y", "%Y-%m-%d"]
+
 #: The empty first option of a drop-down list: nobody's answer is chosen for them.
 SELECT_PROMPT = _("Select…")
 

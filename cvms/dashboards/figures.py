@@ -3,7 +3,7 @@ table beside its chart) and the CSV download. The first column labels each row; 
 kind of chart and the columns it plots."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -23,11 +23,30 @@ class Table:
     #: The columns the chart plots (all but the first when empty).
     plotted: list[int] = field(default_factory=list)
     stacked: bool = False
+    #: The filter value each row's label narrows the page to (a county to drill into), if any.
+    drill: list[str] = field(default_factory=list)
+    #: Rows the page leaves out (the CSV has them all).
+    more: int = 0
+    #: Set by the page: each row's drill-down address, and the CSV's.
+    links: list[str] = field(default_factory=list)
+    csv_url: str = ""
 
     @property
     def labelled_rows(self) -> list[list[tuple[str, object]]]:
         """Each row's cells with their column's heading (a stacked table's labels on a phone)."""
         return [list(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    @property
+    def linked_rows(self) -> list[tuple[str, list[tuple[str, object]]]]:
+        """Each row's drill-down address (or "") with its labelled cells."""
+        links = self.links or [""] * len(self.rows)
+        return list(zip(links, self.labelled_rows, strict=True))
+
+    def shortened(self, rows: int) -> "Table":
+        """The table with its first ``rows`` rows, counting those left out."""
+        if len(self.rows) <= rows:
+            return self
+        return replace(self, rows=self.rows[:rows], drill=self.drill[:rows], more=len(self.rows) - rows)
 
     @property
     def plotted_columns(self) -> str:
@@ -38,7 +57,7 @@ def _day(value) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
-def _pivot(triples, first_heading: str) -> tuple[list[str], list[list]]:
+def pivot(triples, first_heading: str) -> tuple[list[str], list[list]]:
     """(label, series, value) rows as one row a label and one column a series."""
     series = sorted({series for _label, series, _value in triples})
     by_label: dict = {}
@@ -48,7 +67,7 @@ def _pivot(triples, first_heading: str) -> tuple[list[str], list[list]]:
 
 
 def _doses(scope) -> Table:
-    columns, rows = _pivot(s.doses_per_day(scope=scope), _("Day"))
+    columns, rows = pivot(s.doses_per_day(scope=scope), _("Day"))
     return Table("doses", _("Doses given per day"), columns, rows, chart="line" if len(rows) > 1 else "bar")
 
 
@@ -66,7 +85,7 @@ def _wastage(scope) -> Table:
 
 
 def _second_doses(scope) -> Table:
-    columns, rows = _pivot(s.second_doses_due(scope=scope), _("Week of"))
+    columns, rows = pivot(s.second_doses_due(scope=scope), _("Week of"))
     return Table("second-doses", _("Second doses due"), columns, rows, stacked=True)
 
 
