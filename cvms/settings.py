@@ -200,9 +200,6 @@ CVMS_HL7_MLLP_TIMEOUT = env_float("CVMS_HL7_MLLP_TIMEOUT", 30.0, minimum=0.1)
 CVMS_HL7_RETRY_BASE_SECONDS = env_int("CVMS_HL7_RETRY_BASE_SECONDS", 60, minimum=1)
 CVMS_HL7_RETRY_MAX_ATTEMPTS = env_int("CVMS_HL7_RETRY_MAX_ATTEMPTS", 8, minimum=1, maximum=50)
 CVMS_HL7_RETRY_GRACE_SECONDS = env_int("CVMS_HL7_RETRY_GRACE_SECONDS", 300, minimum=30)
-# Dashboards: a dose entered more than this many hours after it was given counts as entered late
-# (the provider agreement asks for entry within 24 hours).
-CVMS_DASHBOARD_LATE_ENTRY_HOURS = env_int("CVMS_DASHBOARD_LATE_ENTRY_HOURS", 24, minimum=1, maximum=24 * 30)
 
 # Reporting (CVRS): the CDC CVRS extract. Beat makes the previous day's extract at this time of day
 # (HH:MM in CELERY_TIMEZONE, UTC: 06:00 is 01:00 or 02:00 Eastern, before CDC's noon deadline), every
@@ -242,6 +239,7 @@ INSTALLED_APPS = [
     "cvms.inventory",
     "cvms.immunizations",
     "cvms.reporting",
+    "cvms.dashboards",
     "cvms.appointments",
     "cvms.eligibility",
     "cvms.uploads",
@@ -454,6 +452,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=int(CVMS_REMINDERS_AT[:2]), minute=int(CVMS_REMINDERS_AT[3:])),
     },
     "send-due-vxu-submissions": {"task": "cvms.reporting.vxu_tasks.send_due_vxu_submissions", "schedule": 60.0},
+    "compact-dashboard-rollups": {"task": "cvms.dashboards.tasks.compact_dashboard_rollups", "schedule": 60.0},
     "cvrs-daily-extract": {
         "task": "cvms.reporting.cvrs_tasks.make_daily_extract",
         "schedule": crontab(hour=int(CVMS_CVRS_EXTRACT_AT[:2]), minute=int(CVMS_CVRS_EXTRACT_AT[3:])),

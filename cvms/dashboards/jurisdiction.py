@@ -1,6 +1,7 @@
-"""The figures of a jurisdiction: a local health department's counties or the whole state, read
-from the real tables with three grouped queries (doses, locations, employers): no second copy that
-could drift.
+"""The figures of a jurisdiction: a local health department's counties or the whole state, with
+three grouped queries (doses, locations, employers). A county's doses are read from the doses and
+their people; the whole state's, and every location's counts, from the rollups the database keeps
+beside the doses in the same transactions (``models.py``), so they cannot drift from them either.
 
 A dose belongs to the county of the location that gave it; a person's age is their age on the day
 of the dose; a person who gave several races is counted once under each (so the race figure may
@@ -9,15 +10,17 @@ add up to more than the doses), and one who gave none under "Unknown"."""
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
+from cvms.dashboards.rollup_sql import LATE_ENTRY_HOURS
 from cvms.immunizations.choices import ImmunizationStatus
 from cvms.inventory.choices import LedgerKind
 
+__all__ = ["LATE_ENTRY_HOURS"]
+
 #: The first age of each age group after the first (0 to 11): the groups of the CDC's vaccination
-#: demographics.
+#: demographics. The database's ``dashboards_age_group`` (``rollup_sql.py``) uses the same.
 AGE_BOUNDS = (12, 16, 18, 25, 50, 65, 75)
 #: Ledger kinds that deliver doses to a location or take them elsewhere.
 DELIVERY_KINDS = (LedgerKind.RECEIVE, LedgerKind.TRANSFER_IN, LedgerKind.TRANSFER_OUT)
@@ -40,19 +43,19 @@ class JurisdictionScope:
 
     def params(self) -> dict:
         begin, end = self.bounds()
-        return {"begin": begin, "end": end, "counties": list(self.counties or ()), "product": self.product_id,
+        return {"begin": begin, "end": end, "start": self.start, "last": self.end,
+                "counties": list(self.counties or ()), "product": self.product_id,
                 "departments": list(self.departments or ()), "completed": ImmunizationStatus.COMPLETED,
-                "bounds": list(AGE_BOUNDS), "kinds": [str(kind) for kind in DELIVERY_KINDS],
-                "late": datetime.timedelta(hours=settings.CVMS_DASHBOARD_LATE_ENTRY_HOURS)}
+                "kinds": [str(kind) for kind in DELIVERY_KINDS]}
 
-    def where(self, county_column: str) -> str:
+    def where(self, county_column: str = "loc.county", product_column: str = "lot.product_id") -> str:
         """The county and product conditions, for a query that names the location's county
-        ``county_column`` and the dose's lot ``lot``."""
+        ``county_column`` and the product ``product_column``."""
         parts = []
         if self.counties is not None:
             parts.append(f"{county_column} = ANY(%(counties)s)")
         if self.product_id:
-            parts.append("lot.product_id = %(product)s")
+            parts.append(f"{product_column} = %(product)s")
         return "".join(f" AND {part}" for part in parts)
 
 
@@ -71,7 +74,7 @@ class DoseBreakdown:
 DOSES_CTE = """
     WITH d AS MATERIALIZED (
         SELECT i.administered_on AS day, lot.product_id, loc.county, r.sex, r.ethnicity, r.race,
-               width_bucket(extract(year FROM age(i.administered_on, r.date_of_birth))::int, %(bounds)s::int[]) AS age
+               dashboards_age_group(i.administered_on, r.date_of_birth) AS age
         FROM registry_immunization i
         JOIN registry_location loc ON loc.id = i.location_id
         JOIN registry_inventorylot lot ON lot.id = i.lot_id
@@ -93,11 +96,36 @@ DOSES_PARTS = {
 }
 
 
+#: The same parts read from the rollups, for the whole state (fixed text; values are parameters).
+ROLLUP_WHERE = "r.day >= %(start)s AND r.day <= %(last)s"
+DIMENSIONS = {"age": "a", "sex": "s", "ethnicity": "e", "race": "r"}
+ROLLUP_PARTS = {
+    "per_day": f"""SELECT 'per_day', r.day::text, p.display_name, sum(r.doses)
+                   FROM dashboards_doserollup r JOIN registry_vaccineproduct p ON p.id = r.product_id
+                   WHERE {ROLLUP_WHERE} {{product}} GROUP BY r.day, p.display_name HAVING sum(r.doses) <> 0""",  # noqa: S608
+    "county": f"""SELECT 'county', loc.county, NULL, sum(r.doses)
+                  FROM dashboards_doserollup r JOIN registry_location loc ON loc.id = r.location_id
+                  WHERE {ROLLUP_WHERE} {{product}} GROUP BY loc.county HAVING sum(r.doses) <> 0""",  # noqa: S608
+    **{part: f"""SELECT '{part}', r.value, NULL, sum(r.doses) FROM dashboards_demographicrollup r
+                 WHERE {ROLLUP_WHERE} AND r.dimension = '{dimension}' {{product}}
+                 GROUP BY r.value HAVING sum(r.doses) <> 0"""  # noqa: S608
+        for part, dimension in DIMENSIONS.items()},
+}
+
+
+def _doses_sql(scope: JurisdictionScope, parts) -> str:
+    if scope.counties is None:
+        product = scope.where(product_column="r.product_id")
+        return " UNION ALL ".join(f"({ROLLUP_PARTS[part].format(product=product)})" for part in parts)
+    return DOSES_CTE.format(where=scope.where()) + " UNION ALL ".join(f"({DOSES_PARTS[part]})" for part in parts)
+
+
 def dose_breakdown(*, scope: JurisdictionScope, parts=tuple(DOSES_PARTS)) -> DoseBreakdown:
     """The doses given in the scope by day and product, county, age group, sex, ethnicity and race
-    (or only the ``parts`` named): one query, the doses joined once to their people."""
+    (or only the ``parts`` named): one query, over the rollups for the whole state, else over the
+    counties' doses joined once to their people."""
     found = DoseBreakdown([], {}, {}, {}, {}, {})
-    sql = DOSES_CTE.format(where=scope.where("loc.county")) + " UNION ALL ".join(DOSES_PARTS[p] for p in parts)
+    sql = _doses_sql(scope, parts)
     with connection.cursor() as cursor:
         cursor.execute(sql, scope.params())
         rows = cursor.fetchall()
@@ -121,7 +149,7 @@ class LocationFigures:
     delivered: int
     #: Doses given (completed) in the range.
     administered: int
-    #: Of those, entered more than ``CVMS_DASHBOARD_LATE_ENTRY_HOURS`` after they were given.
+    #: Of those, entered more than ``LATE_ENTRY_HOURS`` after they were given.
     late: int
     #: Average hours from giving a dose to entering it (None without doses).
     average_hours: float | None
@@ -140,14 +168,11 @@ LOCATIONS_SQL = """
         GROUP BY lot.location_id
     ) AS dl ON dl.location_id = loc.id
     LEFT JOIN (
-        SELECT i.location_id, count(*) AS administered,
-               count(*) FILTER (WHERE i.created_at - i.administered_at > %(late)s) AS late,
-               round((extract(epoch FROM avg(greatest(i.created_at - i.administered_at, interval '0')))
-                      / 3600)::numeric, 1)::float AS average_hours
-        FROM registry_immunization i JOIN registry_inventorylot lot ON lot.id = i.lot_id
-        JOIN registry_location loc ON loc.id = i.location_id
-        WHERE i.status = %(completed)s AND i.administered_at >= %(begin)s AND i.administered_at < %(end)s {where}
-        GROUP BY i.location_id
+        SELECT r.location_id, sum(r.doses) AS administered, sum(r.late) AS late,
+               round(sum(r.lag_seconds) / nullif(sum(r.doses), 0) / 3600.0, 1)::float AS average_hours
+        FROM dashboards_doserollup r JOIN registry_location loc ON loc.id = r.location_id
+        WHERE r.day >= %(start)s AND r.day <= %(last)s {rollup_where}
+        GROUP BY r.location_id HAVING sum(r.doses) <> 0
     ) AS ad ON ad.location_id = loc.id
     WHERE (dl.delivered IS NOT NULL OR ad.administered IS NOT NULL) {county}
     ORDER BY loc.county, loc.name, loc.id
@@ -159,7 +184,9 @@ def location_figures(*, scope: JurisdictionScope) -> list[LocationFigures]:
     given (the figure that decides allocations) and how late its doses were entered."""
     county = " AND loc.county = ANY(%(counties)s)" if scope.counties is not None else ""
     with connection.cursor() as cursor:
-        cursor.execute(LOCATIONS_SQL.format(where=scope.where("loc.county"), county=county), scope.params())
+        sql = LOCATIONS_SQL.format(where=scope.where(), rollup_where=scope.where(product_column="r.product_id"),
+                                   county=county)
+        cursor.execute(sql, scope.params())
         return [LocationFigures(*row) for row in cursor.fetchall()]
 
 
@@ -174,10 +201,16 @@ class EmployerFigures:
 
 
 EMPLOYERS_SQL = """
-    SELECT o.id, o.name, o.county, o.invited_at, count(r.id), count(r.registered_at)
-    FROM registry_organization o LEFT JOIN registry_recipient r ON r.employer_id = o.id
+    SELECT o.id, o.name, o.county, o.invited_at, coalesce(e.employees, 0), coalesce(e.registered, 0)
+    FROM registry_organization o LEFT JOIN (
+        SELECT r.employer_id, count(*) AS employees, count(r.registered_at) AS registered
+        FROM registry_recipient r
+        WHERE r.employer_id IS NOT NULL AND r.employer_id IN (SELECT o.id FROM registry_organization o
+                                                              WHERE o.kind = 'employer' {where})
+        GROUP BY r.employer_id
+    ) AS e ON e.employer_id = o.id
     WHERE o.kind = 'employer' {where}
-    GROUP BY o.id ORDER BY o.county, o.name, o.id
+    ORDER BY o.county, o.name, o.id
 """
 
 
@@ -193,13 +226,6 @@ def employer_figures(*, scope: JurisdictionScope) -> list[EmployerFigures]:
     with connection.cursor() as cursor:
         cursor.execute(EMPLOYERS_SQL.format(where=where), scope.params())
         return [EmployerFigures(*row) for row in cursor.fetchall()]
-
-
-def peer_sql(*, scope: JurisdictionScope) -> None:
-    """The page's three queries run by the database alone (the benchmark's peer)."""
-    dose_breakdown(scope=scope)
-    location_figures(scope=scope)
-    employer_figures(scope=scope)
 
 
 def jurisdiction_products():

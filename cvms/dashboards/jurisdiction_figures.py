@@ -5,7 +5,6 @@ entries lag; invited employers and their employees' registration."""
 
 from collections.abc import Callable
 
-from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -120,8 +119,8 @@ FIGURE_NOTES = {
 
 
 def jurisdiction_notes() -> dict:
-    """The figures' notes, the late-entry hours as set."""
-    hours = settings.CVMS_DASHBOARD_LATE_ENTRY_HOURS
+    """The figures' notes."""
+    hours = j.LATE_ENTRY_HOURS
     lag = ngettext("Doses entered more than %(hours)d hour after they were given, most late first.",
                    "Doses entered more than %(hours)d hours after they were given, most late first.", hours)
     return {**FIGURE_NOTES, "lag": lag % {"hours": hours}}

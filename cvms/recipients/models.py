@@ -149,6 +149,9 @@ class Recipient(Address):
                          condition=Q(employer__isnull=False)),
             models.Index(F("employer"), REGISTERED_KEY, F("id"),
                          name="recipient_employer_reg_idx", condition=Q(employer__isnull=False)),
+            # Employees and how many registered, per employer, read from the index alone (the dashboards).
+            models.Index(fields=["employer"], include=["registered_at"], name="recipient_employer_count_idx",
+                         condition=Q(employer__isnull=False)),
             models.Index(fields=["county"], name="recipient_county_idx", condition=~Q(county="")),
             # The check-in search (selectors.recipients_find): a name (last name first, then first
             # name and date of birth in the same index), a date of birth, an email, a phone.
