@@ -19,7 +19,9 @@ PAGE_LOCATION_ROWS = 25
 
 
 def _percent(part: int, whole: int):
-    return round(100 * part / whole) if whole else "—"
+    """``part`` as a share of ``whole``; none of a whole of nothing or less (a location that sent
+    more doses away than it received in the range)."""
+    return round(100 * part / whole) if whole > 0 else "—"
 
 
 def _age_labels() -> list[str]:

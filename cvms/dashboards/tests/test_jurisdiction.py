@@ -188,6 +188,21 @@ def test_delivered_counts_receipts_and_transfers_in_less_transfers_out(tenant_a,
     assert rows == [[tenant_a.location.name, "Wake", 38, 0, 0], [durham.name, "Durham", 12, 1, 8]]
 
 
+def test_a_location_that_sent_more_than_it_received_in_the_range_shows_no_percent_given(
+        tenant_a, tenant_b, durham, state_reviewer, monkeypatch):
+    with monkeypatch.context() as past:
+        past.setattr(timezone, "now", lambda: local(TODAY - 10 * DAY))
+        lot = receive(tenant_a, "NG1", doses=30)
+    give(tenant_a, lot, local(TODAY, 0, 1))
+    transfer = transfer_request(lot=lot, to_location=durham, doses=12, reason="Durham has none",
+                                actor=tenant_a.manager)
+    transfer_ship(transfer=transfer_approve(transfer=transfer, actor=state_reviewer), actor=tenant_a.manager)
+    [wake] = j.location_figures(scope=_scope("Wake"))
+    assert (wake.delivered, wake.administered) == (-12, 1)
+    assert _table(jurisdiction_tables(scope=_scope("Wake")), "delivered").rows == [
+        [tenant_a.location.name, "Wake", -12, 1, "—"]]
+
+
 def _entered_after(dose, hours):
     Immunization.objects.filter(pk=dose.pk).update(created_at=dose.administered_at + datetime.timedelta(hours=hours))
 
