@@ -80,6 +80,8 @@ def test_a_countys_drill_down_link_keeps_the_other_filters(client, state_reviewe
     assert county.links == [f"?{urlencode({'start': start, 'product': product.pk, 'county': c})}"
                             for c in ("Durham", "Wake")]
     assert f'href="{county.links[1].replace("&", "&amp;")}"' in response.content.decode()
+    # Tenant A's and B's employers are both in Wake: one row per county, drilling down the same way.
+    assert _tables(response)["employers"].links == [county.links[1]]
     assert _tables(response)["doses"].csv_url.endswith(f"?{urlencode({'start': start, 'product': product.pk})}")
 
 

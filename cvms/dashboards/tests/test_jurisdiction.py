@@ -7,6 +7,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from cvms.accounts.models import Role
+from cvms.accounts.services import membership_grant
 from cvms.dashboards import jurisdiction as j
 from cvms.dashboards.jurisdiction_figures import PAGE_LOCATION_ROWS, jurisdiction_table, jurisdiction_tables
 from cvms.immunizations.models import Immunization
@@ -271,12 +273,16 @@ def test_the_page_cuts_per_location_tables_to_25_rows_and_the_csv_keeps_them_all
     product = VaccineProductFactory()
     for n in range(PAGE_LOCATION_ROWS + 2):
         location = LocationFactory(organization=tenant_a.organization, name=f"Site {n:02d}", county="Wake")
-        lot_receive(location=location, product=product, lot_number=f"CUT{n}",
-                    expiration_date=TODAY + 60 * DAY, doses=10 + n)
-    page = _table(jurisdiction_tables(scope=_scope("Wake")), "delivered")
-    assert len(page.rows) == PAGE_LOCATION_ROWS and page.more == 2
-    whole = jurisdiction_table(scope=_scope("Wake"), key="delivered")
-    assert len(whole.rows) == PAGE_LOCATION_ROWS + 2 and whole.more == 0
-    assert jurisdiction_tables(scope=_scope("Wake"), page_rows=None)[6].rows == whole.rows
+        membership_grant(user=tenant_a.vaccinator, role=Role.VACCINATOR, location=location)
+        lot = lot_receive(location=location, product=product, lot_number=f"CUT{n}",
+                          expiration_date=TODAY + 60 * DAY, doses=10 + n)
+        _entered_after(give(tenant_a, lot, local(YESTERDAY)), 30)
+    for key in ("delivered", "lag"):
+        page = _table(jurisdiction_tables(scope=_scope("Wake")), key)
+        assert len(page.rows) == PAGE_LOCATION_ROWS and page.more == 2, key
+        whole = jurisdiction_table(scope=_scope("Wake"), key=key)
+        assert len(whole.rows) == PAGE_LOCATION_ROWS + 2 and whole.more == 0, key
+        assert whole.rows[:PAGE_LOCATION_ROWS] == page.rows
+        assert _table(jurisdiction_tables(scope=_scope("Wake"), page_rows=None), key).rows == whole.rows
     # Dose figures are never cut.
     assert _table(jurisdiction_tables(scope=_scope("Wake")), "age").more == 0
