@@ -58,6 +58,10 @@ class DashboardFilterForm(UswdsFormMixin, forms.Form):
         values.update(changes)
         return urlencode({name: value for name, value in values.items() if value is not None})
 
+    def drill_link(self, county: str) -> str:
+        """The page narrowed to ``county``, the other filters kept."""
+        return f"?{self.query(county=county)}"
+
 
 class LocationsFilterForm(DashboardFilterForm):
     """The filters of a location's or an organization's dashboard."""
@@ -96,6 +100,12 @@ class JurisdictionFilterForm(DashboardFilterForm):
         return JurisdictionScope(counties=counties, start=data["start"], end=data["end"],
                                  product_id=data["product"].pk if data["product"] else None,
                                  departments=self.departments)
+
+    def drill_link(self, county: str) -> str:
+        """No link to a county the filter would refuse: a location's county is typed at enrollment
+        and may be empty or misspelt, and its doses are still counted under it."""
+        offered = {value for value, _label in self.fields["county"].choices if value}
+        return super().drill_link(county) if county in offered else ""
 
     def query_every_county(self) -> str:
         """The filters without the county (the link back to every county)."""

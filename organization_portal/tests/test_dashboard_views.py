@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from cvms.accounts.models import Role
+from cvms.accounts.services import membership_grant
 from cvms.dashboards.jurisdiction_figures import FIGURE_KEYS
 from cvms.immunizations.tests.history_fixtures import give, local, receive
 from cvms.inventory.services.stock import lot_receive
@@ -83,6 +85,26 @@ def test_a_countys_drill_down_link_keeps_the_other_filters(client, state_reviewe
     # Tenant A's and B's employers are both in Wake: one row per county, drilling down the same way.
     assert _tables(response)["employers"].links == [county.links[1]]
     assert _tables(response)["doses"].csv_url.endswith(f"?{urlencode({'start': start, 'product': product.pk})}")
+
+
+def test_every_drill_down_link_answers_even_for_a_location_without_a_known_county(client, state_reviewer, tenant_a,
+                                                                                 doses):
+    """A location's county is typed at enrollment and may be left empty or misspelt: its doses are
+    still the state's, under that name, with no link the filters would refuse."""
+    for county, lot_number in (("", "NC1"), ("Wak", "NC2")):
+        location = LocationFactory(organization=tenant_a.organization, county=county)
+        membership_grant(user=tenant_a.vaccinator, role=Role.VACCINATOR, location=location)
+        lot = lot_receive(location=location, product=doses[0].lot.product, lot_number=lot_number,
+                          expiration_date=TODAY + 60 * DAY, doses=5)
+        give(tenant_a, lot, local(TODAY - DAY))
+    client.force_login(state_reviewer)
+    tables = _tables(client.get(_state_url()))
+    assert tables["county"].rows == [["—", 1], ["Durham", 1], ["Wak", 1], ["Wake", 2]]
+    assert sorted(row[1] for row in tables["delivered"].rows) == ["Durham", "Wak", "Wake", "—"]
+    links = [link for key in ("county", "employers") for link in tables[key].links if link]
+    assert links == ["?county=Durham", "?county=Wake", "?county=Wake"]
+    for link in links:
+        assert client.get(_state_url() + link).status_code == 200, link
 
 
 def test_choosing_a_county_narrows_every_figure_to_it(client, state_reviewer, doses):
