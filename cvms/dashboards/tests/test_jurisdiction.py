@@ -286,3 +286,13 @@ def test_the_page_cuts_per_location_tables_to_25_rows_and_the_csv_keeps_them_all
         assert _table(jurisdiction_tables(scope=_scope("Wake"), page_rows=None), key).rows == whole.rows
     # Dose figures are never cut.
     assert _table(jurisdiction_tables(scope=_scope("Wake")), "age").more == 0
+
+
+def test_every_figure_of_the_page_comes_from_three_queries_however_many_rows(tenant_a, durham, employers,
+                                                                             django_assert_num_queries):
+    lot = receive(tenant_a, "QQ1")
+    for hour in range(8, 14):
+        give(tenant_a, lot, local(YESTERDAY, hour), recipient=RecipientFactory(race=[Race.WHITE, Race.ASIAN]))
+    with django_assert_num_queries(3):
+        tables = jurisdiction_tables(scope=_scope())
+    assert _table(tables, "county").rows == [["Wake", 6]]
