@@ -8,6 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cvms.dashboards.figures import FIGURE_KEYS
+from cvms.dashboards.jurisdiction_figures import FIGURE_KEYS as JURISDICTION_FIGURE_KEYS
 
 PORTAL_NAMESPACES = {"enrollment", "provider_portal", "recipient_portal", "organization_portal", "helpdesk", "api",
                      "fhir"}
@@ -175,6 +176,17 @@ def _coordinator_invitation(a):
                                          organization=a.employer, actor=a.employer_coordinator)
 
 
+def _department(a):
+    """The health department of tenant A's county (Wake), serving that county alone."""
+    from cvms.organizations.choices import OrganizationKind
+    from cvms.organizations.models import Organization
+    from cvms.organizations.tests.factories import OrganizationFactory
+
+    return (Organization.objects.filter(kind=OrganizationKind.LOCAL_HEALTH_DEPARTMENT, county="Wake").first()
+            or OrganizationFactory(name="Wake County Health Department", county="Wake", served_counties=["Wake"],
+                                   kind=OrganizationKind.LOCAL_HEALTH_DEPARTMENT))
+
+
 def _case(a):
     """A help desk case tenant A's manager filed, with a file: only they follow it in My Lists."""
     from django.core.files.uploadedfile import SimpleUploadedFile
@@ -225,8 +237,11 @@ TENANT_A_OBJECTS = {
     # A help desk case and its files: its requester's own, nobody else's (agents work it in admin).
     "case_number": lambda a: _case(a).number,
     "attachment_id": lambda a: _case(a).attachments.first().pk,
-    # A dashboard figure's CSV: every figure is checked by test_no_dashboard_csv_reaches_another_tenant.
+    # A dashboard figure's CSV: every figure is checked by test_no_dashboard_csv_reaches_another_tenant
+    # and test_no_jurisdiction_dashboard_reaches_another_department_or_role.
     "figure": lambda a: "doses",
+    # A health department's dashboard: its own staff's alone.
+    "department_id": lambda a: _department(a).pk,
 }
 
 
@@ -349,3 +364,67 @@ def test_no_dashboard_csv_reaches_another_tenant(client, tenant_a, tenant_b, out
         client.force_login(user)
         status = client.get(url).status_code
         assert status in (403, 404), f"{who} of another tenant got {status} at {url}"
+
+
+def _jurisdiction_urls(department, figure):
+    if figure is None:
+        return [reverse("organization_portal:department_dashboard", args=[department.pk]),
+                reverse("organization_portal:state_dashboard")]
+    return [reverse("organization_portal:department_dashboard_csv", args=[department.pk, figure]),
+            reverse("organization_portal:state_dashboard_csv", args=[figure])]
+
+
+@pytest.mark.parametrize("figure", [None, *JURISDICTION_FIGURE_KEYS])
+def test_no_jurisdiction_dashboard_reaches_another_department_or_role(client, tenant_a, agent, lhd_wake, lhd_durham,
+                                                                      figure):
+    """Wake's dashboard and the state's, page and every CSV: Durham's staff get 404 on Wake's;
+    providers, organization administrators, employer coordinators, recipients and help desk agents
+    (of Wake's own tenant) get neither; health department staff do not get the state's."""
+    department_url, state_url = _jurisdiction_urls(lhd_wake.memberships.get().organization, figure)
+    client.force_login(lhd_durham)
+    assert client.get(department_url).status_code == 404
+    people = {"provider": tenant_a.manager, "org_admin": tenant_a.org_admin,
+              "employer_coordinator": tenant_a.employer_coordinator, "recipient": tenant_a.recipient_user,
+              "agent": agent}
+    for who, user in people.items():
+        client.force_login(user)
+        for url in (department_url, state_url):
+            status = client.get(url).status_code
+            assert status in (403, 404), f"{who} got {status} at {url}"
+    client.force_login(lhd_wake)
+    assert client.get(state_url).status_code == 403
+    assert client.get(department_url).status_code == 200
+
+
+def test_a_department_serving_wake_is_refused_durham_and_shown_none_of_its_figures(client, tenant_a, tenant_b,
+                                                                                  lhd_wake):
+    """Durham's doses, deliveries and employer are in the database; Wake's department never sees them."""
+    import datetime
+
+    from django.utils import timezone
+
+    from cvms.immunizations.tests.history_fixtures import give, local, receive
+    from cvms.organizations.models import Location, Organization
+
+    wake = lhd_wake.memberships.get().organization
+    Organization.objects.filter(pk=wake.pk).update(served_counties=["Wake"])
+    Location.objects.filter(pk=tenant_b.location.pk).update(county="Durham", name="Durham Clinic")
+    Organization.objects.filter(pk=tenant_b.employer.pk).update(county="Durham", invited_by=wake,
+                                                                invited_at=timezone.now())
+    give(tenant_b, receive(tenant_b, "DU1", doses=77), local(timezone.localdate() - datetime.timedelta(days=1)))
+    client.force_login(lhd_wake)
+    secrets = ["Durham Clinic", tenant_b.employer.name]
+    for figure in (None, *JURISDICTION_FIGURE_KEYS):
+        url = _jurisdiction_urls(wake, figure)[0]
+        refused = client.get(f"{url}?county=Durham")
+        assert refused.status_code == 400 and "county" in refused.context["form"].errors, url
+        assert refused.context["tables"] == []
+        answer = client.get(url)
+        body = (b"".join(answer.streaming_content) if answer.streaming else answer.content).decode()
+        for response_body in (refused.content.decode(), body):
+            leaked = [secret for secret in secrets if secret in response_body]
+            assert not leaked, f"Wake's department saw {leaked} at {url}"
+        if figure is None:
+            tables = {table.key: table for table in answer.context["tables"]}
+            assert tables["doses"].rows == [] and tables["county"].rows == [["Wake", 0]]
+            assert all(row[1] == "Wake" for row in tables["delivered"].rows)

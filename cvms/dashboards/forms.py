@@ -14,6 +14,9 @@ from cvms.dashboards.selectors import DashboardScope, dashboard_products
 #: The days shown when no range is chosen, and the longest range a page reads.
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
+#: The first and last days a filter takes: any record's, and far enough from the calendar's own
+#: first and last days that a range's edges (a day before, a day after) are still dates.
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2099, 12, 31)
 
 
 class DashboardFilterForm(UswdsFormMixin, forms.Form):
@@ -34,6 +37,10 @@ class DashboardFilterForm(UswdsFormMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("start", "end"):
+            if data.get(name) and not FIRST_DAY <= data[name] <= LAST_DAY:
+                self.add_error(name, _("Enter a date from %(first)s to %(last)s.")
+                               % {"first": f"{FIRST_DAY:%m/%d/%Y}", "last": f"{LAST_DAY:%m/%d/%Y}"})
         if self.errors:
             return data
         end = data.get("end") or timezone.localdate()
@@ -50,6 +57,10 @@ class DashboardFilterForm(UswdsFormMixin, forms.Form):
         values = {name: self.data[name] for name in self.QUERY_FIELDS if self.data.get(name)}
         values.update(changes)
         return urlencode({name: value for name, value in values.items() if value is not None})
+
+    def drill_link(self, county: str) -> str:
+        """The page narrowed to ``county``, the other filters kept."""
+        return f"?{self.query(county=county)}"
 
 
 class LocationsFilterForm(DashboardFilterForm):
@@ -89,6 +100,12 @@ class JurisdictionFilterForm(DashboardFilterForm):
         return JurisdictionScope(counties=counties, start=data["start"], end=data["end"],
                                  product_id=data["product"].pk if data["product"] else None,
                                  departments=self.departments)
+
+    def drill_link(self, county: str) -> str:
+        """No link to a county the filter would refuse: a location's county is typed at enrollment
+        and may be empty or misspelt, and its doses are still counted under it."""
+        offered = {value for value, _label in self.fields["county"].choices if value}
+        return super().drill_link(county) if county in offered else ""
 
     def query_every_county(self) -> str:
         """The filters without the county (the link back to every county)."""

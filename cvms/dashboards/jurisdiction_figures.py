@@ -18,13 +18,20 @@ PAGE_LOCATION_ROWS = 25
 
 
 def _percent(part: int, whole: int):
-    return round(100 * part / whole) if whole else "—"
+    """``part`` as a share of ``whole``; none of a whole of nothing or less (a location that sent
+    more doses away than it received in the range)."""
+    return round(100 * part / whole) if whole > 0 else "—"
 
 
 def _age_labels() -> list[str]:
     bounds = (0, *j.AGE_BOUNDS)
     labels = [f"{low}–{high - 1}" for low, high in zip(bounds, bounds[1:], strict=False)]
     return [*labels, f"{bounds[-1]}+"]
+
+
+def _county_name(county: str) -> str:
+    """A location's or an employer's county as a row's label ("—" when none was given)."""
+    return county or "—"
 
 
 def _coded(title_key: str, title: str, heading: str, counts: dict, choices) -> Table:
@@ -41,7 +48,7 @@ def _doses(found: j.DoseBreakdown, scope) -> Table:
 def _county(found: j.DoseBreakdown, scope) -> Table:
     counties = sorted(set(scope.counties) if scope.counties is not None else set(found.county))
     return Table("county", _("Doses given by county"), [_("County"), _("Doses given")],
-                 [[county, found.county.get(county, 0)] for county in counties], drill=counties)
+                 [[_county_name(county), found.county.get(county, 0)] for county in counties], drill=counties)
 
 
 def _age(found: j.DoseBreakdown, scope) -> Table:
@@ -64,7 +71,8 @@ def _ethnicity(found: j.DoseBreakdown, scope) -> Table:
 
 def _delivered(locations: list[j.LocationFigures], scope) -> Table:
     ordered = sorted(locations, key=lambda f: (f.administered / f.delivered if f.delivered > 0 else 2, f.name))
-    rows = [[f.name, f.county, f.delivered, f.administered, _percent(f.administered, f.delivered)] for f in ordered]
+    rows = [[f.name, _county_name(f.county), f.delivered, f.administered, _percent(f.administered, f.delivered)]
+            for f in ordered]
     return Table("delivered", _("Doses given against doses delivered, by location"),
                  [_("Location"), _("County"), _("Doses delivered"), _("Doses given"), _("Percent given")], rows,
                  plotted=[2, 3])
@@ -72,7 +80,7 @@ def _delivered(locations: list[j.LocationFigures], scope) -> Table:
 
 def _lag(locations: list[j.LocationFigures], scope) -> Table:
     lagging = sorted((f for f in locations if f.late), key=lambda f: (-f.late / f.administered, f.name))
-    rows = [[f.name, f.county, f.administered, f.late, _percent(f.late, f.administered), f.average_hours]
+    rows = [[f.name, _county_name(f.county), f.administered, f.late, _percent(f.late, f.administered), f.average_hours]
             for f in lagging]
     return Table("lag", _("Locations whose entries lag"),
                  [_("Location"), _("County"), _("Doses given"), _("Entered late"), _("Percent entered late"),
@@ -93,7 +101,7 @@ def _employers(employers: list[j.EmployerFigures], scope) -> Table:
         totals[1] += e.employees
         totals[2] += e.registered
     counties = sorted(by_county)
-    rows = [[county, *by_county[county], _percent(by_county[county][2], by_county[county][1])]
+    rows = [[_county_name(county), *by_county[county], _percent(by_county[county][2], by_county[county][1])]
             for county in counties]
     return Table("employers", title, [_("County"), _("Organizations invited"), _("Employees uploaded"),
                                       _("Registration completed"), _("Percent completed")], rows,

@@ -21,7 +21,7 @@ def dashboard_page(request, template: str, *, form: DashboardFilterForm, tables:
     query = form.query() if form.is_valid() else ""
     for table in made:
         table.csv_url = csv_path(table.key) + (f"?{query}" if query else "")
-        table.links = [f"?{form.query(county=value)}" for value in table.drill]
+        table.links = [form.drill_link(value) for value in table.drill]
     return render(request, template, {"form": form, "tables": made, "notes": notes, **context},
                   status=400 if form.errors else 200)
 

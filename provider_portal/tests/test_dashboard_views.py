@@ -100,6 +100,7 @@ def test_the_product_and_date_filters_narrow_the_figures(client, tenant_a, doses
      "The end date is before the start date."),
     ({"start": (TODAY - 400 * DAY).strftime("%m/%d/%Y")}, "start", "Choose at most 366 days."),
     ({"product": "999999"}, "product", "Select a valid choice."),
+    ({"end": "12/31/9999"}, "end", "Enter a date from 01/01/1900 to 12/31/2099."),
 ])
 def test_bad_filters_are_named_never_a_500(client, tenant_a, query, field, message):
     client.force_login(tenant_a.manager)
