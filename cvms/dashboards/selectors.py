@@ -128,9 +128,9 @@ def registration_completion(*, scope: DashboardScope) -> list[tuple[str, int, in
     """(location, recipients loaded there, of whom registration is complete) per location. Every
     recipient ever loaded counts: completion is a standing state, not an event of the range."""
     rows = (Recipient.objects.filter(source_location_id__in=scope.location_ids)
-            .values("source_location__name")
+            .values("source_location_id", "source_location__name")
             .annotate(loaded=Count("id"), registered=Count("id", filter=Q(registered_at__isnull=False)))
-            .order_by("source_location__name"))
+            .order_by("source_location__name", "source_location_id"))
     return [(row["source_location__name"], row["loaded"], row["registered"]) for row in rows]
 
 

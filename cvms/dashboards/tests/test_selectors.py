@@ -154,3 +154,12 @@ def test_every_figure_is_one_grouped_query_however_many_rows(tenant_a, pfizer, m
     with django_assert_num_queries(7):
         tables = dashboard_tables(scope=_scope(tenant_a.location))
     assert sum(sum(row[1:]) for row in tables[0].rows) == 10
+
+
+def test_two_locations_of_the_same_name_keep_a_registration_row_each(tenant_a):
+    Location = type(tenant_a.location)
+    Location.objects.filter(pk=tenant_a.other_location.pk).update(name=tenant_a.location.name)
+    RecipientFactory(source_location=tenant_a.location, registered_at=timezone.now())
+    RecipientFactory(source_location=tenant_a.other_location)
+    rows = s.registration_completion(scope=_scope(tenant_a.location, tenant_a.other_location))
+    assert len(rows) == 2 and sum(row[1] for row in rows) >= 2
