@@ -111,7 +111,8 @@ FIGURES: dict[str, Callable] = {
 FIGURE_KEYS = tuple(FIGURES)
 FIGURE_NOTES = {
     "second-doses": gettext_lazy("First doses whose interval falls due in the coming six weeks, for recipients "
-                                 "with no second dose yet; overdue ones are counted in this week."),
+                                 "with no second dose yet; those overdue by up to six weeks are counted in this "
+                                 "week."),
     "appointments": gettext_lazy("The days chosen and the coming two weeks."),
     "registration": gettext_lazy("Everyone ever uploaded at these locations, whatever the dates chosen."),
 }

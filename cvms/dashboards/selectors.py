@@ -6,7 +6,7 @@ scoped by the portal's access helper, a date range and an optional product)."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum, Value
+from django.db.models import Count, DateField, Exists, ExpressionWrapper, F, Max, OuterRef, Sum, Value
 from django.db.models.functions import Cast, Coalesce, Greatest, TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -14,7 +14,7 @@ from cvms.appointments.models import Slot
 from cvms.immunizations.choices import ImmunizationStatus
 from cvms.immunizations.models import Immunization
 from cvms.inventory.choices import LedgerKind
-from cvms.inventory.models import InventoryLot, StockLedgerEntry
+from cvms.inventory.models import InventoryLot, StockLedgerEntry, VaccineProduct
 from cvms.recipients.models import Recipient
 
 #: How far ahead "second doses due" looks.
@@ -85,21 +85,28 @@ def second_doses_due(*, scope: DashboardScope, today: datetime.date | None = Non
                      ) -> list[tuple[datetime.date, str, int]]:
     """(week starting, product, first doses due a second) over the coming ``DUE_WEEKS`` weeks: first
     doses given at the locations, of a product with a series, whose interval falls due in that week,
-    for recipients with no later dose yet. Overdue ones are counted in the first week."""
+    for recipients with no later dose yet. Those overdue by at most ``DUE_WEEKS`` weeks are counted in
+    the first week; someone overdue longer is no longer expected back."""
     today = today or timezone.localdate()
     week_start = today - datetime.timedelta(days=today.weekday())
     horizon = week_start + datetime.timedelta(weeks=DUE_WEEKS)
+    overdue_since = week_start - datetime.timedelta(weeks=DUE_WEEKS)
+    # The oldest first dose that can still be due: the longest interval before the overdue window
+    # (bounds the scan of the doses' time index).
+    longest = VaccineProduct.objects.filter(series_doses__gt=1).aggregate(days=Max("min_interval_days"))["days"]
+    oldest = DashboardScope(location_ids=(), start=overdue_since - datetime.timedelta(days=longest or 0),
+                            end=today).bounds()[0]
     later = Immunization.objects.filter(recipient_id=OuterRef("recipient_id"), dose_number__gt=1,
                                         status=ImmunizationStatus.COMPLETED)
     firsts = Immunization.objects.filter(
         location_id__in=scope.location_ids, status=ImmunizationStatus.COMPLETED, dose_number=1,
-        lot__product__series_doses__gt=1,
+        lot__product__series_doses__gt=1, administered_at__gte=oldest,
     ).exclude(Exists(later))
     if scope.product_id:
         firsts = firsts.filter(lot__product_id=scope.product_id)
     due = ExpressionWrapper(F("administered_on") + Coalesce("lot__product__min_interval_days", 0),
                             output_field=DateField())
-    rows = (firsts.annotate(due=due).filter(due__lt=horizon)
+    rows = (firsts.annotate(due=due).filter(due__gte=overdue_since, due__lt=horizon)
             .annotate(week=Greatest(Cast(TruncWeek("due", output_field=DateField()), DateField()),
                                     Value(week_start, output_field=DateField())))
             .values("week", product=F("lot__product__display_name")).annotate(first_doses=Count("id"))
@@ -129,13 +136,12 @@ def registration_completion(*, scope: DashboardScope) -> list[tuple[str, int, in
     recipient ever loaded counts: completion is a standing state, not an event of the range."""
     rows = (Recipient.objects.filter(source_location_id__in=scope.location_ids)
             .values("source_location_id", "source_location__name")
-            .annotate(loaded=Count("id"), registered=Count("id", filter=Q(registered_at__isnull=False)))
+            # count(*) and count(registered_at): read from recipient_loc_count_idx alone.
+            .annotate(loaded=Count("*"), registered=Count("registered_at"))
             .order_by("source_location__name", "source_location_id"))
     return [(row["source_location__name"], row["loaded"], row["registered"]) for row in rows]
 
 
 def dashboard_products(*, location_ids):
     """The products the product filter offers: those ever stocked at the locations."""
-    from cvms.inventory.models import VaccineProduct
-
     return VaccineProduct.objects.filter(lots__location_id__in=location_ids).distinct().order_by("display_name")

@@ -149,6 +149,9 @@ class Recipient(Address):
                          condition=Q(employer__isnull=False)),
             models.Index(F("employer"), REGISTERED_KEY, F("id"),
                          name="recipient_employer_reg_idx", condition=Q(employer__isnull=False)),
+            # Recipients loaded at a location and how many registered, read from the index alone (the
+            # dashboards).
+            models.Index(fields=["source_location"], include=["registered_at"], name="recipient_loc_count_idx"),
             # Employees and how many registered, per employer, read from the index alone (the dashboards).
             models.Index(fields=["employer"], include=["registered_at"], name="recipient_employer_count_idx",
                          condition=Q(employer__isnull=False)),
