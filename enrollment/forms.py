@@ -4,6 +4,7 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,7 +68,16 @@ class AddressFormMixin:
         return _clean_zip(self.cleaned_data["zip_code"])
 
     def clean_county(self):
-        return _clean_county(self.cleaned_data["county"])
+        """A county of the jurisdiction's list (``CVMS_COUNTIES``), spelt as the list spells it, so a
+        location counts in its health department's and the state's figures; free text without a list."""
+        county = _clean_county(self.cleaned_data["county"])
+        if not county or not settings.CVMS_COUNTIES:
+            return county
+        known = {name.casefold(): name for name in settings.CVMS_COUNTIES}
+        if county.casefold() not in known:
+            raise forms.ValidationError(_("Enter a county of %(jurisdiction)s, such as %(example)s.") % {
+                "jurisdiction": settings.CVMS_JURISDICTION_NAME, "example": settings.CVMS_COUNTIES[0]})
+        return known[county.casefold()]
 
 
 class StartForm(UswdsFormMixin, forms.Form):
