@@ -90,7 +90,7 @@ class JurisdictionFilterForm(DashboardFilterForm):
         super().__init__(*args, products=jurisdiction_products(), **kwargs)
         self.counties = None if counties is None else tuple(counties)
         self.departments = departments
-        self.fields["county"].choices = [("", _("All")), *((c, c) for c in all_counties)]
+        self.fields["county"].choices = [("", _("All")), *((c, c) for c in all_counties or ())]
         self.order_fields(["start", "end", "product", "county"])
 
     @property
