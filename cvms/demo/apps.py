@@ -12,6 +12,7 @@ class DemoConfig(AppConfig):
         # settings then list.
         from cvms.demo import (
             appointments,  # noqa: F401
+            doses,  # noqa: F401
             groups,  # noqa: F401
             marketplace,  # noqa: F401
             vaccines_gov,  # noqa: F401

@@ -69,6 +69,8 @@ class DemoLogin:
     role: str
     where: str
     portal: str
+    #: The address of their dashboard, for a role that has one.
+    dashboard: str = ""
 
 
 def demo_user(email, first, last, **extra) -> User:
@@ -141,7 +143,7 @@ def seed_demo() -> list[DemoLogin]:
         membership = membership_grant(user=user, role=role, **scope)
         where = membership.location or membership.organization or "—"
         label = f"{role.label} (back-up)" if membership.is_backup else str(role.label)
-        logins.append(DemoLogin(email, label, str(where), home_url_for(user)))
+        logins.append(DemoLogin(email, label, str(where), home_url_for(user), _dashboard_of(membership)))
     # One login, two locations: the coordinator also works at Durham (no second login needed).
     coordinator = User.objects.get(email="coordinator@example.com")
     membership_grant(user=coordinator, role=Role.VACCINE_COORDINATOR, location=durham)
@@ -157,6 +159,23 @@ def seed_demo() -> list[DemoLogin]:
     _seed_checkin_queue(raleigh)
     _seed_invited_employer(User.objects.get(email="lhd@example.com"))
     return logins
+
+
+#: The dashboard of each role that reads one, by the membership's scope.
+DASHBOARDS = {
+    Role.STATE_STAFF: ("organization_portal:state_dashboard", None),
+    Role.LHD_STAFF: ("organization_portal:department_dashboard", "organization_id"),
+    Role.ORG_ADMIN: ("provider_portal:organization_dashboard", "organization_id"),
+    Role.LOCATION_MANAGER: ("provider_portal:dashboard", "location_id"),
+    Role.VACCINE_COORDINATOR: ("provider_portal:dashboard", "location_id"),
+}
+
+
+def _dashboard_of(membership) -> str:
+    if membership.role not in DASHBOARDS:
+        return ""
+    url_name, scope = DASHBOARDS[membership.role]
+    return reverse(url_name, args=[getattr(membership, scope)] if scope else [])
 
 
 def _seed_invited_employer(lhd_staff):

@@ -15,3 +15,5 @@ class Command(BaseCommand):
         width = max(len(login.email) for login in logins)
         for login in logins:
             self.stdout.write(f"  {login.email.ljust(width)}  {login.portal.ljust(14)}  {login.role} @ {login.where}")
+            if login.dashboard:
+                self.stdout.write(f"  {''.ljust(width)}  dashboard: {login.dashboard}")
