@@ -200,16 +200,18 @@ class EmployerFigures:
     registered: int
 
 
+#: Employers invited to the Organization Portal, by a health department or by the state.
+INVITED = "o.kind = 'employer' AND o.invited_at IS NOT NULL"
 EMPLOYERS_SQL = """
     SELECT o.id, o.name, o.county, o.invited_at, coalesce(e.employees, 0), coalesce(e.registered, 0)
     FROM registry_organization o LEFT JOIN (
         SELECT r.employer_id, count(*) AS employees, count(r.registered_at) AS registered
         FROM registry_recipient r
         WHERE r.employer_id IS NOT NULL AND r.employer_id IN (SELECT o.id FROM registry_organization o
-                                                              WHERE o.kind = 'employer' {where})
+                                                              WHERE {invited} {where})
         GROUP BY r.employer_id
     ) AS e ON e.employer_id = o.id
-    WHERE o.kind = 'employer' {where}
+    WHERE {invited} {where}
     ORDER BY o.county, o.name, o.id
 """
 
@@ -224,7 +226,7 @@ def employer_figures(*, scope: JurisdictionScope) -> list[EmployerFigures]:
     if scope.departments is not None:
         where += " AND o.invited_by_id = ANY(%(departments)s)"
     with connection.cursor() as cursor:
-        cursor.execute(EMPLOYERS_SQL.format(where=where), scope.params())
+        cursor.execute(EMPLOYERS_SQL.format(where=where, invited=INVITED), scope.params())
         return [EmployerFigures(*row) for row in cursor.fetchall()]
 
 

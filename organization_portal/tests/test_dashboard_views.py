@@ -16,7 +16,8 @@ from cvms.dashboards.jurisdiction_figures import FIGURE_KEYS
 from cvms.immunizations.tests.history_fixtures import give, local, receive
 from cvms.inventory.services.stock import lot_receive
 from cvms.inventory.tests.factories import VaccineProductFactory
-from cvms.organizations.models import Location
+from cvms.organizations.choices import OrganizationKind
+from cvms.organizations.models import Location, Organization
 from cvms.organizations.tests.factories import LocationFactory
 
 TODAY = timezone.localdate()
@@ -76,6 +77,7 @@ def test_state_staff_see_every_figure_of_every_county(client, state_reviewer, do
 def test_a_countys_drill_down_link_keeps_the_other_filters(client, state_reviewer, doses):
     product = doses[0].lot.product
     start = (TODAY - 5 * DAY).strftime("%m/%d/%Y")
+    Organization.objects.filter(kind=OrganizationKind.EMPLOYER).update(invited_at=timezone.now())
     client.force_login(state_reviewer)
     response = client.get(_state_url(start=start, product=product.pk))
     county = _tables(response)["county"]
@@ -97,6 +99,7 @@ def test_every_drill_down_link_answers_even_for_a_location_without_a_known_count
         lot = lot_receive(location=location, product=doses[0].lot.product, lot_number=lot_number,
                           expiration_date=TODAY + 60 * DAY, doses=5)
         give(tenant_a, lot, local(TODAY - DAY))
+    Organization.objects.filter(kind=OrganizationKind.EMPLOYER).update(invited_at=timezone.now())
     client.force_login(state_reviewer)
     tables = _tables(client.get(_state_url()))
     assert tables["county"].rows == [["—", 1], ["Durham", 1], ["Wak", 1], ["Wake", 2]]

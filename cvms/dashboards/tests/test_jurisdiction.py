@@ -240,7 +240,9 @@ def employers(lhd_wake, lhd_durham):
     return {"wake": wake_department, "durham": durham_department,
             "acme": employer("Acme Foods", "Wake", wake_department, 3, 2),
             "uninvited": employer("Bolt Works", "Wake", None, 4, 4),
-            "cedar": employer("Cedar Mills", "Durham", durham_department, 2, 0)}
+            "cedar": employer("Cedar Mills", "Durham", durham_department, 2, 0),
+            "state": OrganizationFactory(name="Dogwood Press", county="Durham", kind=oc.OrganizationKind.EMPLOYER,
+                                         invited_by=None, invited_at=invited_at)}
 
 
 def test_a_departments_employers_are_those_it_invited_with_employees_and_registered(employers):
@@ -254,10 +256,11 @@ def test_a_departments_employers_are_those_it_invited_with_employees_and_registe
                                            end=TODAY - 400 * DAY))[0].employees == 3
 
 
-def test_several_counties_give_a_row_per_county_and_the_state_every_employer(employers):
+def test_several_counties_give_a_row_per_county_and_the_state_every_invited_employer(employers):
+    # The state's: every employer invited, by a department or by the state; none nobody invited.
     table = jurisdiction_table(scope=_scope(), key="employers")
     assert table.columns[0] == "County"
-    assert table.rows == [["Durham", 1, 2, 0, 0], ["Wake", 2, 7, 6, 86]]
+    assert table.rows == [["Durham", 2, 2, 0, 0], ["Wake", 1, 3, 2, 67]]
     assert table.drill == ["Durham", "Wake"]
     both = _scope("Wake", "Durham", departments=(employers["wake"].pk, employers["durham"].pk))
     assert jurisdiction_table(scope=both, key="employers").rows == [["Durham", 1, 2, 0, 0], ["Wake", 1, 3, 2, 67]]
