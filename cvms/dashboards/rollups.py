@@ -4,6 +4,7 @@ import logging
 
 from django.db import connection, transaction
 
+from cvms.core.audit import audit_log
 from cvms.dashboards.rollup_sql import FOLDS, REBUILD
 
 logger = logging.getLogger(__name__)
@@ -23,10 +24,16 @@ def rollups_compact() -> bool:
     return True
 
 
-def rollups_rebuild() -> None:
-    """Empty the rollups and add every dose on record again (``manage.py dashboards_rollup_rebuild``)."""
+def rollups_rebuild() -> int:
+    """Empty the rollups and add every dose on record again (``manage.py dashboards_rollup_rebuild``),
+    audited; the doses counted."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("LOCK TABLE registry_immunization, registry_recipient IN SHARE MODE")
         cursor.execute(REBUILD)
+        cursor.execute("SELECT coalesce(sum(doses), 0) FROM dashboards_doserollup")
+        doses = int(cursor.fetchone()[0])
+        audit_log(integration="manage.py dashboards_rollup_rebuild", action="dashboards.rollups.rebuilt",
+                  changes={"doses": doses})
     rollups_compact()
-    logger.info("dashboard rollups rebuilt")
+    logger.info("dashboard rollups rebuilt: %d doses", doses)
+    return doses

@@ -4,6 +4,7 @@ people, and beat's fold and the ops rebuild change nothing but the number of row
 
 import bisect
 import datetime
+import io
 
 import pytest
 from django.conf import settings
@@ -11,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from cvms.core.models import AuditLog
 from cvms.dashboards import jurisdiction as j
 from cvms.dashboards.models import DemographicRollup, DoseRollup
 from cvms.dashboards.rollups import rollups_compact
@@ -137,7 +139,10 @@ def test_the_fold_and_the_rebuild_keep_the_sums_in_fewer_rows(tenant_a, lots, pe
     # Folding again changes nothing; so does a rebuild from every dose.
     rollups_compact()
     assert (DoseRollup.objects.count(), DemographicRollup.objects.count()) == after
-    call_command("dashboards_rollup_rebuild", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    out = io.StringIO()
+    call_command("dashboards_rollup_rebuild", stdout=out)
+    assert out.getvalue().strip() == "Dashboard rollups rebuilt: 5 doses."
+    assert AuditLog.objects.filter(action="dashboards.rollups.rebuilt", changes={"doses": 5}).exists()
     assert (DoseRollup.objects.count(), DemographicRollup.objects.count()) == after
     _assert_rollups_true()
 

@@ -8,5 +8,5 @@ class Command(BaseCommand):
             "itself; this is for a restore that bypassed its triggers.")
 
     def handle(self, *args, **options):
-        rollups_rebuild()
-        self.stdout.write("Dashboard rollups rebuilt.")
+        doses = rollups_rebuild()
+        self.stdout.write(f"Dashboard rollups rebuilt: {doses} doses.")
