@@ -20,3 +20,5 @@ class OrganizationPortalConfig(AppConfig):
             roles=frozenset(ORGANIZATION_PORTAL_ROLES), visiting_roles=frozenset({Role.STATE_STAFF}),
         ))
         links.link_serve(links.EMPLOYEE_REMOVAL_REQUESTS, "organization_portal:removal_requests")
+        links.link_serve(links.STATE_DASHBOARD, "organization_portal:state_dashboard")
+        links.link_serve(links.DEPARTMENT_DASHBOARD, "organization_portal:department_dashboard")

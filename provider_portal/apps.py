@@ -30,3 +30,5 @@ class ProviderPortalConfig(AppConfig):
         links.link_serve(links.MARKETPLACE_REQUESTS, "provider_portal:marketplace_requests")
         links.link_serve(links.TRANSFER, "provider_portal:transfer")
         links.link_serve(links.TRANSFER_QUEUE, "provider_portal:state_transfers")
+        links.link_serve(links.ORGANIZATION_DASHBOARD, "provider_portal:organization_dashboard")
+        links.link_serve(links.LOCATION_DASHBOARD, "provider_portal:dashboard")

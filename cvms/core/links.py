@@ -52,11 +52,18 @@ EMPLOYEE_REMOVAL_REQUESTS = "organization.employee_removal_requests"
 #: Booking at a location, online (argument: the location's id; ``?slot=<id>`` picks the time).
 BOOK_AT_LOCATION = "appointments.book_location"
 
+#: The dashboards, for the demo's printed logins: the state's (no argument), a health department's
+#: (its organization's id), an organization's (its id) and a location's (its id).
+STATE_DASHBOARD = "dashboards.state"
+DEPARTMENT_DASHBOARD = "dashboards.department"
+ORGANIZATION_DASHBOARD = "dashboards.organization"
+LOCATION_DASHBOARD = "dashboards.location"
+
 NEEDED = (RECIPIENT_HOME, RECIPIENT_WELCOME, RECIPIENT_APPOINTMENTS, RECIPIENT_APPOINTMENT, RECIPIENT_GROUP,
           VACCINE_FINDER, RECIPIENT_EMAIL_CONFIRM, RECIPIENT_PREFERENCES,
           BOOK_AT_LOCATION, HELP_CENTER, UPLOAD_FAILED_RECORDS, VACCINES_GOV_SETTINGS,
           MARKETPLACE_OFFERS, MARKETPLACE_REQUESTS, TRANSFER, TRANSFER_QUEUE, EMPLOYEE_REMOVAL_REQUESTS,
-          HELP_PROVIDER_CASE)
+          HELP_PROVIDER_CASE, STATE_DASHBOARD, DEPARTMENT_DASHBOARD, ORGANIZATION_DASHBOARD, LOCATION_DASHBOARD)
 
 _served: dict[str, str] = {}
 

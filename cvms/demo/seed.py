@@ -19,6 +19,7 @@ from cvms.accounts.logins import normalize_login
 from cvms.accounts.models import Role, User
 from cvms.accounts.selectors import home_url_for
 from cvms.accounts.services import membership_grant, user_create
+from cvms.core import links
 from cvms.immunizations.choices import Site
 from cvms.immunizations.selectors import checkin_waiting
 from cvms.immunizations.services.administer import immunization_record
@@ -163,19 +164,19 @@ def seed_demo() -> list[DemoLogin]:
 
 #: The dashboard of each role that reads one, by the membership's scope.
 DASHBOARDS = {
-    Role.STATE_STAFF: ("organization_portal:state_dashboard", None),
-    Role.LHD_STAFF: ("organization_portal:department_dashboard", "organization_id"),
-    Role.ORG_ADMIN: ("provider_portal:organization_dashboard", "organization_id"),
-    Role.LOCATION_MANAGER: ("provider_portal:dashboard", "location_id"),
-    Role.VACCINE_COORDINATOR: ("provider_portal:dashboard", "location_id"),
+    Role.STATE_STAFF: (links.STATE_DASHBOARD, None),
+    Role.LHD_STAFF: (links.DEPARTMENT_DASHBOARD, "organization_id"),
+    Role.ORG_ADMIN: (links.ORGANIZATION_DASHBOARD, "organization_id"),
+    Role.LOCATION_MANAGER: (links.LOCATION_DASHBOARD, "location_id"),
+    Role.VACCINE_COORDINATOR: (links.LOCATION_DASHBOARD, "location_id"),
 }
 
 
 def _dashboard_of(membership) -> str:
     if membership.role not in DASHBOARDS:
         return ""
-    url_name, scope = DASHBOARDS[membership.role]
-    return reverse(url_name, args=[getattr(membership, scope)] if scope else [])
+    link, scope = DASHBOARDS[membership.role]
+    return links.link_path(link, *([getattr(membership, scope)] if scope else []))
 
 
 def _seed_invited_employer(lhd_staff):
