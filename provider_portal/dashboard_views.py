@@ -13,23 +13,23 @@ from cvms.dashboards.roles import LOCATION_DASHBOARD_ROLES, ORGANIZATION_DASHBOA
 from provider_portal.access import access_dashboard_organization_by_user, access_location_by_user
 
 
+def _page(request, kind, form, csv_url_name, owner):
+    """The dashboard page of ``owner`` (a location or an organization), for a view to answer with."""
+    return lambda: dashboard_page(
+        request, f"provider_portal/dashboard/{kind}.html", form=form, tables=dashboard_tables, notes=FIGURE_NOTES,
+        csv_path=lambda key: reverse(f"provider_portal:{csv_url_name}", args=[owner.pk, key]), **{kind: owner})
+
+
 def _location(request, location_id):
     location = access_location_by_user(request.user, location_id, LOCATION_DASHBOARD_ROLES)
     form = LocationsFilterForm(request.GET, location_ids=[location.pk])
-
-    def page():
-        return dashboard_page(request, "provider_portal/dashboard/location.html", form=form, tables=dashboard_tables,
-                              csv_path=lambda key: reverse("provider_portal:dashboard_csv", args=[location.pk, key]),
-                              notes=FIGURE_NOTES, location=location)
-
-    return location, form, page
+    return location, form, _page(request, "location", form, "dashboard_csv", location)
 
 
 @require_GET
 @role_required(*LOCATION_DASHBOARD_ROLES)
 def location_dashboard(request, location_id):
-    _location_, _form, page = _location(request, location_id)
-    return page()
+    return _location(request, location_id)[2]()
 
 
 @require_GET
@@ -43,21 +43,13 @@ def location_dashboard_csv(request, location_id, figure):
 def _organization(request, organization_id):
     organization = access_dashboard_organization_by_user(request.user, organization_id)
     form = LocationsFilterForm(request.GET, location_ids=list(organization.locations.values_list("pk", flat=True)))
-
-    def page():
-        return dashboard_page(
-            request, "provider_portal/dashboard/organization.html", form=form, tables=dashboard_tables,
-            csv_path=lambda key: reverse("provider_portal:organization_dashboard_csv", args=[organization.pk, key]),
-            notes=FIGURE_NOTES, organization=organization)
-
-    return organization, form, page
+    return organization, form, _page(request, "organization", form, "organization_dashboard_csv", organization)
 
 
 @require_GET
 @role_required(*ORGANIZATION_DASHBOARD_ROLES)
 def organization_dashboard(request, organization_id):
-    _organization_, _form, page = _organization(request, organization_id)
-    return page()
+    return _organization(request, organization_id)[2]()
 
 
 @require_GET
